@@ -1,0 +1,1 @@
+"""Bookstore API: the reference service the course builds toward."""

@@ -1,0 +1,116 @@
+"""Typed settings for the course platform, read from `DEEPDIVE_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_SECRET_FILE = "secret_key"
+_REPO_CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("deepdive", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Everything the platform can be configured with.
+
+    Construct it, then call `prepare()` once at start-up: that creates the data directory and
+    fills in the derived values (database URL, secret key).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="DEEPDIVE_", extra="ignore")
+
+    mode: Literal["local", "hosted"] = "local"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = None
+    secret_key: SecretStr | None = None
+    content_dir: Path = _REPO_CONTENT
+    # Extra host names the server answers to (besides `host` and localhost), e.g. a public name.
+    allowed_hosts: list[str] = Field(default_factory=list)
+
+    # Sandbox: where learner code runs, and what a single run may use.
+    require_isolation: bool | None = None
+    sandbox_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    sandbox_cpu_seconds: float = Field(default=5.0, gt=0)
+    sandbox_wall_seconds: float = Field(default=10.0, gt=0)
+    sandbox_memory_mib: int = Field(default=512, ge=64)
+    sandbox_max_processes: int = Field(default=64, ge=1)
+    sandbox_max_file_mib: int = Field(default=8, ge=1)
+    sandbox_output_kib: int = Field(default=64, ge=1)
+    sandbox_runs_per_minute: int = Field(default=60, ge=1)
+    # Where the web server finds a runner: unset means "start one beside the server" (local mode).
+    runner_url: str | None = None
+    runner_token: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _hosted_mode_needs_explicit_secrets(self) -> Settings:
+        if self.mode == "hosted" and self.secret_key is None:
+            raise ValueError(
+                "hosted mode needs DEEPDIVE_SECRET_KEY: every worker must share the same key"
+            )
+        return self
+
+    @property
+    def isolation_required(self) -> bool:
+        if self.require_isolation is None:
+            return self.mode == "hosted"
+        return self.require_isolation
+
+    @property
+    def database_path(self) -> Path | None:
+        """The SQLite file behind `database_url`, if it is one."""
+        url = self.database_url or ""
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and url != "sqlite:///:memory:":
+            return Path(url.removeprefix(prefix))
+        return None
+
+    def prepare(self) -> Settings:
+        """Create the data directory and return settings with every derived value filled in."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        update: dict[str, object] = {}
+        if self.database_url is None:
+            update["database_url"] = f"sqlite:///{self.data_dir / 'deepdive.sqlite3'}"
+        if self.secret_key is None:
+            update["secret_key"] = SecretStr(_load_or_create_secret(self.data_dir / _SECRET_FILE))
+        return self.model_copy(update=update) if update else self
+
+    @property
+    def secret(self) -> str:
+        if self.secret_key is None:
+            raise RuntimeError("Settings.prepare() must run before the secret key is used")
+        return self.secret_key.get_secret_value()
+
+
+def _load_or_create_secret(path: Path) -> str:
+    """Read the secret from `path`, creating it (mode 0600) on first use."""
+    try:
+        value = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        value = ""
+    if value:
+        return value
+    value = secrets.token_urlsafe(48)
+    # Written aside, then linked into place: link() fails if the file appeared meanwhile, so two
+    # processes starting at once agree on one key and nobody ever reads a half-written file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(value + "\n")
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        value = path.read_text(encoding="ascii").strip()
+    finally:
+        tmp.unlink()
+    return value
