@@ -1,0 +1,44 @@
+"""Test helpers for lesson examples.
+
+Lesson folders are named like `01-basics`, which is not an importable package name, so example tests
+load the example beside them by file path:
+
+    def test_root_says_hello(example):
+        client = TestClient(example("first_app").app)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+
+def _load(path: Path) -> ModuleType:
+    lesson = path.parents[1].name.replace("-", "_")
+    name = f"lesson_{lesson}.{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def example(request: pytest.FixtureRequest) -> Callable[[str], ModuleType]:
+    """Import `examples/<name>.py` of the lesson the requesting test belongs to (fresh each time)."""
+    lesson_dir = Path(request.path).resolve().parents[1]
+
+    def load(name: str) -> ModuleType:
+        path = lesson_dir / "examples" / f"{name}.py"
+        if not path.is_file():
+            raise FileNotFoundError(f"no example {name!r}: {path} does not exist")
+        return _load(path)
+
+    return load
