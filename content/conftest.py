@@ -32,7 +32,7 @@ def _load(path: Path) -> ModuleType:
 
 @pytest.fixture
 def example(request: pytest.FixtureRequest) -> Callable[[str], ModuleType]:
-    """Import `examples/<name>.py` of the lesson the requesting test belongs to (fresh each time)."""
+    """Import `examples/<name>.py` of the lesson that the requesting test belongs to."""
     lesson_dir = Path(request.path).resolve().parents[1]
 
     def load(name: str) -> ModuleType:

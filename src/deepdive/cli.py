@@ -2,9 +2,213 @@
 
 from __future__ import annotations
 
-import typer
+import errno
+import os
+import socket
+import sys
+import threading
+import time
+import webbrowser
+from pathlib import Path
+from typing import Annotated
 
-app = typer.Typer(help="FastAPI Deep Dive: the course, its sandbox and its tools.", no_args_is_help=True)
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from deepdive.course.loader import ContentError, load_course
+from deepdive.course.models import Course
+from deepdive.settings import Settings
+
+app = typer.Typer(
+    help="FastAPI Deep Dive: the course, its sandbox and its tools.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+progress_app = typer.Typer(help="Export, import or reset your progress.", no_args_is_help=True)
+app.add_typer(progress_app, name="progress")
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
+
+
+def _load_course_or_exit(settings: Settings) -> Course:
+    try:
+        return load_course(settings.content_dir)
+    except ContentError as problem:
+        errors.print(f"[bold red]The course content has {len(problem.problems)} problem(s):[/]")
+        for item in problem.problems:
+            errors.print(f"  {item}", highlight=False, markup=False)
+        raise typer.Exit(1) from problem
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return (
+                    f"Port {port} on {host} is already in use (is the course already running?). "
+                    f"Try another port: deepdive serve --port {port + 1}"
+                )
+            return f"Cannot listen on {host}:{port}: {error.strerror}"
+    return None
+
+
+def _has_display() -> bool:
+    return sys.platform in ("darwin", "win32") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", help="Open the course in a browser")
+    ] = False,
+) -> None:
+    """Serve the course (migrating the database first)."""
+    import uvicorn
+
+    from deepdive.db.migrate import open_database
+    from deepdive.web.app import create_app
+
+    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = Settings(**overrides).prepare()  # type: ignore[arg-type]
+    course = _load_course_or_exit(settings)
+    problem = _port_problem(settings.host, settings.port)
+    if problem:
+        errors.print(f"[bold red]{problem}[/]")
+        raise typer.Exit(1)
+    open_database(settings.database_url or "").dispose()
+    application = create_app(settings, course)
+    server = uvicorn.Server(
+        uvicorn.Config(application, host=settings.host, port=settings.port, log_level="info")
+    )
+    shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # noqa: S104
+    url = f"http://{shown_host}:{settings.port}/"
+    console.print(f"[bold]FastAPI Deep Dive[/] is at [link={url}]{url}[/link]  (Ctrl+C stops it)")
+    console.print(f"Your progress is kept in {settings.data_dir}", highlight=False)
+    if open_browser and _has_display():
+
+        def _open_when_ready() -> None:
+            while not server.started and not server.should_exit:
+                time.sleep(0.05)
+            if server.started:
+                webbrowser.open(url)
+
+        threading.Thread(target=_open_when_ready, daemon=True).start()
+    server.run()
+
+
+@app.command("check-content")
+def check_content(
+    run_tests: Annotated[
+        bool, typer.Option("--tests/--no-tests", help="Also run every example's tests")
+    ] = True,
+) -> None:
+    """Validate every lesson and run the tests of every example."""
+    settings = Settings()
+    course = _load_course_or_exit(settings)
+    table = Table(title=f"{len(course.lessons)} lesson(s) load cleanly")
+    for column in ("#", "Lesson", "Words", "Examples", "Quiz", "Interactives"):
+        table.add_column(column)
+    for lesson in course.lessons:
+        table.add_row(
+            str(lesson.meta.order),
+            lesson.title,
+            str(lesson.word_count),
+            str(len(list((lesson.directory / "examples").glob("*.py")))),
+            str(len(lesson.quiz.questions)),
+            str(len(lesson.meta.interactives)),
+        )
+    console.print(table)
+    if not run_tests:
+        return
+    import pytest
+
+    console.print("Running the tests of every example…")
+    code = pytest.main(["-q", "-p", "no:cacheprovider", str(settings.content_dir)])
+    if code != 0:
+        errors.print("[bold red]Some example tests failed (see above).[/]")
+        raise typer.Exit(int(code))
+    console.print("[green]Every example passes its tests.[/]")
+
+
+def _local_session(settings: Settings) -> Session:
+    from deepdive.db.engine import make_session_factory
+    from deepdive.db.migrate import open_database
+
+    return make_session_factory(open_database(settings.database_url or ""))()
+
+
+@progress_app.command("export")
+def export_command(file: Annotated[Path, typer.Argument(help="Where to write the JSON")]) -> None:
+    """Write your progress (XP, lesson states, saved code) to FILE."""
+    from deepdive.course.progress import local_learner
+    from deepdive.course.transfer import export_progress
+
+    settings = Settings().prepare()
+    with _local_session(settings) as session:
+        exported = export_progress(session, local_learner(session).id)
+    file.write_text(exported.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    console.print(
+        f"Exported {exported.xp} XP, {len(exported.awards)} award(s) and "
+        f"{len(exported.drafts)} saved editor(s) to {file}",
+        highlight=False,
+    )
+
+
+@progress_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A file written by `deepdive progress export`")],
+) -> None:
+    """Merge a progress file into your progress (never counting XP twice)."""
+    from deepdive.course.progress import local_learner
+    from deepdive.course.transfer import ProgressFileError, import_progress, parse_progress_file
+
+    settings = Settings().prepare()
+    course = _load_course_or_exit(settings)
+    try:
+        progress = parse_progress_file(file.read_bytes())
+    except OSError as error:
+        errors.print(f"[bold red]Cannot read {file}: {error.strerror}[/]", highlight=False)
+        raise typer.Exit(1) from error
+    except ProgressFileError as problem:
+        errors.print(f"[bold red]Nothing was imported.[/] {file}: {problem}", highlight=False)
+        raise typer.Exit(1) from problem
+    with _local_session(settings) as session:
+        report = import_progress(session, local_learner(session).id, course, progress)
+    console.print(
+        f"Imported {report.awards_added} new award(s) worth {report.xp_added} XP "
+        f"({report.awards_already_had} already yours, {report.awards_unknown} skipped); "
+        f"{report.drafts_updated} saved editor(s) restored."
+    )
+
+
+@progress_app.command("reset")
+def reset_command(
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Delete all your XP, lesson states and saved code."""
+    from deepdive.course.progress import local_learner, read_progress, reset_progress
+
+    settings = Settings().prepare()
+    with _local_session(settings) as session:
+        learner_id = local_learner(session).id
+        xp = read_progress(session, learner_id).xp
+        if not yes and not typer.confirm(
+            f"Delete all your progress ({xp} XP, lesson states and saved code)?", default=False
+        ):
+            console.print("Nothing was changed.")
+            raise typer.Exit(1)
+        reset_progress(session, learner_id)
+    console.print(f"Your progress was reset ({xp} XP removed).")
 
 
 def main() -> None:

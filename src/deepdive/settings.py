@@ -11,7 +11,7 @@ import platformdirs
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_SECRET_FILE = "secret_key"
+_SECRET_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 _REPO_CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 

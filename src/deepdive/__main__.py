@@ -1,0 +1,3 @@
+from deepdive.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The course as data: models, loader, renderer and progress."""

@@ -1,0 +1,251 @@
+"""Load the course from `content/`, validate every file, and render it once.
+
+Every problem is reported as `file:line: what is wrong`, all of them at once, so an author can fix a
+lesson in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ValidationError
+
+from deepdive.course.models import ArticlePart, Course, Lesson, LessonMeta, Quiz
+from deepdive.course.render import (
+    RenderEnv,
+    highlight_code,
+    make_markdown,
+    render_inline,
+    render_markdown,
+)
+from deepdive.course.yaml_source import YamlDocument, YamlSyntaxError, parse_yaml
+
+_FOLDER = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9-]+)$")
+_MORE = "<!-- more -->"
+MIN_WORDS, MAX_WORDS = 1000, 2500
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    file: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content has mistakes; `problems` lists each with its file and line."""
+
+    def __init__(self, problems: list[ContentProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[ContentProblem] = []
+
+    def add(self, file: Path, line: int, message: str) -> None:
+        self.items.append(ContentProblem(file, line, message))
+
+
+def load_course(content_dir: Path) -> Course:
+    """Load every lesson under `content_dir/lessons`, or raise ContentError listing all problems."""
+    problems = _Problems()
+    lessons_dir = content_dir / "lessons"
+    if not lessons_dir.is_dir():
+        raise ContentError([ContentProblem(lessons_dir, 0, "the lessons folder does not exist")])
+    md = make_markdown()
+    lessons: list[Lesson] = []
+    for directory in sorted(p for p in lessons_dir.iterdir() if p.is_dir()):
+        if directory.name.startswith((".", "_")) or directory.name == "__pycache__":
+            continue
+        lesson = _load_lesson(directory, md, problems)
+        if lesson is not None:
+            lessons.append(lesson)
+    _check_course(lessons, problems)
+    if problems.items:
+        raise ContentError(problems.items)
+    return Course(lessons=tuple(sorted(lessons, key=lambda lesson: lesson.meta.order)))
+
+
+def _check_course(lessons: list[Lesson], problems: _Problems) -> None:
+    seen: dict[object, Lesson] = {}
+    for lesson in lessons:
+        for key in (("order", lesson.meta.order), ("slug", lesson.slug)):
+            other = seen.setdefault(key, lesson)
+            if other is not lesson:
+                problems.add(
+                    lesson.directory / "lesson.md",
+                    2,
+                    f"{key[0]} {key[1]!r} is already used by {other.directory.name}",
+                )
+
+
+def _validate(
+    model: type[_Model], document: YamlDocument, file: Path, problems: _Problems
+) -> _Model | None:
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        for detail in error.errors():
+            where = ".".join(str(part) for part in detail["loc"]) or "(top level)"
+            message = detail["msg"].removeprefix("Value error, ")
+            problems.add(file, document.line_of(detail["loc"]), f"{where}: {message}")
+        return None
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, line number where the body starts) or None."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for number, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return "".join(lines[1:number]), "".join(lines[number + 1 :]), number + 2
+    return None
+
+
+def _load_lesson(directory: Path, md: MarkdownIt, problems: _Problems) -> Lesson | None:
+    lesson_file = directory / "lesson.md"
+    quiz_file = directory / "quiz.yaml"
+    folder = _FOLDER.match(directory.name)
+    if not folder:
+        problems.add(directory, 0, "a lesson folder is named NN-slug, e.g. 01-basics")
+        return None
+    if not lesson_file.is_file():
+        problems.add(lesson_file, 0, "every lesson folder needs a lesson.md")
+        return None
+    count_before = len(problems.items)
+    text = lesson_file.read_text(encoding="utf-8")
+    split = _split_front_matter(text)
+    if split is None:
+        problems.add(
+            lesson_file, 1, "lesson.md must start with YAML front matter between --- lines"
+        )
+        return None
+    front, body, body_line = split
+    parsed = _parse_model(LessonMeta, front, 2, lesson_file, problems)
+    quiz = _load_quiz(quiz_file, problems)
+    if parsed is None:
+        return None
+    meta, front_document = parsed
+    if int(folder["order"]) != meta.order or folder["slug"] != meta.slug:
+        problems.add(
+            lesson_file,
+            2,
+            f"folder {directory.name!r} must match order and slug: {meta.order:02d}-{meta.slug}",
+        )
+    sources = _read_sources(directory, meta, front_document, lesson_file, problems)
+    _check_example_tests(directory, problems)
+
+    intro_text, more, rest = body.partition(_MORE)
+    if not more:
+        problems.add(lesson_file, body_line, f"the introduction must end with a {_MORE} line")
+    intro_env = RenderEnv(directory, body_line)
+    intro = render_markdown(md, intro_text, intro_env)
+    rest_line = body_line + intro_text.count("\n")
+    article_env = RenderEnv(directory, rest_line)
+    article = render_markdown(md, rest, article_env)
+    for env in (intro_env, article_env):
+        for problem in env.problems:
+            problems.add(lesson_file, problem.line, problem.message)
+    if not 2 <= intro.paragraphs <= 4:
+        problems.add(
+            lesson_file, body_line, f"the introduction has {intro.paragraphs} paragraphs; write 2-4"
+        )
+    words = intro.words + article.words
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        problems.add(
+            lesson_file, body_line, f"the article has {words} words; write {MIN_WORDS}-{MAX_WORDS}"
+        )
+    interactives = {i.id: i for i in meta.interactives}
+    for interactive_id, line in intro_env.interactives + article_env.interactives:
+        if interactive_id not in interactives:
+            problems.add(
+                lesson_file, line, f"no interactive {interactive_id!r} in the front matter"
+            )
+
+    if quiz is None or len(problems.items) != count_before:
+        return None
+    placed = {i for i, _line in article_env.interactives}
+    parts = [
+        ArticlePart(html=chunk)
+        if isinstance(chunk, str)
+        else ArticlePart(interactive=interactives[chunk[0]])
+        for chunk in article.chunks
+    ]
+    parts += [ArticlePart(interactive=i) for i in meta.interactives if i.id not in placed]
+    return Lesson(
+        meta=meta,
+        directory=directory,
+        quiz=quiz,
+        intro_html="".join(c for c in intro.chunks if isinstance(c, str)),
+        article=tuple(part for part in parts if part.html.strip() or part.interactive),
+        main_example_html=highlight_code(
+            sources[meta.main_example], filename=meta.main_example.rsplit("/", 1)[-1]
+        ),
+        tip_html=render_inline(md, meta.tip),
+        word_count=words,
+        sources=sources,
+    )
+
+
+def _parse_model(
+    model: type[_Model], text: str, first_line: int, file: Path, problems: _Problems
+) -> tuple[_Model, YamlDocument] | None:
+    try:
+        document = parse_yaml(text, first_line)
+    except YamlSyntaxError as error:
+        problems.add(file, error.line, str(error))
+        return None
+    value = _validate(model, document, file, problems)
+    return None if value is None else (value, document)
+
+
+def _load_quiz(quiz_file: Path, problems: _Problems) -> Quiz | None:
+    if not quiz_file.is_file():
+        problems.add(quiz_file, 0, "every lesson needs a quiz.yaml")
+        return None
+    parsed = _parse_model(Quiz, quiz_file.read_text(encoding="utf-8"), 1, quiz_file, problems)
+    return parsed[0] if parsed else None
+
+
+def _read_sources(
+    directory: Path,
+    meta: LessonMeta,
+    front: YamlDocument,
+    lesson_file: Path,
+    problems: _Problems,
+) -> dict[str, str]:
+    """Files the front matter names (main example, starters, solutions), by relative path."""
+    named: list[tuple[tuple[str | int, ...], str]] = [(("main_example",), meta.main_example)]
+    for index, interactive in enumerate(meta.interactives):
+        named.append((("interactives", index, "starter"), interactive.starter))
+        if interactive.solution:
+            named.append((("interactives", index, "solution"), interactive.solution))
+    sources: dict[str, str] = {}
+    for location, relative in named:
+        path = directory / relative
+        if path.is_file():
+            sources[relative] = path.read_text(encoding="utf-8")
+        else:
+            where = ".".join(str(part) for part in location)
+            problems.add(
+                lesson_file, front.line_of(location), f"{where}: file {relative!r} does not exist"
+            )
+    return sources
+
+
+def _check_example_tests(directory: Path, problems: _Problems) -> None:
+    for example in sorted((directory / "examples").glob("*.py")):
+        test = directory / "tests" / f"test_{example.name}"
+        if not test.is_file():
+            problems.add(example, 1, f"every example needs a test: create tests/{test.name}")

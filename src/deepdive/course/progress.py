@@ -1,0 +1,161 @@
+"""A learner's progress: XP awards (each granted at most once), lesson states, drafts.
+
+XP is only ever granted here, with a value taken from the course content, never from a client.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from deepdive.course.levels import LevelProgress, level_for
+from deepdive.course.models import Lesson
+from deepdive.db.models import Draft, Learner, LessonProgress, XpAward, utcnow
+
+
+class LessonState(enum.StrEnum):
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Everything the pages need to show about one learner, read in one go."""
+
+    xp: int
+    level: LevelProgress
+    earned: frozenset[str]
+    started: frozenset[str]
+
+    def state(self, lesson: Lesson) -> LessonState:
+        keys = lesson.award_keys
+        if keys and keys.keys() <= self.earned:
+            return LessonState.DONE
+        if lesson.slug in self.started or any(key in self.earned for key in keys):
+            return LessonState.IN_PROGRESS
+        return LessonState.NOT_STARTED
+
+    def lesson_xp(self, lesson: Lesson) -> tuple[int, int]:
+        """(earned, available) XP in one lesson."""
+        keys = lesson.award_keys
+        return sum(xp for key, xp in keys.items() if key in self.earned), sum(keys.values())
+
+
+@dataclass(frozen=True)
+class LearnerView:
+    """A learner's progress plus their saved code, keyed by widget id."""
+
+    progress: Progress
+    drafts: dict[str, str]
+
+
+def read_learner_view(session: Session, learner_id: int) -> LearnerView:
+    drafts = session.execute(
+        select(Draft.widget_id, Draft.code).where(Draft.learner_id == learner_id)
+    ).all()
+    return LearnerView(
+        progress=read_progress(session, learner_id),
+        drafts={row.widget_id: row.code for row in drafts},
+    )
+
+
+def local_learner(session: Session) -> Learner:
+    """The single anonymous learner of local mode (created on first use)."""
+    learner = session.scalars(
+        select(Learner).where(Learner.username.is_(None)).order_by(Learner.id).limit(1)
+    ).first()
+    if learner is None:
+        learner = Learner()
+        session.add(learner)
+        session.commit()
+    return learner
+
+
+def _insert_ignoring_duplicates(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
+    """INSERT that silently does nothing on a unique-key conflict; True if a row was added."""
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(model).values(**values).on_conflict_do_nothing()
+    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def award_xp(
+    session: Session, learner_id: int, award_key: str, xp: int, *, commit: bool = True
+) -> bool:
+    """Grant `xp` for `award_key` unless already granted. True if this call granted it.
+
+    The unique (learner, key) constraint makes this safe under any number of concurrent calls.
+    """
+    added = _insert_ignoring_duplicates(
+        session,
+        XpAward,
+        {"learner_id": learner_id, "award_key": award_key, "xp": xp, "awarded_at": utcnow()},
+    )
+    if commit:
+        session.commit()
+    return added
+
+
+def mark_started(
+    session: Session, learner_id: int, lesson_slug: str, *, commit: bool = True
+) -> bool:
+    """Record that the learner opened the lesson; True the first time."""
+    added = _insert_ignoring_duplicates(
+        session,
+        LessonProgress,
+        {"learner_id": learner_id, "lesson_slug": lesson_slug, "started_at": utcnow()},
+    )
+    if commit:
+        session.commit()
+    return added
+
+
+def read_progress(session: Session, learner_id: int) -> Progress:
+    awards = session.execute(
+        select(XpAward.award_key, XpAward.xp).where(XpAward.learner_id == learner_id)
+    ).all()
+    started = session.scalars(
+        select(LessonProgress.lesson_slug).where(LessonProgress.learner_id == learner_id)
+    ).all()
+    xp = sum(row.xp for row in awards)
+    return Progress(
+        xp=xp,
+        level=level_for(xp),
+        earned=frozenset(row.award_key for row in awards),
+        started=frozenset(started),
+    )
+
+
+def save_draft(
+    session: Session, learner_id: int, widget_id: str, code: str, *, attempted: bool = False
+) -> Draft:
+    draft = session.get(Draft, (learner_id, widget_id))
+    if draft is None:
+        draft = Draft(learner_id=learner_id, widget_id=widget_id, code=code, attempts=0)
+        session.add(draft)
+    draft.code = code
+    if attempted:
+        draft.attempts = (draft.attempts or 0) + 1
+    session.commit()
+    return draft
+
+
+def load_draft(session: Session, learner_id: int, widget_id: str) -> Draft | None:
+    return session.get(Draft, (learner_id, widget_id))
+
+
+def reset_progress(session: Session, learner_id: int) -> None:
+    """Forget every award, lesson start and draft of the learner."""
+    for model in (XpAward, LessonProgress, Draft):
+        session.execute(delete(model).where(model.learner_id == learner_id))
+    session.commit()

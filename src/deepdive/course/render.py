@@ -1,0 +1,217 @@
+"""Markdown to HTML for lessons: code included from files, highlighted on the server.
+
+Two directives extend Markdown, each on a line of its own:
+
+- `{* examples/app.py lines=4-9 highlight=6 *}` shows a file of the lesson as a code block;
+- `{! interactive ID !}` marks where an interactive goes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
+from pygments.util import ClassNotFound
+
+_INCLUDE = re.compile(r"^\{\*\s+(?P<path>\S+)(?P<options>(?:\s+\w+=\S+)*)\s*\*\}\s*$")
+_INTERACTIVE = re.compile(r"^\{!\s+interactive\s+(?P<id>[a-z0-9-]+)\s*!\}\s*$")
+_OPTION = re.compile(r"(\w+)=(\S+)")
+_ENV_KEY = "deepdive"
+_WORD = re.compile(r"[A-Za-z0-9][\w'’.-]*")
+
+
+@dataclass
+class RenderProblem:
+    line: int
+    message: str
+
+
+@dataclass
+class RenderEnv:
+    """What the renderer needs from the loader, and what it reports back.
+
+    `first_line` is the line number, in lesson.md, of the first line of the rendered text.
+    """
+
+    lesson_dir: Path
+    first_line: int
+    problems: list[RenderProblem] = field(default_factory=list)
+    included: set[str] = field(default_factory=set)
+    interactives: list[tuple[str, int]] = field(default_factory=list)
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(RenderProblem(self.first_line + line, message))
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """HTML split at interactive placeholders: html, id, html, id, html ..."""
+
+    chunks: list[str | tuple[str]]
+    paragraphs: int
+    words: int
+
+
+def _parse_ranges(spec: str) -> list[tuple[int, int]]:
+    ranges = []
+    for part in spec.split(","):
+        start, _, end = part.partition("-")
+        first = int(start)
+        last = int(end) if end else first
+        if first < 1 or last < first:
+            raise ValueError(part)
+        ranges.append((first, last))
+    return ranges
+
+
+def highlight_code(
+    source: str,
+    *,
+    filename: str | None = None,
+    language: str | None = None,
+    first_line: int = 1,
+    highlight_lines: list[int] | None = None,
+    line_numbers: bool = True,
+) -> str:
+    """A highlighted code block with a caption (file name) and a copy button."""
+    try:
+        if language:
+            lexer = get_lexer_by_name(language)
+        elif filename:
+            lexer = get_lexer_for_filename(filename)
+        else:
+            lexer = get_lexer_by_name("text")
+    except ClassNotFound:
+        lexer = get_lexer_by_name("text")
+    formatter = HtmlFormatter(
+        cssclass="highlight",
+        wrapcode=True,
+        linenos="inline" if line_numbers else False,
+        linenostart=first_line,
+        hl_lines=[n - first_line + 1 for n in highlight_lines or []],
+    )
+    body = highlight(source, lexer, formatter)
+    label = html.escape(filename) if filename else html.escape(lexer.name)
+    return (
+        '<figure class="code-block">'
+        f'<figcaption><span class="code-name">{label}</span>'
+        '<button type="button" class="copy-code" data-copy-code>Copy</button></figcaption>'
+        f"{body}</figure>\n"
+    )
+
+
+def _include_rule(state: StateBlock, start: int, _end: int, silent: bool) -> bool:
+    line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+    match = _INCLUDE.match(line)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("include", "", 0)
+        token.meta = {"path": match["path"], "options": match["options"].strip(), "line": start}
+        token.map = [start, start + 1]
+    state.line = start + 1
+    return True
+
+
+def _interactive_rule(state: StateBlock, start: int, _end: int, silent: bool) -> bool:
+    line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+    match = _INTERACTIVE.match(line)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("interactive", "", 0)
+        token.meta = {"id": match["id"], "line": start}
+        token.map = [start, start + 1]
+    state.line = start + 1
+    return True
+
+
+def _render_include(tokens: list[Token], index: int, env: RenderEnv) -> str:
+    meta = tokens[index].meta
+    relative, line = meta["path"], meta["line"]
+    path = (env.lesson_dir / relative).resolve()
+    if not path.is_relative_to(env.lesson_dir.resolve()) or not path.is_file():
+        env.problem(line, f"included file {relative!r} does not exist in the lesson folder")
+        return ""
+    source = path.read_text(encoding="utf-8")
+    total = len(source.splitlines())
+    options = dict(_OPTION.findall(meta["options"]))
+    unknown = set(options) - {"lines", "highlight"}
+    if unknown:
+        env.problem(line, f"unknown include option(s): {', '.join(sorted(unknown))}")
+        return ""
+    try:
+        shown = _parse_ranges(options["lines"])[0] if "lines" in options else (1, total)
+        marked = _parse_ranges(options.get("highlight", "")) if "highlight" in options else []
+    except ValueError as error:
+        env.problem(line, f"bad line range {error} (write e.g. lines=3-9 highlight=5,7-8)")
+        return ""
+    first, last = shown
+    wanted = [n for a, b in marked for n in range(a, b + 1)]
+    if last > total or any(not first <= n <= last for n in wanted):
+        env.problem(
+            line, f"line range outside {relative!r} (it has {total} lines; shown {first}-{last})"
+        )
+        return ""
+    env.included.add(relative)
+    snippet = "\n".join(source.splitlines()[first - 1 : last]) + "\n"
+    return highlight_code(
+        snippet, filename=relative.rsplit("/", 1)[-1], first_line=first, highlight_lines=wanted
+    )
+
+
+def _render_fence(tokens: list[Token], index: int) -> str:
+    token = tokens[index]
+    language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else None
+    return highlight_code(token.content, language=language or "text", line_numbers=False)
+
+
+def make_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+        ["table", "strikethrough"]
+    )
+    md.use(anchors_plugin, min_level=2, max_level=3, permalink=True, permalinkSymbol="#")
+    md.block.ruler.before("paragraph", "include", _include_rule)
+    md.block.ruler.before("paragraph", "interactive", _interactive_rule)
+    rules: dict[str, Callable[..., str]] = {
+        "include": lambda _self, tokens, idx, _options, env: _render_include(
+            tokens, idx, env[_ENV_KEY]
+        ),
+        "interactive": lambda *_args: "",
+        "fence": lambda _self, tokens, idx, _options, _env: _render_fence(tokens, idx),
+        "code_block": lambda _self, tokens, idx, _options, _env: _render_fence(tokens, idx),
+    }
+    for name, rule in rules.items():
+        md.add_render_rule(name, rule)
+    return md
+
+
+def render_markdown(md: MarkdownIt, text: str, env: RenderEnv) -> RenderedMarkdown:
+    md_env = {_ENV_KEY: env}
+    tokens = md.parse(text, md_env)
+    chunks: list[str | tuple[str]] = []
+    start = 0
+    for index, token in enumerate(tokens):
+        if token.type == "interactive":
+            chunks.append(md.renderer.render(tokens[start:index], md.options, md_env))
+            chunks.append((token.meta["id"],))
+            env.interactives.append((token.meta["id"], env.first_line + token.meta["line"]))
+            start = index + 1
+    chunks.append(md.renderer.render(tokens[start:], md.options, md_env))
+    paragraphs = sum(1 for t in tokens if t.type == "paragraph_open" and t.level == 0)
+    words = sum(len(_WORD.findall(t.content)) for t in tokens if t.type == "inline")
+    return RenderedMarkdown(chunks=chunks, paragraphs=paragraphs, words=words)
+
+
+def render_inline(md: MarkdownIt, text: str) -> str:
+    return md.renderInline(text)

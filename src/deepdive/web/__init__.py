@@ -1,0 +1,1 @@
+"""The web application: pages, API and assets."""

@@ -1,0 +1,67 @@
+"""The application factory: `create_app(settings)` builds a fully wired course server."""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI
+
+from deepdive import __version__
+from deepdive.course.loader import load_course
+from deepdive.course.models import Course
+from deepdive.db.engine import make_engine, make_session_factory
+from deepdive.settings import Settings
+from deepdive.web.assets import STATIC_DIR, VersionedStaticFiles
+from deepdive.web.deps import require_csrf
+from deepdive.web.errors import install_error_handlers
+from deepdive.web.page_cache import PageCache, PageCacheMiddleware
+from deepdive.web.routes import drafts, health, pages, progress, quiz
+from deepdive.web.security import (
+    CsrfCookieMiddleware,
+    CsrfTokens,
+    HostGuardMiddleware,
+    SecurityHeadersMiddleware,
+    allowed_host_names,
+    security_headers,
+)
+from deepdive.web.templating import make_templates
+
+
+def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
+    """Build the app. `settings` must be prepared; the database must be migrated (see `serve`)."""
+    settings = settings.prepare()
+    course = course if course is not None else load_course(settings.content_dir)
+    app = FastAPI(
+        title="FastAPI Deep Dive",
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        dependencies=[Depends(require_csrf)],
+    )
+    engine = make_engine(settings.database_url or "")
+    app.state.settings = settings
+    app.state.course = course
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.page_cache = PageCache(engine)
+    app.state.csrf_tokens = CsrfTokens(settings.secret)
+    app.state.templates = make_templates()
+
+    for module in (pages, quiz, progress, drafts, health):
+        app.include_router(module.router)
+    app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
+    install_error_handlers(app)
+
+    https = settings.mode == "hosted"
+    app.add_middleware(CsrfCookieMiddleware, tokens=app.state.csrf_tokens, secure=https)
+    app.add_middleware(SecurityHeadersMiddleware, https=https)
+    app.add_middleware(
+        PageCacheMiddleware,
+        cache=app.state.page_cache,
+        state=app.state,
+        tokens=app.state.csrf_tokens,
+        headers=security_headers(https=https),
+    )
+    app.add_middleware(
+        HostGuardMiddleware, allowed=allowed_host_names(settings.host, settings.allowed_hosts)
+    )
+    return app

@@ -1,0 +1,105 @@
+"""Errors for people: HTML pages for browsers, JSON for API calls, never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("deepdive.web")
+_KNOWN = frozenset(status.value for status in HTTPStatus)
+
+
+class CsrfRejectedError(Exception):
+    """A state-changing request without a valid CSRF token or from another origin."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def wants_json(request: Request) -> bool:
+    """API clients get JSON; pages (and htmx requests made by pages) get HTML."""
+    if request.headers.get("hx-request"):
+        return False
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _describe_validation(exc: RequestValidationError) -> list[dict[str, str]]:
+    problems = []
+    for error in exc.errors():
+        where = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")
+        ]
+        problems.append({"field": ".".join(where) or "request", "message": error.get("msg", "")})
+    return problems
+
+
+def error_response(
+    request: Request, status_code: int, title: str, message: str, *, details: list | None = None
+) -> Response:
+    if wants_json(request):
+        body: dict[str, object] = {"error": title, "message": message}
+        if details is not None:
+            body["detail"] = details
+        return JSONResponse(body, status_code=status_code)
+    templates = request.app.state.templates
+    template = "partials/error_fragment.html" if request.headers.get("hx-request") else "error.html"
+    return templates.TemplateResponse(
+        request,
+        template,
+        {"status_code": status_code, "title": title, "message": message, "details": details or []},
+        status_code=status_code,
+    )
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    details = _describe_validation(exc)
+    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+    return error_response(
+        request, 422, "Some input was missing or invalid", summary, details=details
+    )
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if exc.status_code == 404:
+        return error_response(
+            request,
+            404,
+            "Page not found",
+            str(exc.detail) if exc.detail != "Not Found" else "There is no page at this address.",
+        )
+    title = HTTPStatus(exc.status_code).phrase if exc.status_code in _KNOWN else "Request refused"
+    response = error_response(request, exc.status_code, title, str(exc.detail))
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _csrf_error(request: Request, exc: CsrfRejectedError) -> Response:
+    return error_response(request, 403, "Request refused for your safety", exc.reason)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(
+        request,
+        500,
+        "Something went wrong on our side",
+        "The server hit an unexpected error. Your progress is safe; try again, and if it "
+        "keeps happening, the server log has the details.",
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(CsrfRejectedError, _csrf_error)
+    app.add_exception_handler(Exception, _unexpected_error)

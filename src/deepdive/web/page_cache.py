@@ -1,0 +1,103 @@
+"""Rendered pages, served again without re-rendering until the learner's data changes.
+
+A page depends on the course (fixed while serving) and on the learner's rows in the database. For
+SQLite, `PRAGMA data_version` on a connection that never writes changes whenever anyone commits,
+including another process such as `deepdive progress import`, so it is an exact and very cheap
+validator. Routes store what they render; `PageCacheMiddleware` answers repeat visits before the
+request reaches routing at all. Other databases (hosted mode, several workers) are not cached.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import OrderedDict
+
+from sqlalchemy import Engine
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from deepdive.web.security import CsrfTokens, request_csrf_cookie
+
+_Key = tuple[str, int, int]
+
+
+class PageCache:
+    def __init__(self, engine: Engine, max_pages: int = 256) -> None:
+        self._max_pages = max_pages
+        self._pages: OrderedDict[_Key, bytes] = OrderedDict()
+        self._probe: sqlite3.Connection | None = None
+        database = engine.url.database
+        if engine.dialect.name == "sqlite" and database and database != ":memory:":
+            # Only ever used from the event loop thread, one statement at a time.
+            self._probe = sqlite3.connect(
+                f"file:{database}?mode=ro", uri=True, check_same_thread=False
+            )
+
+    def key(self, path: str, learner_id: int) -> _Key | None:
+        """A key that stops matching as soon as the database changes; None when not caching.
+
+        Take it before reading the data a page shows: a page is then never older than its key.
+        """
+        if self._probe is None:
+            return None
+        version = self._probe.execute("PRAGMA data_version").fetchone()[0]
+        return (path, learner_id, version)
+
+    def get(self, key: _Key | None) -> bytes | None:
+        if key is None:
+            return None
+        page = self._pages.get(key)
+        if page is not None:
+            self._pages.move_to_end(key)
+        return page
+
+    def put(self, key: _Key | None, page: bytes) -> None:
+        if key is None:
+            return
+        self._pages[key] = page
+        self._pages.move_to_end(key)
+        while len(self._pages) > self._max_pages:
+            self._pages.popitem(last=False)
+
+    def close(self) -> None:
+        if self._probe is not None:
+            self._probe.close()
+            self._probe = None
+
+
+class PageCacheMiddleware:
+    """Answer a GET for a page that is cached and still current, without routing or rendering.
+
+    It sits outside the security-header and CSRF-cookie middlewares, so it adds the same headers
+    itself, and leaves requests without a valid CSRF cookie to the app (which sets one).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        cache: PageCache,
+        state: object,
+        tokens: CsrfTokens,
+        headers: list[tuple[bytes, bytes]],
+    ) -> None:
+        self.app = app
+        self.cache = cache
+        self.state = state  # app.state: knows the learner once the first page was served
+        self.tokens = tokens
+        self.headers = [(b"content-type", b"text/html; charset=utf-8"), *headers]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        learner_id = getattr(self.state, "local_learner_id", None)
+        if (
+            learner_id is not None
+            and scope["type"] == "http"
+            and scope["method"] == "GET"
+            and not scope["query_string"]
+            and self.tokens.valid(request_csrf_cookie(scope))
+        ):
+            page = self.cache.get(self.cache.key(scope["path"], learner_id))
+            if page is not None:
+                headers = [*self.headers, (b"content-length", str(len(page)).encode())]
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": page})
+                return
+        await self.app(scope, receive, send)

@@ -1,0 +1,44 @@
+"""Saved editor contents, per learner and widget."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from deepdive.course.models import Course, Interactive, Lesson
+from deepdive.course.progress import save_draft
+from deepdive.web.deps import CourseDep, LearnerIdDep, SessionDep
+
+router = APIRouter(prefix="/api/drafts", tags=["drafts"])
+
+MAX_CODE_CHARS = 100_000
+
+
+class DraftIn(BaseModel):
+    code: str = Field(max_length=MAX_CODE_CHARS)
+
+
+class DraftOut(BaseModel):
+    widget: str
+    saved: bool
+
+
+def find_widget(course: Course, slug: str, interactive_id: str) -> tuple[Lesson, Interactive]:
+    found = course.widget(f"{slug}/{interactive_id}")
+    if found is None:
+        raise HTTPException(404, f"There is no interactive {slug}/{interactive_id}.")
+    return found
+
+
+@router.put("/{slug}/{interactive_id}", response_model=DraftOut)
+def put_draft(
+    slug: str,
+    interactive_id: str,
+    body: DraftIn,
+    course: CourseDep,
+    session: SessionDep,
+    learner_id: LearnerIdDep,
+) -> DraftOut:
+    find_widget(course, slug, interactive_id)
+    save_draft(session, learner_id, f"{slug}/{interactive_id}", body.code)
+    return DraftOut(widget=f"{slug}/{interactive_id}", saved=True)

@@ -1,0 +1,94 @@
+"""The course page and the lesson pages.
+
+The learner's data is read in one short database session (one trip to the thread pool), then the
+template renders on the event loop, so no connection is held while rendering or sending. What is
+rendered goes into the page cache, which answers repeat visits while the data is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+
+from deepdive.course.models import Course
+from deepdive.course.progress import (
+    LearnerView,
+    LessonState,
+    Progress,
+    mark_started,
+    read_learner_view,
+)
+from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep
+from deepdive.web.page_cache import PageCache
+
+router = APIRouter(include_in_schema=False)
+
+
+def page_context(course: Course, progress: Progress, **extra: object) -> dict[str, object]:
+    """What every page with the table of contents needs."""
+    done = sum(progress.state(lesson) is LessonState.DONE for lesson in course.lessons)
+    return {"course": course, "progress": progress, "done_count": done, **extra}
+
+
+def _read_view(request: Request, learner_id: int) -> LearnerView:
+    with request.app.state.session_factory() as session:
+        return read_learner_view(session, learner_id)
+
+
+def _start_lesson(request: Request, learner_id: int, slug: str) -> None:
+    with request.app.state.session_factory() as session:
+        mark_started(session, learner_id, slug)
+
+
+async def _page(
+    request: Request,
+    learner_id: int,
+    template: str,
+    build: Callable[[LearnerView], dict[str, object]],
+    *,
+    lesson: str | None = None,
+) -> HTMLResponse:
+    cache: PageCache = request.app.state.page_cache
+    key = cache.key(request.url.path, learner_id)
+    view = await run_in_threadpool(_read_view, request, learner_id)
+    if lesson and lesson not in view.progress.started:
+        await run_in_threadpool(_start_lesson, request, learner_id, lesson)
+        key = cache.key(request.url.path, learner_id)
+        view = await run_in_threadpool(_read_view, request, learner_id)
+    body = request.app.state.templates.get_template(template).render(build(view)).encode()
+    if not request.url.query:
+        cache.put(key, body)
+    return HTMLResponse(body)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def course_page(
+    request: Request, course: CourseDep, learner_id: LearnerIdDep
+) -> HTMLResponse:
+    def build(view: LearnerView) -> dict[str, object]:
+        return page_context(course, view.progress, current=None, drafts=view.drafts)
+
+    return await _page(request, learner_id, "course.html", build)
+
+
+@router.get("/lessons/{slug}", response_class=HTMLResponse)
+async def lesson_page(
+    request: Request, lesson: LessonDep, course: CourseDep, learner_id: LearnerIdDep
+) -> HTMLResponse:
+    previous, following = course.neighbours(lesson)
+
+    def build(view: LearnerView) -> dict[str, object]:
+        return page_context(
+            course,
+            view.progress,
+            current=lesson,
+            lesson=lesson,
+            previous=previous,
+            following=following,
+            drafts=view.drafts,
+        )
+
+    return await _page(request, learner_id, "lesson.html", build, lesson=lesson.slug)

@@ -1,0 +1,119 @@
+"""Answering quiz questions: an HTML fragment for the page, JSON for API clients."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from deepdive.course.models import Lesson, QuizQuestion, quiz_award_key
+from deepdive.course.progress import award_xp, read_progress
+from deepdive.course.quiz import AnswerError, AnswerResult, check_answer
+from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, SessionDep
+from deepdive.web.routes.pages import page_context
+
+router = APIRouter()
+
+
+class AnswerIn(BaseModel):
+    answer: list[int] = Field(description="Indexes (from 0) of the chosen options")
+
+
+class ExplanationOut(BaseModel):
+    text: str
+    why: str
+    correct: bool
+
+
+class AnswerOut(BaseModel):
+    correct: bool
+    xp_awarded: int = Field(description="XP granted by this answer: 0 if wrong or already earned")
+    total_xp: int
+    level: int
+    level_name: str
+    explanations: list[ExplanationOut]
+
+
+def _question(lesson: Lesson, question_id: str) -> QuizQuestion:
+    question = lesson.question(question_id)
+    if question is None:
+        raise HTTPException(404, f"Lesson {lesson.slug!r} has no question {question_id!r}.")
+    return question
+
+
+def _answer(
+    session: SessionDep, learner_id: int, lesson: Lesson, question: QuizQuestion, chosen: list[int]
+) -> AnswerResult:
+    result = check_answer(question, chosen)
+    if not result.correct:
+        return result
+    xp = lesson.question_xp(question)
+    granted = award_xp(session, learner_id, quiz_award_key(lesson.slug, question.id), xp)
+    return AnswerResult(
+        correct=True,
+        selected=result.selected,
+        explanations=result.explanations,
+        xp_awarded=xp if granted else 0,
+    )
+
+
+@router.post(
+    "/lessons/{slug}/quiz/{question_id}", response_class=HTMLResponse, include_in_schema=False
+)
+def answer_from_page(
+    request: Request,
+    question_id: str,
+    lesson: LessonDep,
+    course: CourseDep,
+    session: SessionDep,
+    learner_id: LearnerIdDep,
+    answer: Annotated[list[int], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+) -> HTMLResponse:
+    question = _question(lesson, question_id)
+    status_code, result, error = 200, None, None
+    try:
+        result = _answer(session, learner_id, lesson, question, answer)
+    except AnswerError as problem:
+        status_code, error = 422, str(problem)
+    progress = read_progress(session, learner_id)
+    context = page_context(
+        course,
+        progress,
+        current=lesson,
+        lesson=lesson,
+        question=question,
+        result=result,
+        error=error,
+        oob=True,
+    )
+    return request.app.state.templates.TemplateResponse(
+        request, "partials/quiz_answer.html", context, status_code=status_code
+    )
+
+
+@router.post("/api/lessons/{slug}/quiz/{question_id}", response_model=AnswerOut, tags=["quiz"])
+def answer_from_api(
+    question_id: str,
+    body: AnswerIn,
+    lesson: LessonDep,
+    session: SessionDep,
+    learner_id: LearnerIdDep,
+) -> AnswerOut:
+    question = _question(lesson, question_id)
+    try:
+        result = _answer(session, learner_id, lesson, question, body.answer)
+    except AnswerError as problem:
+        raise HTTPException(422, str(problem)) from problem
+    progress = read_progress(session, learner_id)
+    return AnswerOut(
+        correct=result.correct,
+        xp_awarded=result.xp_awarded,
+        total_xp=progress.xp,
+        level=progress.level.level.number,
+        level_name=progress.level.level.name,
+        explanations=[
+            ExplanationOut(text=e.text, why=e.why, correct=e.correct) for e in result.explanations
+        ],
+    )

@@ -1,0 +1,37 @@
+"""The Jinja2 environment of the site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from deepdive.course.levels import LEVELS
+from deepdive.course.render import make_markdown, render_inline
+from deepdive.web.assets import static_url
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+def _markdown_inline_filter() -> Callable[[str], Markup]:
+    md = make_markdown()  # raw HTML is disabled, so the output is safe to mark as such
+
+    @lru_cache(maxsize=4096)
+    def render(text: str) -> Markup:
+        return Markup(render_inline(md, text))  # noqa: S704
+
+    return render
+
+
+def make_templates(*, isolation_warning: str | None = None) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=TEMPLATES_DIR)
+    env = templates.env
+    env.globals.update(static_url=static_url, levels=LEVELS, isolation_warning=isolation_warning)
+    env.filters["markdown_inline"] = _markdown_inline_filter()
+    env.auto_reload = False  # templates ship with the package and never change while serving
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    return templates

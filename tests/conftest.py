@@ -1,0 +1,105 @@
+"""Fixtures shared by the whole suite: settings on a fresh data directory, the app, clients."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from deepdive.course.loader import load_course
+from deepdive.course.models import Course
+from deepdive.db.migrate import open_database
+from deepdive.settings import Settings
+from deepdive.web.app import create_app
+
+REPO = Path(__file__).resolve().parents[1]
+CONTENT_DIR = REPO / "content"
+BASE_URL = "http://127.0.0.1:8000"
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    """The real course, loaded once for the whole run."""
+    return load_course(CONTENT_DIR)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data", content_dir=CONTENT_DIR, host="127.0.0.1", port=8000
+    ).prepare()
+
+
+@pytest.fixture
+def app(settings: Settings, course: Course) -> FastAPI:
+    open_database(settings.database_url or "").dispose()
+    return create_app(settings, course)
+
+
+class CourseClient(TestClient):
+    """A TestClient that behaves like the course's own pages: it has the CSRF cookie and sends
+    the token and a same-origin Origin header with every state-changing request."""
+
+    def csrf_headers(self) -> dict[str, str]:
+        if "deepdive_csrf" not in self.cookies:
+            self.get("/health")
+        return {"X-CSRF-Token": self.cookies["deepdive_csrf"], "Origin": BASE_URL}
+
+    def request(self, method: str, url: httpx.URL | str, **kwargs: object) -> httpx.Response:  # type: ignore[override]
+        if method.upper() not in ("GET", "HEAD", "OPTIONS") and kwargs.pop("csrf", True):
+            headers = dict(kwargs.pop("headers", None) or {})  # type: ignore[call-overload]
+            kwargs["headers"] = {**self.csrf_headers(), **headers}
+        return super().request(method, url, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[CourseClient]:
+    with CourseClient(app, base_url=BASE_URL) as test_client:
+        yield test_client
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    """The app served by a real Uvicorn in a background thread."""
+
+    def __init__(self, app: FastAPI, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(settings: Settings, course: Course) -> Iterator[LiveServer]:
+    port = free_port()
+    live_settings = settings.model_copy(update={"port": port})
+    open_database(live_settings.database_url or "").dispose()
+    with LiveServer(create_app(live_settings, course), port) as server:
+        yield server

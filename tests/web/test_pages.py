@@ -1,0 +1,98 @@
+"""The course page, lesson pages and the 404 page, through HTTP."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from deepdive.course.models import Course
+
+
+def test_course_page_shows_every_lesson_in_order_with_intro_example_tip_and_link(
+    client, course: Course
+):
+    html = client.get("/").text
+    positions = [html.index(f'id="heading-{lesson.slug}"') for lesson in course.lessons]
+    assert positions == sorted(positions)
+    for lesson in course.lessons:
+        section = html[html.index(f'id="heading-{lesson.slug}"') :]
+        assert lesson.intro_html.split("</p>")[0] in section
+        assert 'class="code-block"' in section
+        assert 'class="tip"' in section
+        assert f'href="/lessons/{lesson.slug}"' in section
+
+
+def test_course_page_has_table_of_contents_with_states_xp_and_level(client, course: Course):
+    html = client.get("/").text
+    assert 'id="toc"' in html
+    for lesson in course.lessons:
+        assert f'data-lesson="{lesson.slug}" data-state="not-started"' in html
+    assert re.search(r"<strong data-toc-xp>0</strong> XP · Level 1, Newcomer", html)
+
+
+def test_lesson_page_shows_full_article_quiz_and_marks_lesson_in_progress(client, course: Course):
+    lesson = course.lessons[0]
+    html = client.get(f"/lessons/{lesson.slug}").text
+    assert f'<h1 id="lesson-title">{escape(lesson.title)}</h1>' in html
+    assert html.count('class="quiz-question"') == len(lesson.quiz.questions)
+    assert f'data-lesson="{lesson.slug}" data-state="in-progress"' in html
+    assert client.get("/api/progress").json()["lessons"][0]["state"] == "in-progress"
+
+
+def test_lesson_page_links_to_neighbours(client, course: Course):
+    first = course.lessons[0]
+    html = client.get(f"/lessons/{first.slug}").text
+    assert 'rel="prev"' not in html
+    if len(course.lessons) > 1:
+        assert f'href="/lessons/{course.lessons[1].slug}" rel="next"' in html
+
+
+def test_unknown_lesson_gets_a_friendly_404_page(client):
+    response = client.get("/lessons/no-such-lesson")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "no lesson called &#39;no-such-lesson&#39;" in response.text
+    assert 'href="/"' in response.text
+
+
+def test_unknown_api_path_gets_json_404(client):
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"] == "Page not found"
+
+
+def test_every_asset_the_page_references_is_served_locally(client):
+    html = client.get("/").text
+    references = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert not [r for r in references if r.startswith(("http:", "https:", "//"))]
+    for reference in {r for r in references if r.startswith("/static/")}:
+        response = client.get(reference)
+        assert response.status_code == 200, reference
+        assert "immutable" in response.headers["cache-control"]
+
+
+def test_health_answers_ok(client):
+    assert client.get("/health").json() == {"status": "ok"}
+
+
+def test_edited_code_is_saved_and_shown_instead_of_the_starter(client, course):
+    lesson = next(item for item in course.lessons if item.meta.interactives)
+    interactive = lesson.meta.interactives[0]
+    edited = "# my version\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+    response = client.put(f"/api/drafts/{lesson.slug}/{interactive.id}", json={"code": edited})
+    assert response.json() == {"widget": f"{lesson.slug}/{interactive.id}", "saved": True}
+    html = client.get(f"/lessons/{lesson.slug}").text
+    assert "# my version" in html
+
+
+def test_draft_for_an_unknown_widget_is_refused(client):
+    response = client.put("/api/drafts/basics/no-such-widget", json={"code": "x"})
+    assert response.status_code == 404
+
+
+def test_oversized_draft_is_refused_with_a_message(client, course):
+    lesson = next(item for item in course.lessons if item.meta.interactives)
+    url = f"/api/drafts/{lesson.slug}/{lesson.meta.interactives[0].id}"
+    response = client.put(url, json={"code": "x" * 100_001})
+    assert response.status_code == 422
+    assert "at most 100000 characters" in response.json()["message"]

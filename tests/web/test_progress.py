@@ -1,0 +1,101 @@
+"""Progress: summary, export, import (merging, never double-counting) and reset, over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+
+def _answer_everything_right(client, lesson):
+    for question in lesson.quiz.questions:
+        client.post(
+            f"/api/lessons/{lesson.slug}/quiz/{question.id}",
+            json={"answer": sorted(question.correct_indexes)},
+        )
+
+
+def test_export_then_import_into_a_fresh_install_restores_xp(client, course, app):
+    lesson = course.lessons[0]
+    _answer_everything_right(client, lesson)
+    exported = client.get("/api/progress/export")
+    assert exported.headers["content-disposition"].startswith("attachment;")
+    data = exported.json()
+    assert data["format"] == "deepdive-progress"
+    assert data["xp"] == sum(lesson.award_keys.values())
+
+    client.post("/api/progress/reset", data={"confirm": "reset"})
+    assert client.get("/api/progress").json()["xp"] == 0
+
+    files = {"file": ("progress.json", exported.content, "application/json")}
+    response = client.post("/api/progress/import", files=files)
+    assert response.status_code == 200, response.text
+    assert client.get("/api/progress").json()["xp"] == data["xp"]
+
+    # Importing the same file again adds nothing.
+    client.post("/api/progress/import", files=files)
+    assert client.get("/api/progress").json()["xp"] == data["xp"]
+
+
+def test_import_takes_xp_values_from_the_course_not_from_the_file(client, course):
+    lesson = course.lessons[0]
+    question = lesson.quiz.questions[0]
+    forged = {
+        "format": "deepdive-progress",
+        "version": 1,
+        "exported_at": "2026-01-01T00:00:00Z",
+        "xp": 100000,
+        "lessons": [],
+        "awards": [
+            {
+                "key": f"quiz:{lesson.slug}:{question.id}",
+                "xp": 99999,
+                "awarded_at": "2026-01-01T00:00:00Z",
+            },
+            {"key": "quiz:invented:question", "xp": 5000, "awarded_at": "2026-01-01T00:00:00Z"},
+        ],
+        "drafts": [],
+    }
+    files = {"file": ("p.json", json.dumps(forged), "application/json")}
+    response = client.post("/api/progress/import", files=files)
+    assert response.status_code == 200
+    assert "1 for content that no longer exists" in response.json()["message"]
+    assert client.get("/api/progress").json()["xp"] == lesson.question_xp(question)
+
+
+def test_a_bad_import_file_is_refused_and_changes_nothing(client, course):
+    lesson = course.lessons[0]
+    _answer_everything_right(client, lesson)
+    before = client.get("/api/progress").json()
+    for content in [b"not json at all", b"[]", b'{"format": "deepdive-progress", "version": 1}']:
+        files = {"file": ("p.json", content, "application/json")}
+        response = client.post("/api/progress/import", files=files)
+        assert response.status_code == 422
+        assert response.json()["message"].startswith("Nothing was imported")
+    assert client.get("/api/progress").json() == before
+
+
+def test_import_from_the_page_answers_with_an_html_message(client):
+    files = {"file": ("p.json", b"{broken", "application/json")}
+    response = client.post("/api/progress/import", files=files, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert "Nothing was imported: the file is not JSON" in response.text
+
+
+def test_reset_needs_the_word_reset(client, course):
+    _answer_everything_right(client, course.lessons[0])
+    refused = client.post("/api/progress/reset", data={"confirm": "yes"})
+    assert refused.status_code == 422
+    assert client.get("/api/progress").json()["xp"] > 0
+    done = client.post("/api/progress/reset", data={"confirm": "reset"})
+    assert done.status_code == 200
+    assert client.get("/api/progress").json()["xp"] == 0
+
+
+def test_progress_survives_a_restart_of_the_app(client, course, settings):
+    from fastapi.testclient import TestClient
+
+    from deepdive.web.app import create_app
+
+    lesson = course.lessons[0]
+    _answer_everything_right(client, lesson)
+    with TestClient(create_app(settings, course), base_url="http://127.0.0.1:8000") as restarted:
+        assert restarted.get("/api/progress").json()["xp"] == sum(lesson.award_keys.values())

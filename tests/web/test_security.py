@@ -1,0 +1,97 @@
+"""Host checking, CSRF and security headers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from tests.conftest import BASE_URL
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/lessons/no-such-lesson", "/health", "/static/css/site.css"]
+)
+def test_every_response_carries_a_strict_csp_and_security_headers(client, path):
+    headers = client.get(path).headers
+    csp = headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert headers["referrer-policy"] == "same-origin"
+
+
+def test_pages_contain_no_inline_script_or_style(client, course):
+    for path in ["/", f"/lessons/{course.lessons[0].slug}", "/progress"]:
+        html = client.get(path).text
+        assert "<script>" not in html
+        assert '<script type="module">' not in html
+        assert " style=" not in html
+        assert "<style" not in html
+        assert not re.search(r"<[^>]*\son[a-z]+\s*=", html), "inline event handler"
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.nip.io:8000", "attacker:8000"])
+def test_requests_for_another_host_name_are_refused(client, host):
+    response = client.get("/", headers={"Host": host})
+    assert response.status_code == 400
+    assert "does not answer to the host name" in response.text
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "localhost", "[::1]:8000"])
+def test_loopback_host_names_are_served(client, host):
+    assert client.get("/", headers={"Host": host}).status_code == 200
+
+
+def test_state_change_without_csrf_token_is_refused(client, course):
+    lesson = course.lessons[0]
+    question = lesson.quiz.questions[0]
+    response = client.request(
+        "POST",
+        f"/api/lessons/{lesson.slug}/quiz/{question.id}",
+        json={"answer": [0]},
+        headers={"Origin": BASE_URL},
+        csrf=False,
+    )
+    assert response.status_code == 403
+    assert "security token" in response.json()["message"]
+
+
+def test_state_change_from_another_origin_is_refused_even_with_the_token(client, course):
+    lesson = course.lessons[0]
+    question = lesson.quiz.questions[0]
+    headers = client.csrf_headers() | {"Origin": "http://evil.example"}
+    response = client.post(
+        f"/api/lessons/{lesson.slug}/quiz/{question.id}", json={"answer": [0]}, headers=headers
+    )
+    assert response.status_code == 403
+    assert client.get("/api/progress").json()["xp"] == 0
+
+
+def test_a_forged_csrf_cookie_is_not_accepted(client, course):
+    lesson = course.lessons[0]
+    question = lesson.quiz.questions[0]
+    client.cookies.set("deepdive_csrf", "made-up.0000")
+    response = client.request(
+        "POST",
+        f"/api/lessons/{lesson.slug}/quiz/{question.id}",
+        json={"answer": [0]},
+        headers={"X-CSRF-Token": "made-up.0000", "Origin": BASE_URL},
+        csrf=False,
+    )
+    assert response.status_code == 403
+
+
+def test_a_referer_from_the_same_origin_is_accepted_without_origin(client, course):
+    lesson = course.lessons[0]
+    question = lesson.quiz.questions[0]
+    token = client.csrf_headers()["X-CSRF-Token"]
+    response = client.request(
+        "POST",
+        f"/api/lessons/{lesson.slug}/quiz/{question.id}",
+        json={"answer": [0]},
+        headers={"X-CSRF-Token": token, "Referer": f"{BASE_URL}/lessons/{lesson.slug}"},
+        csrf=False,
+    )
+    assert response.status_code == 200
