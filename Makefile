@@ -7,34 +7,34 @@ ifeq ($(UV),)
 UV := .tools/bin/uv
 endif
 export UV_PYTHON_DOWNLOADS := never
-export UV_PYTHON := $(shell command -v $(PYTHON))
+BIN := .venv/bin
 
 .PHONY: run test lint format bundle bench clean
 
 run: .venv/.synced
-	$(UV) run --frozen --no-sync deepdive serve --open
+	$(BIN)/deepdive serve --open
 
 test: .venv/.synced
-	$(UV) run --frozen --no-sync ruff check .
-	$(UV) run --frozen --no-sync ruff format --check .
-	$(UV) run --frozen --no-sync pytest $(PYTEST_ARGS)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: .venv/.synced
-	$(UV) run --frozen --no-sync ruff check .
+	$(BIN)/ruff check .
 
 format: .venv/.synced
-	$(UV) run --frozen --no-sync ruff format .
-	$(UV) run --frozen --no-sync ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 bench: .venv/.synced
-	$(UV) run --frozen --no-sync python bench/pages.py
+	$(BIN)/python bench/pages.py
 
 # Rebuilds the committed editor bundle (needs Node.js; users of the course never do).
 bundle:
 	cd frontend && npm ci && npm run build
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --python "$$(command -v $(PYTHON))"
 	@touch $@
 
 .tools/bin/uv:
