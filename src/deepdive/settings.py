@@ -11,7 +11,7 @@ import platformdirs
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_SECRET_FILE = "secret_key"
+_SECRET_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 _REPO_CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     sandbox_max_file_mib: int = Field(default=8, ge=1)
     sandbox_output_kib: int = Field(default=64, ge=1)
     sandbox_runs_per_minute: int = Field(default=60, ge=1)
+    # Session runs (WebSocket-style interaction) live longer, and end when left idle.
+    sandbox_session_seconds: float = Field(default=600.0, gt=0)
+    sandbox_session_idle_seconds: float = Field(default=60.0, gt=0)
     # Where the web server finds a runner: unset means "start one beside the server" (local mode).
     runner_url: str | None = None
     runner_token: SecretStr | None = None
