@@ -12,17 +12,18 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError
-from deepdive.sandbox.config import RunnerConfig
-from deepdive.sandbox.engine import Engine, EngineError, IsolationUnavailableError
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
 from deepdive.sandbox.run_result import RunResult
 from deepdive.sandbox.secrets_scrub import forget_environment, token_digest
 from deepdive.settings import Settings
+
+# The engine (FastAPI, pytest, ...) is imported only by commands that run one in this process,
+# so `deepdive --help` and `deepdive sandbox run --runner URL` start quickly.
 
 sandbox_app = typer.Typer(
     help="Run code in the sandbox, the way the course's interactives do.", no_args_is_help=True
@@ -51,6 +52,8 @@ def _read(path: Path) -> str:
 
 
 def _execute(request: RunRequest, runner_url: str | None) -> None:
+    from deepdive.sandbox.engine import EngineError, IsolationUnavailableError
+
     settings = Settings()
     try:
         if runner_url:
@@ -67,6 +70,9 @@ def _execute(request: RunRequest, runner_url: str | None) -> None:
 
 async def _run_here(request: RunRequest, settings: Settings) -> RunResult:
     """Run through an engine inside this process (one warm sandbox of the needed flavour)."""
+    from deepdive.sandbox.config import RunnerConfig
+    from deepdive.sandbox.engine import Engine
+
     config = RunnerConfig.from_settings(settings)
     flavor = "test" if request.kind == "test" else "app"
     config = dataclasses.replace(config, spares={flavor: 1})
@@ -129,6 +135,9 @@ def run_tests_command(
 @sandbox_app.command("check")
 def check_command() -> None:
     """Start one sandbox and print which isolation features this machine provides."""
+    from deepdive.sandbox.config import RunnerConfig
+    from deepdive.sandbox.engine import Engine, EngineError, IsolationUnavailableError
+
     settings = Settings()
 
     async def probe() -> str:
@@ -158,6 +167,9 @@ def runner_command(
     ] = None,
 ) -> None:
     """Serve sandbox runs to web servers on a Unix socket or TCP port."""
+    from deepdive.sandbox.config import RunnerConfig
+    from deepdive.sandbox.engine import EngineError, IsolationUnavailableError
+
     if socket_path is None and tcp is None:
         raise _fail("Give --socket PATH or --tcp HOST:PORT.")
     address: tuple[str, int] | None = None
@@ -184,11 +196,12 @@ def runner_command(
 
 
 async def _serve(
-    config: RunnerConfig,
+    config: Any,
     digest: bytes | None,
     socket_path: Path | None,
     address: tuple[str, int] | None,
 ) -> None:
+    from deepdive.sandbox.engine import Engine
     from deepdive.sandbox.server import serve
 
     stop = asyncio.Event()

@@ -35,7 +35,7 @@ def sandbox_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         sandbox_wall_seconds=3.0,
         sandbox_cpu_seconds=2.0,
         sandbox_memory_mib=256,
-        sandbox_session_idle_seconds=5.0,
+        sandbox_session_idle_seconds=2.0,
         sandbox_session_seconds=30.0,
     )
 
