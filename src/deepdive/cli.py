@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from deepdive.course.loader import ContentError, load_course
 from deepdive.course.models import Course
+from deepdive.sandbox.cli import runner_command, sandbox_app
 from deepdive.settings import Settings
 
 app = typer.Typer(
@@ -28,6 +29,8 @@ app = typer.Typer(
 )
 progress_app = typer.Typer(help="Export, import or reset your progress.", no_args_is_help=True)
 app.add_typer(progress_app, name="progress")
+app.add_typer(sandbox_app, name="sandbox")
+app.command("runner")(runner_command)
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
 

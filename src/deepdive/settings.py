@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     sandbox_max_file_mib: int = Field(default=8, ge=1)
     sandbox_output_kib: int = Field(default=64, ge=1)
     sandbox_runs_per_minute: int = Field(default=60, ge=1)
+    # Session runs (WebSocket-style interaction) live longer, and end when left idle.
+    sandbox_session_seconds: float = Field(default=600.0, gt=0)
+    sandbox_session_idle_seconds: float = Field(default=60.0, gt=0)
     # Where the web server finds a runner: unset means "start one beside the server" (local mode).
     runner_url: str | None = None
     runner_token: SecretStr | None = None

@@ -1,0 +1,241 @@
+"""Command line: `deepdive sandbox run|test|check` and `deepdive runner`.
+
+`sandbox run` and `sandbox test` print the run's result as JSON. Their exit code is 0 whatever
+the learner's code did; it is non-zero only when the engine itself failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError
+from deepdive.sandbox.run_request import HttpRequest, RunRequest
+from deepdive.sandbox.run_result import RunResult
+from deepdive.sandbox.secrets_scrub import forget_environment, token_digest
+from deepdive.settings import Settings
+
+# The engine (FastAPI, pytest, ...) is imported only by commands that run one in this process,
+# so `deepdive --help` and `deepdive sandbox run --runner URL` start quickly.
+
+sandbox_app = typer.Typer(
+    help="Run code in the sandbox, the way the course's interactives do.", no_args_is_help=True
+)
+
+RunnerOption = Annotated[
+    str | None,
+    typer.Option("--runner", help="Use a running runner (unix:///path or tcp://host:port)"),
+]
+InstrumentOption = Annotated[
+    list[str] | None,
+    typer.Option("--instrument", "-i", help="Attach an instrument (openapi, timeline, ...)"),
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(1)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise _fail(f"Cannot read {path}: {error.strerror}") from error
+
+
+def _execute(request: RunRequest, runner_url: str | None) -> None:
+    from deepdive.sandbox.engine import EngineError, IsolationUnavailableError
+
+    settings = Settings()
+    try:
+        if runner_url:
+            token = settings.runner_token.get_secret_value() if settings.runner_token else None
+            result = asyncio.run(RunnerClient(runner_url, token).run(request))
+        else:
+            result = asyncio.run(_run_here(request, settings))
+    except (RunnerUnavailableError, RunnerError, EngineError, IsolationUnavailableError) as error:
+        raise _fail(str(error)) from error
+    except ValueError as error:
+        raise _fail(f"The request was refused: {error}") from error
+    typer.echo(result.model_dump_json(indent=2))
+
+
+async def _run_here(request: RunRequest, settings: Settings) -> RunResult:
+    """Run through an engine inside this process (one warm sandbox of the needed flavour)."""
+    from deepdive.sandbox.config import RunnerConfig
+    from deepdive.sandbox.engine import Engine
+
+    config = RunnerConfig.from_settings(settings)
+    flavor = "test" if request.kind == "test" else "app"
+    config = dataclasses.replace(config, spares={flavor: 1})
+    forget_environment()
+    async with Engine(config) as engine:
+        return await engine.run(request)
+
+
+@sandbox_app.command("run")
+def run_command(
+    app_file: Annotated[Path, typer.Argument(help="The app module, e.g. app.py")],
+    request: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--request", "-r", help='A request: "GET /path" or \'POST /books {"title": "X"}\''
+        ),
+    ] = None,
+    concurrent: Annotated[bool, typer.Option(help="Send all requests at once")] = False,
+    instrument: InstrumentOption = None,
+    runner: RunnerOption = None,
+) -> None:
+    """Import APP_FILE in the sandbox and send it the requests; print the result as JSON."""
+    try:
+        requests = [HttpRequest.parse(spec) for spec in request or []]
+        run = RunRequest(
+            kind="app",
+            code=_read(app_file),
+            filename=app_file.name,
+            requests=requests,
+            concurrent=concurrent,
+            instruments=instrument or [],
+        )
+    except ValueError as error:
+        raise _fail(f"Invalid request: {error}") from error
+    _execute(run, runner)
+
+
+@sandbox_app.command("test")
+def run_tests_command(
+    app_file: Annotated[Path, typer.Argument(help="The app module, e.g. app.py")],
+    tests_file: Annotated[Path, typer.Argument(help="The tests, e.g. test_app.py")],
+    instrument: InstrumentOption = None,
+    runner: RunnerOption = None,
+) -> None:
+    """Run pytest on TESTS_FILE against APP_FILE in the sandbox; print the result as JSON."""
+    try:
+        run = RunRequest(
+            kind="test",
+            code=_read(app_file),
+            filename=app_file.name,
+            tests=_read(tests_file),
+            tests_filename=tests_file.name,
+            instruments=instrument or [],
+        )
+    except ValueError as error:
+        raise _fail(f"Invalid request: {error}") from error
+    _execute(run, runner)
+
+
+@sandbox_app.command("check")
+def check_command() -> None:
+    """Start one sandbox and print which isolation features this machine provides."""
+    from deepdive.sandbox.config import RunnerConfig
+    from deepdive.sandbox.engine import Engine, EngineError, IsolationUnavailableError
+
+    settings = Settings()
+
+    async def probe() -> str:
+        config = dataclasses.replace(RunnerConfig.from_settings(settings), spares={"app": 1})
+        forget_environment()
+        async with Engine(config) as engine:
+            return engine.info().model_dump_json(indent=2)
+
+    try:
+        typer.echo(asyncio.run(probe()))
+    except (EngineError, IsolationUnavailableError) as error:
+        raise _fail(str(error)) from error
+
+
+def runner_command(
+    socket_path: Annotated[
+        Path | None, typer.Option("--socket", help="Listen on this Unix socket")
+    ] = None,
+    tcp: Annotated[
+        str | None, typer.Option("--tcp", help="Listen on HOST:PORT (needs DEEPDIVE_RUNNER_TOKEN)")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Runs at a time (default: DEEPDIVE_SANDBOX_WORKERS)")
+    ] = None,
+    parent_pid: Annotated[
+        int | None, typer.Option(help="Stop when this process (the web server) ends")
+    ] = None,
+) -> None:
+    """Serve sandbox runs to web servers on a Unix socket or TCP port."""
+    from deepdive.sandbox.config import RunnerConfig
+    from deepdive.sandbox.engine import EngineError, IsolationUnavailableError
+
+    if socket_path is None and tcp is None:
+        raise _fail("Give --socket PATH or --tcp HOST:PORT.")
+    address: tuple[str, int] | None = None
+    if tcp is not None:
+        host, _, port = tcp.rpartition(":")
+        if not host or not port.isdigit():
+            raise _fail(f"--tcp needs HOST:PORT, got {tcp!r}")
+        address = (host.strip("[]"), int(port))
+    overrides = {"sandbox_workers": workers} if workers else {}
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    token = settings.runner_token.get_secret_value() if settings.runner_token else None
+    if address is not None and not token:
+        raise _fail("A TCP runner needs a shared token: set DEEPDIVE_RUNNER_TOKEN.")
+    digest = token_digest(token) if token else None
+    del token
+    config = RunnerConfig.from_settings(settings)
+    forget_environment()
+    if parent_pid is not None:
+        _stop_with_parent(parent_pid)
+    try:
+        asyncio.run(_serve(config, digest, socket_path, address))
+    except (IsolationUnavailableError, EngineError, OSError) as error:
+        raise _fail(f"The runner could not start: {error}") from error
+
+
+async def _serve(
+    config: Any,
+    digest: bytes | None,
+    socket_path: Path | None,
+    address: tuple[str, int] | None,
+) -> None:
+    from deepdive.sandbox.engine import Engine
+    from deepdive.sandbox.server import serve
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(signum, stop.set)
+    await serve(
+        Engine(config),
+        token_digest=digest,
+        socket_path=str(socket_path) if socket_path else None,
+        tcp=address,
+        stop=stop,
+        announce=lambda text: print(text, flush=True),
+    )
+
+
+def _stop_with_parent(parent_pid: int) -> None:
+    from deepdive.sandbox.isolation import libc
+
+    try:
+        libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        return
+    if os.getppid() != parent_pid:
+        sys.exit(0)  # the parent is already gone
+
+
+def main() -> None:
+    """`python -m deepdive.sandbox.cli runner ...` (how `deepdive serve` starts its runner)."""
+    app = typer.Typer(no_args_is_help=True)
+    app.add_typer(sandbox_app, name="sandbox")
+    app.command("runner")(runner_command)
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""The runner's configuration, derived once from `Settings` (no secrets are kept)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import deepdive
+from deepdive.sandbox.run_result import Limits
+from deepdive.settings import Settings
+
+_OPEN_FILES = 256
+
+
+@dataclass(frozen=True)
+class RunnerConfig:
+    """What a runner needs to know. Built from `Settings` with `from_settings`."""
+
+    limits: Limits
+    workers: int
+    spares: dict[str, int]
+    session_seconds: float = 600.0
+    session_idle_seconds: float = 60.0
+    require_isolation: bool = False
+    hidden_paths: tuple[Path, ...] = ()
+    work_mib: int = 32
+    tmp_mib: int = 16
+    uid_base: int = 1_800_000_000
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RunnerConfig:
+        limits = Limits(
+            cpu_seconds=settings.sandbox_cpu_seconds,
+            wall_seconds=settings.sandbox_wall_seconds,
+            memory_mib=settings.sandbox_memory_mib,
+            processes=settings.sandbox_max_processes,
+            file_mib=settings.sandbox_max_file_mib,
+            output_kib=settings.sandbox_output_kib,
+            open_files=_OPEN_FILES,
+        )
+        workers = settings.sandbox_workers
+        return cls(
+            limits=limits,
+            workers=workers,
+            spares={"app": workers, "test": workers},
+            session_seconds=settings.sandbox_session_seconds,
+            session_idle_seconds=settings.sandbox_session_idle_seconds,
+            require_isolation=settings.isolation_required,
+            hidden_paths=tuple(_secret_paths(settings)),
+            work_mib=max(4 * settings.sandbox_max_file_mib, 16),
+            tmp_mib=max(2 * settings.sandbox_max_file_mib, 16),
+        )
+
+
+def _secret_paths(settings: Settings) -> list[Path]:
+    """Paths the sandbox must never show: the platform's data, its code, the user's home."""
+    package = Path(deepdive.__file__).resolve().parent
+    paths = [settings.data_dir, package, Path.home()]
+    if package.parent.name == "src":
+        paths.append(package.parent.parent)
+    if settings.database_path is not None:
+        paths.append(settings.database_path)
+    for name in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        if os.environ.get(name):
+            paths.append(Path(os.environ[name]))
+    return paths

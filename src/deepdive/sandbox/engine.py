@@ -1,0 +1,377 @@
+"""The sandbox engine: warm sandboxes ready before runs arrive, a bounded pool, a queue.
+
+`Engine` runs inside the runner process (or the command line's own process). It keeps a few
+sandboxes per flavour ("app" for app and session runs, "test" for pytest runs) isolated and
+warmed up, so a run only pays for the learner's own code. Each run uses a sandbox once; a new
+one is forked in the background right away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import os
+import secrets
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from deepdive.sandbox import instruments
+from deepdive.sandbox.config import RunnerConfig
+from deepdive.sandbox.events import Finished, Queued, RunEvent, RunnerInfo, SessionEvent, Started
+from deepdive.sandbox.isolation import filesystem, libc, setup
+from deepdive.sandbox.isolation.state import isolation_report
+from deepdive.sandbox.process import SandboxProcess
+from deepdive.sandbox.run_request import RunRequest, SessionCommand
+from deepdive.sandbox.run_result import IsolationReport, RunResult
+from deepdive.sandbox.waiting import WaitingLine
+from deepdive.sandbox.worker import warmup
+from deepdive.sandbox.worker.main import WorkerConfig
+
+log = logging.getLogger("deepdive.sandbox")
+
+EventHandler = Callable[[RunEvent], Awaitable[None] | None]
+_UID_SLOTS = 512
+_MAX_START_FAILURES = 3
+
+
+class IsolationUnavailableError(RuntimeError):
+    """Full isolation is required here, but this machine cannot provide it."""
+
+
+class EngineError(RuntimeError):
+    """The engine itself failed (not the learner's code)."""
+
+
+class Engine:
+    """Runs `RunRequest`s in sandboxes. Use `async with Engine(config) as engine:`."""
+
+    def __init__(self, config: RunnerConfig) -> None:
+        self.config = config
+        self._line = WaitingLine(config.workers)
+        self._ready: dict[str, list[SandboxProcess]] = {f: [] for f in config.spares}
+        self._starting: dict[str, int] = dict.fromkeys(config.spares, 0)
+        self._live: list[SandboxProcess] = []
+        self._unclaimed: dict[int, tuple[int, float, float]] = {}
+        self._free_uids = list(range(config.uid_base, config.uid_base + _UID_SLOTS))
+        self._arrived: dict[str, asyncio.Event] = {f: asyncio.Event() for f in config.spares}
+        self._failures = 0
+        self._last_failure = ""
+        self._plan: setup.IsolationPlan | None = None
+        self._mount_point = ""
+        self._closed = False
+        self.isolation: IsolationReport | None = None
+
+    async def __aenter__(self) -> Engine:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- start and stop ---------------------------------------------------------------------
+
+    async def start(self) -> IsolationReport:
+        """Prepare isolation, start the first sandboxes, and check what isolation they got."""
+        instruments.load_all()
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(OSError):
+            libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
+        loop.add_signal_handler(signal.SIGCHLD, self._reap)
+        self._mount_point = tempfile.mkdtemp(prefix="deepdive-sandbox-root-")
+        fs_plan = filesystem.plan_filesystem(
+            self._mount_point,
+            hidden=self.config.hidden_paths,
+            work_mib=self.config.work_mib,
+            tmp_mib=self.config.tmp_mib,
+        )
+        self._plan = setup.make_plan(fs_plan)
+        await self._preheat()
+        self._fill()
+        flavor = next(iter(self.config.spares))
+        first = await self._take(flavor)
+        self.isolation = isolation_report(first.features)
+        self._ready[flavor].insert(0, first)
+        if self.config.require_isolation and not self.isolation.full:
+            await self.close()
+            missing = ", ".join(f"{k} ({v})" for k, v in self.isolation.missing.items())
+            raise IsolationUnavailableError(
+                "Full isolation is required (DEEPDIVE_REQUIRE_ISOLATION), but this machine "
+                f"cannot provide: {missing}. Enable unprivileged user namespaces (for example "
+                "`sysctl kernel.unprivileged_userns_clone=1`, or on Ubuntu "
+                "`sysctl kernel.apparmor_restrict_unprivileged_userns=0`), or run the runner as "
+                "root."
+            )
+        if not self.isolation.full:
+            log.warning("Sandbox runs without full isolation: %s", self.isolation.warning)
+        return self.isolation
+
+    async def _preheat(self) -> None:
+        """Warm this process up once (see `warmup.preheat_runner`).
+
+        It happens on a helper thread with its own event loop: the app's thread pool then
+        shuts down with that loop, and no thread is left when sandboxes are forked.
+        """
+        directory = tempfile.mkdtemp(prefix="deepdive-warm-")
+        tests = "test" in self.config.spares
+        loop = asyncio.get_running_loop()
+        finished = asyncio.Event()
+
+        def preheat() -> None:
+            try:
+                asyncio.run(warmup.preheat_runner(directory, tests=tests))
+            finally:
+                loop.call_soon_threadsafe(finished.set)
+
+        helper = threading.Thread(target=preheat, name="deepdive-preheat")
+        try:
+            helper.start()
+            await finished.wait()
+            helper.join()
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        for _ in range(500):  # worker threads of the app's thread pool wind down
+            if threading.active_count() == 1:
+                break
+            await asyncio.sleep(0.01)
+        if threading.active_count() > 1:
+            log.warning("%d threads still run in the runner", threading.active_count())
+        gc.collect()
+
+    async def close(self) -> None:
+        """Kill every sandbox, wait until they are reaped, and clean up."""
+        if self._closed:
+            return
+        self._closed = True
+        for process in list(self._live):
+            process.kill()
+        deadline = time.monotonic() + 5
+        while self._live and time.monotonic() < deadline:
+            self._reap()
+            await asyncio.sleep(0.01)
+        with contextlib.suppress(Exception):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGCHLD)
+        with contextlib.suppress(OSError):
+            os.rmdir(self._mount_point)
+
+    # -- runs -------------------------------------------------------------------------------
+
+    async def run(
+        self,
+        request: RunRequest,
+        on_event: EventHandler | None = None,
+        commands: asyncio.Queue[SessionCommand | None] | None = None,
+    ) -> RunResult:
+        """Run `request` and return its result; `on_event` hears queue position and start.
+
+        Session runs take `commands` from the queue (None ends the session) and report what
+        the app does through `on_event` as `SessionEvent`s.
+        """
+        if self._closed:
+            raise EngineError("the sandbox engine has been stopped")
+        unknown = instruments.unknown(request.instruments)
+        if unknown:
+            raise ValueError(
+                f"unknown instrument(s) {', '.join(unknown)}; "
+                f"available: {', '.join(instruments.available())}"
+            )
+        queued_at = time.perf_counter()
+        await self._line.enter(_announcer(on_event))
+        try:
+            queue_ms = (time.perf_counter() - queued_at) * 1000
+            await _emit(on_event, Started())
+            flavor = "test" if request.kind == "test" else "app"
+            process = await self._take(flavor)
+            result = await self._execute(process, request, on_event, commands)
+        except BaseException:
+            self._line.leave()
+            raise
+        process.exited.add_done_callback(lambda _: self._line.leave())
+        result.run_id = secrets.token_hex(8)
+        result.usage.queue_ms = round(queue_ms, 3)
+        await _emit(on_event, Finished(result=result))
+        return result
+
+    async def _execute(
+        self,
+        process: SandboxProcess,
+        request: RunRequest,
+        on_event: EventHandler | None,
+        commands: asyncio.Queue[SessionCommand | None] | None,
+    ) -> RunResult:
+        limits = self.config.limits
+        if request.kind == "session":
+            deadline = self.config.session_seconds
+        else:
+            deadline = min(limits.wall_seconds, request.limits.wall_seconds or limits.wall_seconds)
+        relays: list[asyncio.Future[Any]] = []
+        if request.kind == "session":
+            relays.append(asyncio.ensure_future(_relay_events(process, on_event)))
+            if commands is not None:
+                relays.append(asyncio.ensure_future(_relay_commands(process, commands)))
+        try:
+            return await process.execute(request, limits, deadline)
+        except BaseException:
+            process.kill()
+            raise
+        finally:
+            for relay in relays:
+                relay.cancel()
+            if relays:
+                await asyncio.gather(*relays, return_exceptions=True)
+            self._fill()
+
+    # -- warm sandboxes ---------------------------------------------------------------------
+
+    async def _take(self, flavor: str) -> SandboxProcess:
+        while True:
+            while self._ready[flavor]:
+                process = self._ready[flavor].pop(0)
+                if not process.exited.done():
+                    self._fill()
+                    return process
+            if self._failures >= _MAX_START_FAILURES:
+                raise EngineError(f"sandboxes fail to start: {self._last_failure}")
+            self._fill()
+            self._arrived[flavor].clear()
+            await self._arrived[flavor].wait()
+
+    def _fill(self) -> None:
+        if self._closed or self._plan is None:
+            return
+        for flavor, wanted in self.config.spares.items():
+            while len(self._ready[flavor]) + self._starting[flavor] < wanted:
+                if not self._free_uids:
+                    return
+                self._spawn(flavor)
+
+    def _spawn(self, flavor: str) -> None:
+        assert self._plan is not None
+        uid = self._free_uids.pop(0)
+        process = SandboxProcess(flavor, uid, on_pid=self._claim)
+        config = WorkerConfig(
+            flavor=flavor,  # type: ignore[arg-type]
+            limits=self.config.limits,
+            session_seconds=self.config.session_seconds,
+            session_idle_seconds=self.config.session_idle_seconds,
+        )
+        process.spawn(self._plan, config)
+        self._live.append(process)
+        self._starting[flavor] += 1
+        process.ready.add_done_callback(lambda fut: self._on_ready(process, fut))
+        process.exited.add_done_callback(lambda _: self._forget(process))
+
+    def _on_ready(self, process: SandboxProcess, fut: asyncio.Future[None]) -> None:
+        self._starting[process.flavor] -= 1
+        problem = None if fut.cancelled() else fut.exception()
+        if self._closed:
+            return
+        if fut.cancelled() or problem is not None:
+            self._failures += 1
+            self._last_failure = str(fut.exception()) if not fut.cancelled() else "cancelled"
+            log.error("A sandbox failed to start: %s", self._last_failure)
+            process.kill()
+            if self._failures >= _MAX_START_FAILURES:
+                self._arrived[process.flavor].set()
+            else:
+                self._fill()
+            return
+        self._failures = 0
+        self._ready[process.flavor].append(process)
+        self._arrived[process.flavor].set()
+
+    def _forget(self, process: SandboxProcess) -> None:
+        if process in self._live:
+            self._live.remove(process)
+        if process in self._ready[process.flavor]:
+            self._ready[process.flavor].remove(process)
+            self._fill()
+        self._free_uids.append(process.uid)
+
+    # -- reaping ----------------------------------------------------------------------------
+
+    def _claim(self, process: SandboxProcess, pid: int) -> None:
+        """PID 1 of a sandbox is known now; it may even have exited already."""
+        if pid in self._unclaimed:
+            status, cpu, rss = self._unclaimed.pop(pid)
+            process.on_exit(pid, status, cpu, rss)
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            cpu = usage.ru_utime + usage.ru_stime
+            rss = usage.ru_maxrss / 1024
+            owner = next((p for p in self._live if p.owns(pid)), None)
+            if owner is not None:
+                owner.on_exit(pid, status, cpu, rss)
+            elif len(self._unclaimed) < 1024:
+                self._unclaimed[pid] = (status, cpu, rss)
+
+    # -- status -----------------------------------------------------------------------------
+
+    def info(self) -> RunnerInfo:
+        assert self.isolation is not None
+        return RunnerInfo(
+            pid=os.getpid(),
+            workers=self.config.workers,
+            running=self._line.busy,
+            queued=self._line.waiting,
+            ready={flavor: len(items) for flavor, items in self._ready.items()},
+            isolation=self.isolation,
+            limits=self.config.limits,
+            instruments=instruments.available(),
+        )
+
+
+_PENDING: set[asyncio.Future[None]] = set()
+
+
+def _announcer(on_event: EventHandler | None) -> Callable[[int], None]:
+    def announce(position: int) -> None:
+        if on_event is None:
+            return
+        result = on_event(Queued(position=position))
+        if asyncio.iscoroutine(result):
+            task = asyncio.ensure_future(result)
+            _PENDING.add(task)
+            task.add_done_callback(_PENDING.discard)
+
+    return announce
+
+
+async def _emit(on_event: EventHandler | None, event: RunEvent) -> None:
+    if on_event is None:
+        return
+    result = on_event(event)
+    if asyncio.iscoroutine(result):
+        await result
+
+
+async def _relay_events(process: SandboxProcess, on_event: EventHandler | None) -> None:
+    while True:
+        event = await process.events.get()
+        await _emit(on_event, SessionEvent(event=event))
+
+
+async def _relay_commands(
+    process: SandboxProcess, commands: asyncio.Queue[SessionCommand | None]
+) -> None:
+    while True:
+        command = await commands.get()
+        if command is None:
+            command = SessionCommand(op="end")
+        with contextlib.suppress(OSError):
+            process.send({"type": "session", "command": command.model_dump(mode="json")})
+        if command.op == "end":
+            return

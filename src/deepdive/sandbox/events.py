@@ -1,0 +1,53 @@
+"""What a runner tells its client while a run goes through the queue and the sandbox."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from deepdive.sandbox.run_result import IsolationReport, Limits, RunResult
+
+
+class Queued(BaseModel):
+    """The run waits; `position` 1 means it is next."""
+
+    type: Literal["queued"] = "queued"
+    position: int
+
+
+class Started(BaseModel):
+    """A sandbox has taken the run."""
+
+    type: Literal["started"] = "started"
+
+
+class SessionEvent(BaseModel):
+    """Session runs: something the app did (`event["kind"]`: ready, accepted, message, closed,
+    response, error, idle)."""
+
+    type: Literal["session"] = "session"
+    event: dict[str, Any]
+
+
+class Finished(BaseModel):
+    """The run is over; `result` says how it went."""
+
+    type: Literal["result"] = "result"
+    result: RunResult
+
+
+RunEvent = Annotated[Queued | Started | SessionEvent | Finished, Field(discriminator="type")]
+
+
+class RunnerInfo(BaseModel):
+    """A runner's answer to `ping`: its capacity, load and isolation."""
+
+    pid: int
+    workers: int
+    running: int
+    queued: int
+    ready: dict[str, int]
+    isolation: IsolationReport
+    limits: Limits
+    instruments: list[str]

@@ -1,0 +1,168 @@
+"""Instruments: optional probes a run request can ask for by name.
+
+An instrument watches the learner's app from inside the sandbox and returns JSON-able data,
+which the result carries as `result.instrumentation[name]`. Lessons ask for the instruments they
+need (`RunRequest(instruments=["openapi", "timeline"])`); the engine attaches exactly those.
+
+Adding one never touches the engine: create a module in this package that defines a subclass of
+`Instrument` decorated with `@register`. Every module here is imported when the runner starts
+(before any sandbox is forked), so the instrument is available to all runs.
+
+The hook contract, in the order the engine calls the hooks (each is optional):
+
+1. `__init__(context)` – `context` is a `RunContext`: the `RunRequest`, `elapsed_ms()` since the
+   run started, and `exchange()` for the request being handled in the current task.
+2. `before_import()` – the learner's module has not run yet; patch libraries here (for example
+   listen to SQLAlchemy engine events, or wrap `fastapi.Depends` resolution).
+3. `after_import(app)` – the module ran; `app` is the object the learner named `app`.
+4. `wrap_app(app) -> app` – return an ASGI app wrapping `app` (or `app` itself). The engine sends
+   its requests, and session traffic, through the wrapped app; it stays outside the learner's
+   middleware, so what it sees is what a real server would see. Wrappers are applied in the
+   order the request names the instruments (the first is outermost).
+5. `before_request(index, request)` / `after_request(index, response)` – around each HTTP
+   request of an app run (`HttpRequest` and `HttpResponse` models); with `concurrent=True` they
+   interleave, so key any state by `index`.
+6. `result()` – called once at the end, even after a failure; return JSON-able data.
+
+An instrument that raises does not break the run: the engine stores
+`{"error": "<what went wrong>"}` under its name instead. Test runs call hooks 1–3 and 6 only
+(the learner's tests send their own requests).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from deepdive.sandbox.run_request import HttpRequest, RunRequest
+from deepdive.sandbox.run_result import HttpResponse
+from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange
+
+_REGISTRY: dict[str, type[Instrument]] = {}
+_T = TypeVar("_T", bound="type[Instrument]")
+
+
+@dataclass
+class RunContext:
+    """What an instrument may know about the run it watches."""
+
+    request: RunRequest
+    started: float = field(default_factory=time.perf_counter)
+
+    def elapsed_ms(self) -> float:
+        """Milliseconds since the learner's code started to run."""
+        return (time.perf_counter() - self.started) * 1000
+
+    def exchange(self) -> Exchange | None:
+        """The engine's request being handled in the current task, if any."""
+        return EXCHANGE.get()
+
+
+class Instrument:
+    """Base class: override the hooks you need (see the module docstring for the contract)."""
+
+    name: ClassVar[str]
+
+    def __init__(self, context: RunContext) -> None:
+        self.context = context
+
+    def before_import(self) -> None:
+        return None
+
+    def after_import(self, app: Any) -> None:
+        return None
+
+    def wrap_app(self, app: ASGIApp) -> ASGIApp:
+        return app
+
+    def before_request(self, index: int, request: HttpRequest) -> None:
+        return None
+
+    def after_request(self, index: int, response: HttpResponse) -> None:
+        return None
+
+    def result(self) -> Any:
+        return None
+
+
+def register(cls: _T) -> _T:
+    """Class decorator: make an instrument available under `cls.name`."""
+    name = getattr(cls, "name", "")
+    if not name or not name.isidentifier():
+        raise ValueError(f"{cls.__name__} needs a `name` that is a plain identifier")
+    if name in _REGISTRY and _REGISTRY[name] is not cls:
+        raise ValueError(f"two instruments are called {name!r}")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def load_all() -> list[str]:
+    """Import every instrument module of this package; return the registered names."""
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    return available()
+
+
+def available() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def unknown(names: list[str]) -> list[str]:
+    return [n for n in names if n not in _REGISTRY]
+
+
+def create(names: list[str], context: RunContext) -> list[Instrument]:
+    return [_REGISTRY[name](context) for name in dict.fromkeys(names)]
+
+
+class Instruments:
+    """The instruments of one run, each hook call shielded from the others' failures."""
+
+    def __init__(self, names: list[str], context: RunContext) -> None:
+        self._items = create(names, context)
+        self._errors: dict[str, str] = {}
+
+    def _each(self, hook: Callable[[Instrument], Any]) -> None:
+        for item in self._items:
+            if item.name in self._errors:
+                continue
+            try:
+                hook(item)
+            except Exception as exc:
+                self._errors[item.name] = f"{type(exc).__name__}: {exc}"
+
+    def before_import(self) -> None:
+        self._each(lambda i: i.before_import())
+
+    def after_import(self, app: Any) -> None:
+        self._each(lambda i: i.after_import(app))
+
+    def wrap_app(self, app: ASGIApp) -> ASGIApp:
+        for item in reversed(self._items):
+            try:
+                app = item.wrap_app(app)
+            except Exception as exc:
+                self._errors[item.name] = f"{type(exc).__name__}: {exc}"
+        return app
+
+    def before_request(self, index: int, request: HttpRequest) -> None:
+        self._each(lambda i: i.before_request(index, request))
+
+    def after_request(self, index: int, response: HttpResponse) -> None:
+        self._each(lambda i: i.after_request(index, response))
+
+    def results(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for item in self._items:
+            if item.name not in self._errors:
+                try:
+                    data[item.name] = item.result()
+                except Exception as exc:
+                    self._errors[item.name] = f"{type(exc).__name__}: {exc}"
+            if item.name in self._errors:
+                data[item.name] = {"error": self._errors[item.name]}
+        return data

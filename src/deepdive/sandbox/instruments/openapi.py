@@ -1,0 +1,36 @@
+"""`openapi`: the learner app's own OpenAPI document, for a "Docs" tab to render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deepdive.sandbox.instruments import Instrument, register
+
+
+@register
+class OpenAPI(Instrument):
+    """Calls `app.openapi()` at the end of the run (routes added at startup are included)."""
+
+    name = "openapi"
+
+    def after_import(self, app: Any) -> None:
+        self._app = app
+
+    def result(self) -> Any:
+        app = getattr(self, "_app", None)
+        if app is None:
+            return {"available": False, "reason": "the app could not be loaded"}
+        build = getattr(app, "openapi", None)
+        if not callable(build):
+            return {
+                "available": False,
+                "reason": f"{type(app).__name__} has no OpenAPI schema (FastAPI apps do)",
+            }
+        try:
+            schema = build()
+        except Exception as exc:
+            return {
+                "available": False,
+                "reason": f"building the schema failed: {type(exc).__name__}: {exc}",
+            }
+        return {"available": True, "schema": schema}

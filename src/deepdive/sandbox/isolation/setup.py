@@ -1,0 +1,152 @@
+"""The isolation sequence, split at the fork that makes the sandbox's PID 1.
+
+`before_fork` runs in the runner's direct child: it leaves the runner's session and enters the
+namespaces. Creating a PID namespace only affects *future* children, so that process forks once
+more; the grandchild is PID 1 of the new namespace (when it dies, the kernel kills everything
+else inside) and runs `after_fork`: the private root filesystem, the drop to an unprivileged user,
+capabilities, `no_new_privs` and the seccomp filter. Resource limits come last, right before the
+learner's code, once warming up is done (see `rlimits`).
+
+Two routes lead to the same place:
+
+* As root (a server, CI): namespaces are created with root's privileges, the root filesystem is
+  built, then the process becomes an unprivileged user ID of its own (one per live sandbox, since
+  the kernel counts processes per user) and finally enters a user namespace of its own.
+* As a normal user (a laptop): the user namespace comes first and provides the privileges needed
+  for the rest. The learner's processes are counted within that user namespace only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass
+
+from deepdive.sandbox.isolation import filesystem, libc, namespaces, seccomp
+from deepdive.sandbox.isolation.state import IsolationState
+
+_HOSTNAME = "sandbox"
+
+
+@dataclass(frozen=True)
+class IsolationPlan:
+    """Decided once by the runner; every sandbox follows it."""
+
+    filesystem: filesystem.FilesystemPlan
+    as_root: bool
+    seccomp_filter: object | None
+
+
+def make_plan(fs_plan: filesystem.FilesystemPlan) -> IsolationPlan:
+    as_root = os.geteuid() == 0
+    program = seccomp.build_filter() if seccomp.supported() else None
+    return IsolationPlan(filesystem=fs_plan, as_root=as_root, seccomp_filter=program)
+
+
+def before_fork(plan: IsolationPlan, state: IsolationState, outer_uid: int) -> None:
+    """Enter namespaces. Runs in the runner's direct child, which forks PID 1 afterwards."""
+    os.setsid()
+    if not plan.as_root:
+        try:
+            namespaces.enter_user_namespace(filesystem.LEARNER_UID, filesystem.LEARNER_UID)
+        except OSError as error:
+            state.record("user_namespace", _reason(error))
+        else:
+            state.record("user_namespace", None)
+    for name, problem in namespaces.enter_other_namespaces().items():
+        state.record(name, problem)
+    del outer_uid  # the root route switches user later, after building the filesystem
+
+
+def after_fork(plan: IsolationPlan, state: IsolationState, outer_uid: int) -> None:
+    """Finish isolating PID 1 of the sandbox: filesystem, user, capabilities, seccomp."""
+    if state.active("mount_namespace"):
+        owner = outer_uid if plan.as_root else filesystem.LEARNER_UID
+        try:
+            has_proc = filesystem.build_root(plan.filesystem, owner, owner)
+        except OSError as error:
+            state.record("private_filesystem", _reason(error))
+        else:
+            state.record("private_filesystem", None)
+            state.record("proc", None if has_proc else "the kernel refused to mount /proc")
+    else:
+        state.record("private_filesystem", "no mount namespace")
+    if state.active("uts_namespace"):
+        try:
+            libc.sethostname(_HOSTNAME)
+        except OSError as error:
+            state.record("uts_namespace", _reason(error))
+    if plan.as_root:
+        _leave_root(state, outer_uid)
+    else:
+        state.record("process_limit", None)
+    _drop_capabilities(state)
+    _install_seccomp(plan, state)
+
+
+def _leave_root(state: IsolationState, outer_uid: int) -> None:
+    try:
+        namespaces.become(outer_uid, outer_uid)
+    except OSError as error:
+        state.record("process_limit", f"could not leave root: {_reason(error)}")
+        return
+    state.record("process_limit", None)
+    try:
+        namespaces.enter_user_namespace(filesystem.LEARNER_UID, filesystem.LEARNER_UID)
+    except OSError as error:
+        state.record("user_namespace", _reason(error))
+    else:
+        state.record("user_namespace", None)
+
+
+def _drop_capabilities(state: IsolationState) -> None:
+    try:
+        libc.drop_all_capabilities()
+    except OSError as error:
+        # Without a user namespace an unprivileged process has no capabilities to drop.
+        has_namespace = state.active("user_namespace")
+        state.record("capabilities_dropped", _reason(error) if has_namespace else None)
+    else:
+        state.record("capabilities_dropped", None)
+
+
+def _install_seccomp(plan: IsolationPlan, state: IsolationState) -> None:
+    if plan.seccomp_filter is None:
+        state.record("seccomp", "unsupported processor architecture")
+        return
+    try:
+        seccomp.install(plan.seccomp_filter)  # type: ignore[arg-type]
+    except OSError as error:
+        state.record("seccomp", _reason(error))
+    else:
+        state.record("seccomp", None)
+
+
+def reset_inherited_state(keep: tuple[int, ...]) -> None:
+    """Forget what the runner's process left behind: signal handlers and descriptors.
+
+    Standard input and output become /dev/null; every other descriptor but `keep` is closed.
+    """
+    signal.set_wakeup_fd(-1)
+    for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    _close_all_except(keep)
+
+
+def _close_all_except(keep: tuple[int, ...]) -> None:
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        if null != fd:
+            os.dup2(null, fd)
+    keep = (0, 1, 2, *keep)
+    start = 0
+    for fd in sorted(keep):
+        if fd > start:
+            os.closerange(start, fd)
+        start = fd + 1
+    os.closerange(start, 1 << 20)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)

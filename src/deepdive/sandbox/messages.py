@@ -1,0 +1,112 @@
+"""The sentences a learner reads about the outcome of a run."""
+
+from __future__ import annotations
+
+import signal
+
+from deepdive.sandbox.run_result import ErrorInfo, Frame, Limits
+
+
+def _near(frames: list[Frame]) -> str:
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" near line {last.line} of {last.file}"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def ok(kind: str, responses: int, tests: dict[str, int]) -> str:
+    if kind == "test":
+        total = sum(tests.values())
+        if not total:
+            return "pytest found no tests. Test functions must be named test_something."
+        counts = ", ".join(f"{n} {outcome}" for outcome, n in tests.items())
+        return f"pytest ran {total} test{'s' if total != 1 else ''}: {counts}."
+    if kind == "session":
+        return "The session ended."
+    return f"Your app answered {responses} request{'s' if responses != 1 else ''}."
+
+
+def wall_timeout(limits: Limits, frames: list[Frame]) -> str:
+    hint = (
+        f"Look for a loop that never ends{_near(frames)}."
+        if frames
+        else "Look for a loop that never ends or a call that waits forever."
+    )
+    return f"Your code ran for more than {_seconds(limits.wall_seconds)} and was stopped. {hint}"
+
+
+def cpu_timeout(limits: Limits, frames: list[Frame]) -> str:
+    where = _near(frames)
+    return (
+        f"Your code used more than {_seconds(limits.cpu_seconds)} of processor time and was "
+        f"stopped. Look for a loop that never ends{where or ' or a very slow computation'}."
+    )
+
+
+def memory(limits: Limits, frames: list[Frame]) -> str:
+    return (
+        f"Your code tried to use more than {limits.memory_mib} MiB of memory and was "
+        f"stopped{_near(frames)}. Look for a list or string that keeps growing."
+    )
+
+
+def output(limits: Limits) -> str:
+    return (
+        f"Your code printed more than {limits.output_kib} KiB, so the run was stopped. "
+        f"The first {limits.output_kib} KiB are shown."
+    )
+
+
+def error(outcome: str, info: ErrorInfo) -> str:
+    where = f" on line {info.line} of {info.file}" if info.line and info.file else ""
+    if info.file and not info.line:
+        where = f" in {info.file}"
+    if outcome == "syntax_error":
+        return (
+            f"Python could not read your code: {info.message}{where}. Check that line and the "
+            "one before it for a missing bracket, colon or quote."
+        )
+    if outcome == "import_error":
+        return f"An import failed{where}: {info.message}"
+    return f"{info.type}{where}: {info.message}"
+
+
+def crash_signal(signum: int) -> str:
+    names = {
+        signal.SIGSEGV: "a segmentation fault: something read memory it should not",
+        signal.SIGABRT: "an abort",
+        signal.SIGBUS: "a bus error",
+        signal.SIGILL: "an illegal instruction",
+        signal.SIGFPE: "a floating point exception",
+        signal.SIGSYS: "a forbidden system call",
+        signal.SIGKILL: "it was killed",
+    }
+    what = names.get(signum) or f"signal {signal.Signals(signum).name}"
+    return (
+        f"The Python process running your code crashed ({what}). "
+        "This usually comes from ctypes, a C extension or a very deep recursion."
+    )
+
+
+def crash_exit(code: int) -> str:
+    return (
+        f"Your code ended the Python process (exit status {code}) before the run finished, "
+        "for example with os._exit()."
+    )
+
+
+def crash_unreadable() -> str:
+    return "The sandbox did not return a readable result. Run your code again."
+
+
+def isolation_warning(missing: dict[str, str]) -> str:
+    names = ", ".join(name.replace("_", " ") for name in sorted(missing))
+    return (
+        "This machine could not fully isolate your code (missing: "
+        f"{names}). It still ran under resource limits, but treat it like code on your own "
+        "computer."
+    )

@@ -1,0 +1,275 @@
+"""One sandboxed process, seen from the runner: fork, warm-up, run, result, reaping.
+
+The runner forks; its child enters the namespaces and forks the sandbox's PID 1, reports that
+process's ID and exits. The runner is a child subreaper, so PID 1 becomes the runner's own child:
+it can be killed (taking every process inside its PID namespace with it) and reaped without any
+race. Nothing is left behind: the sandbox's files live on tmpfs mounts that vanish with its mount
+namespace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import json
+import os
+import signal
+import socket
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from deepdive.sandbox import channel, messages
+from deepdive.sandbox.isolation import setup
+from deepdive.sandbox.isolation.state import IsolationState, isolation_report
+from deepdive.sandbox.run_request import RunRequest
+from deepdive.sandbox.run_result import ErrorInfo, Frame, Limits, RunResult, Usage
+from deepdive.sandbox.worker.main import WorkerConfig, sandbox_main
+
+KILL_GRACE_SECONDS = 1.0
+
+
+class SandboxStartError(Exception):
+    """The sandbox could not be started (an engine problem, not the learner's)."""
+
+
+@dataclass
+class Exit:
+    status: int
+    cpu_seconds: float
+    max_rss_mib: float
+
+
+class SandboxProcess:
+    """A pre-forked sandbox. Create it with `spawn`; await `ready`, then `execute` once."""
+
+    def __init__(
+        self, flavor: str, uid: int, on_pid: Callable[[SandboxProcess, int], None] | None = None
+    ) -> None:
+        self.flavor = flavor
+        self._on_pid = on_pid
+        self.uid = uid
+        self.pid: int | None = None
+        self.features: dict[str, str | None] = {}
+        self.loop = asyncio.get_running_loop()
+        self.ready: asyncio.Future[None] = self.loop.create_future()
+        self.exited: asyncio.Future[Exit] = self.loop.create_future()
+        self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._done: asyncio.Future[None] = self.loop.create_future()
+        self._tripped: dict[str, Any] | None = None
+        self._killed_for_time = False
+        self._warm_cpu = 0.0
+        self._ready_rss = 0.0
+        self._sock: socket.socket | None = None
+        self._region = -1
+        self._intermediate: int | None = None
+
+    # -- start -----------------------------------------------------------------------------
+
+    def spawn(self, plan: setup.IsolationPlan, config: WorkerConfig) -> int:
+        """Fork the sandbox; returns the intermediate child's PID (PID 1 follows later)."""
+        runner_end, sandbox_end = channel.socket_pair()
+        region = channel.create_region()
+        os.set_inheritable(region, True)
+        # Objects the runner holds must not be finalised in the child (a finaliser could close a
+        # descriptor number the child has reused), so the garbage collector ignores them there.
+        gc.freeze()
+        pid = os.fork()
+        if pid == 0:
+            _child(sandbox_end, region, plan, config, self.uid)
+        gc.unfreeze()
+        sandbox_end.close()
+        runner_end.setblocking(False)
+        self._sock = runner_end
+        self._region = region
+        self._intermediate = pid
+        self.loop.add_reader(runner_end.fileno(), self._on_readable)
+        return pid
+
+    def _on_readable(self) -> None:
+        assert self._sock is not None
+        while True:
+            try:
+                packet = self._sock.recv(channel.MAX_MESSAGE)
+            except BlockingIOError:
+                return
+            except OSError:
+                packet = b""
+            if not packet:
+                self._stop_reading()
+                return
+            message = channel.decode(packet)
+            if message is not None:
+                self._on_message(message)
+
+    def _on_message(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "forked" and self.pid is None and isinstance(message.get("pid"), int):
+            self.pid = message["pid"]
+            if self._on_pid is not None:
+                self._on_pid(self, message["pid"])
+        elif kind == "failed" and not self.ready.done():
+            self.ready.set_exception(SandboxStartError(str(message.get("error", ""))[-4000:]))
+        elif kind == "ready" and not self.ready.done():
+            self.features = dict(message.get("features") or {})
+            self._warm_cpu = float(message.get("cpu", 0.0))
+            self._ready_rss = float(message.get("rss_mib", 0.0))
+            self.ready.set_result(None)
+        elif kind == "done" and not self._done.done():
+            self._done.set_result(None)
+        elif kind == "tripped":
+            self._tripped = message
+        elif kind == "event":
+            self.events.put_nowait(dict(message.get("event") or {}))
+
+    def _stop_reading(self) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(ValueError, OSError):
+                self.loop.remove_reader(self._sock.fileno())
+
+    # -- the runner's child reaper calls these ---------------------------------------------
+
+    def owns(self, pid: int) -> bool:
+        return pid in (self._intermediate, self.pid)
+
+    def on_exit(self, pid: int, status: int, cpu: float, rss_mib: float) -> None:
+        if pid == self._intermediate:
+            self._intermediate = None
+            if self._sock is not None:
+                self._on_readable()  # its "forked" message may still be unread
+            failed = not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
+            if failed and self.pid is None and not self.ready.done():
+                self.ready.set_exception(SandboxStartError(_status_text(status)))
+            return
+        if not self.ready.done():
+            self.ready.set_exception(SandboxStartError(_status_text(status)))
+        if not self.exited.done():
+            self.exited.set_result(Exit(status, cpu, rss_mib))
+        self._close()
+
+    def kill(self) -> None:
+        for pid in (self.pid, self._intermediate):
+            if pid is not None and not self.exited.done():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+    def _close(self) -> None:
+        self._stop_reading()
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if self._region >= 0:
+            os.close(self._region)
+            self._region = -1
+
+    # -- a run ------------------------------------------------------------------------------
+
+    def send(self, message: dict[str, Any]) -> None:
+        if self._sock is None:
+            raise OSError("the sandbox has gone")
+        self._sock.send(channel.encode(message))
+
+    async def execute(self, request: RunRequest, limits: Limits, deadline: float) -> RunResult:
+        """Hand `request` to the sandbox and wait for its result (at most `deadline` seconds)."""
+        started = time.perf_counter()
+        channel.write_payload_fd(self._region, request.model_dump_json().encode())
+        self.send({"type": "run"})
+        timer = self.loop.call_later(deadline + KILL_GRACE_SECONDS, self._time_is_up)
+        try:
+            waiters = {self._done, self.exited}
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            timer.cancel()
+        result = self._read_result()
+        self.kill()
+        if result is None:
+            exit_info = await self.exited
+            result = self._without_result(request, limits, exit_info)
+        result.usage.wall_ms = result.usage.wall_ms or round(
+            (time.perf_counter() - started) * 1000, 3
+        )
+        return result
+
+    def _time_is_up(self) -> None:
+        self._killed_for_time = True
+        self.kill()
+
+    def _read_result(self) -> RunResult | None:
+        if self._region < 0:
+            return None
+        try:
+            return RunResult.model_validate_json(channel.read_payload_fd(self._region))
+        except (channel.PayloadError, ValueError, OSError):
+            return None
+
+    def _without_result(self, request: RunRequest, limits: Limits, info: Exit) -> RunResult:
+        """The process died without reporting: say why, as precisely as the evidence allows."""
+        frames = [Frame.model_validate(f) for f in (self._tripped or {}).get("frames", [])]
+        cpu_used = max(info.cpu_seconds - self._warm_cpu, 0.0)
+        signum = os.WTERMSIG(info.status) if os.WIFSIGNALED(info.status) else None
+        error: ErrorInfo | None = None
+        grew_mib = info.max_rss_mib - self._ready_rss
+        if self._killed_for_time or (self._tripped or {}).get("reason") == "wall":
+            outcome, message = "timeout", messages.wall_timeout(limits, frames)
+        elif signum in (signal.SIGXCPU, signal.SIGKILL) and cpu_used >= limits.cpu_seconds * 0.9:
+            outcome, message = "timeout", messages.cpu_timeout(limits, frames)
+        elif signum is not None and grew_mib >= limits.memory_mib * 0.75:
+            outcome, message = "memory_limit", messages.memory(limits, frames)
+        elif signum is not None:
+            outcome, message = "crashed", messages.crash_signal(signum)
+        else:
+            outcome, message = (
+                "crashed",
+                messages.crash_exit(os.waitstatus_to_exitcode(info.status)),
+            )
+        if outcome == "timeout":
+            last = frames[-1] if frames else None
+            error = ErrorInfo(
+                type="TimeLimitExceeded",
+                message=message,
+                file=last.file if last else None,
+                line=last.line if last else None,
+                frames=frames,
+            )
+        return RunResult(
+            run_id="",
+            kind=request.kind,
+            outcome=outcome,  # type: ignore[arg-type]
+            message=message,
+            error=error,
+            isolation=isolation_report(self.features),
+            limits=limits,
+            usage=Usage(cpu_ms=round(cpu_used * 1000, 3), max_memory_mib=info.max_rss_mib),
+        )
+
+
+def _status_text(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"the sandbox was killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"the sandbox exited with status {os.waitstatus_to_exitcode(status)} before it was ready"
+
+
+def _child(
+    sock: socket.socket, region: int, plan: setup.IsolationPlan, config: WorkerConfig, uid: int
+) -> None:
+    """The runner's direct child. Never returns."""
+    try:
+        asyncio.events._set_running_loop(None)
+        setup.reset_inherited_state(keep=(sock.fileno(), region))
+        state = IsolationState()
+        setup.before_fork(plan, state, uid)
+        pid = os.fork()
+        if pid != 0:
+            sock.send(channel.encode({"type": "forked", "pid": pid}))
+            os._exit(0)
+        setup.after_fork(plan, state, uid)
+        sandbox_main(sock, region, config, state)
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            text = traceback.format_exc()[-4000:]
+            sock.send(json.dumps({"type": "failed", "error": text}).encode())
+    finally:
+        os._exit(70)

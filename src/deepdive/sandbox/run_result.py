@@ -1,0 +1,124 @@
+"""What a run produced: the `RunResult` model and its parts. Everything is JSON-serialisable."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from deepdive.sandbox.run_request import RunKind
+
+Outcome = Literal[
+    "ok",
+    "syntax_error",
+    "import_error",
+    "runtime_error",
+    "timeout",
+    "memory_limit",
+    "output_limit",
+    "crashed",
+]
+CaseOutcome = Literal["passed", "failed", "error", "skipped", "xfailed", "xpassed"]
+
+
+class Frame(BaseModel):
+    """One line of a traceback that lies in the learner's own files."""
+
+    file: str
+    line: int
+    function: str
+    code: str = ""
+
+
+class ErrorInfo(BaseModel):
+    """An exception, reduced to what a learner needs: where in *their* code, and what."""
+
+    type: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    frames: list[Frame] = Field(default_factory=list)
+    traceback: str = ""
+
+
+class HttpResponse(BaseModel):
+    """The learner app's answer to one request."""
+
+    method: str
+    path: str
+    status: int
+    reason: str = ""
+    headers: list[tuple[str, str]] = Field(default_factory=list)
+    body: str = ""
+    json_body: Any = None
+    is_json: bool = False
+    is_binary: bool = False
+    size_bytes: int = 0
+    truncated: bool = False
+    elapsed_ms: float = 0.0
+    error: ErrorInfo | None = None
+
+
+class CaseResult(BaseModel):
+    """One pytest test, in the order tests ran."""
+
+    name: str
+    nodeid: str
+    outcome: CaseOutcome
+    duration_ms: float = 0.0
+    message: str = ""
+    details: str = ""
+    file: str | None = None
+    line: int | None = None
+    output: str = ""
+
+
+class IsolationReport(BaseModel):
+    """Which isolation features protected this run; `warning` is meant to be shown as is."""
+
+    full: bool
+    active: list[str] = Field(default_factory=list)
+    missing: dict[str, str] = Field(default_factory=dict)
+    warning: str | None = None
+
+
+class Limits(BaseModel):
+    """The limits a run had."""
+
+    cpu_seconds: float
+    wall_seconds: float
+    memory_mib: int
+    processes: int
+    file_mib: int
+    output_kib: int
+    open_files: int
+
+
+class Usage(BaseModel):
+    """What a run used, measured by the runner."""
+
+    wall_ms: float = 0.0
+    cpu_ms: float = 0.0
+    max_memory_mib: float = 0.0
+    queue_ms: float = 0.0
+
+
+class RunResult(BaseModel):
+    """Everything a run produced. `message` is one readable sentence for the learner."""
+
+    run_id: str
+    kind: RunKind
+    outcome: Outcome
+    message: str
+    error: ErrorInfo | None = None
+    responses: list[HttpResponse] = Field(default_factory=list)
+    tests: list[CaseResult] = Field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+    stdout_truncated: bool = False
+    stderr_truncated: bool = False
+    instrumentation: dict[str, Any] = Field(default_factory=dict)
+    isolation: IsolationReport
+    limits: Limits
+    usage: Usage = Field(default_factory=Usage)

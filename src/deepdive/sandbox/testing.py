@@ -1,0 +1,67 @@
+"""pytest fixtures that start a real runner once per test session.
+
+Load them in a conftest with `pytest_plugins = ["deepdive.sandbox.testing"]` (top-level
+conftest) or import the fixtures by name. They run real sandboxes: nothing is mocked.
+
+* `sandbox_settings` – Settings for the runner: a private data directory and limits tightened
+  so that hostile tests finish quickly (wall 3 s, CPU 2 s, 256 MiB).
+* `sandbox_runner` – the `LocalRunner` (a `deepdive runner` process on a Unix socket).
+* `runner_url` – its URL, for `Settings(runner_url=...)`.
+* `runner_client` – a `RunnerClient` for it.
+* `run_in_sandbox` – `run_in_sandbox(RunRequest) -> RunResult`, for synchronous tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from deepdive.sandbox.client import RunnerClient
+from deepdive.sandbox.local import LocalRunner, start_local_runner
+from deepdive.sandbox.run_request import RunRequest
+from deepdive.sandbox.run_result import RunResult
+from deepdive.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def sandbox_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    data_dir: Path = tmp_path_factory.mktemp("sandbox-data")
+    return Settings(
+        data_dir=data_dir,
+        sandbox_workers=2,
+        sandbox_wall_seconds=3.0,
+        sandbox_cpu_seconds=2.0,
+        sandbox_memory_mib=256,
+        sandbox_session_idle_seconds=2.0,
+        sandbox_session_seconds=30.0,
+    )
+
+
+@pytest.fixture(scope="session")
+def sandbox_runner(sandbox_settings: Settings) -> Iterator[LocalRunner]:
+    runner = start_local_runner(sandbox_settings)
+    try:
+        yield runner
+    finally:
+        runner.stop()
+
+
+@pytest.fixture(scope="session")
+def runner_url(sandbox_runner: LocalRunner) -> str:
+    return sandbox_runner.url
+
+
+@pytest.fixture
+def runner_client(runner_url: str) -> RunnerClient:
+    return RunnerClient(runner_url)
+
+
+@pytest.fixture
+def run_in_sandbox(runner_client: RunnerClient) -> Callable[[RunRequest], RunResult]:
+    def run(request: RunRequest) -> RunResult:
+        return asyncio.run(runner_client.run(request))
+
+    return run

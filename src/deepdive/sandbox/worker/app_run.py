@@ -1,0 +1,126 @@
+"""App runs: send the requested HTTP requests to the learner's app, in-process.
+
+Requests go through `httpx.AsyncClient` over `ASGITransport` on the sandbox's event loop: no
+server, no socket, no extra thread (Starlette's TestClient would start one per client).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import http
+import json
+import time
+from typing import Any
+
+import httpx
+
+from deepdive.sandbox.instruments import Instruments
+from deepdive.sandbox.run_request import HttpRequest
+from deepdive.sandbox.run_result import HttpResponse
+from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange
+from deepdive.sandbox.worker.files import LearnerFiles
+from deepdive.sandbox.worker.tracebacks import error_info
+
+BODY_CAP = 256 * 1024
+BASE_URL = "http://testserver"
+
+
+def client_for(app: ASGIApp) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    # No timeout of its own: the run's wall-clock limit bounds every request.
+    return httpx.AsyncClient(
+        transport=transport,
+        base_url=BASE_URL,
+        timeout=None,  # noqa: S113
+        follow_redirects=False,
+    )
+
+
+async def send_all(
+    client: httpx.AsyncClient,
+    requests: list[HttpRequest],
+    *,
+    concurrent: bool,
+    instruments: Instruments,
+    files: LearnerFiles,
+    exchanges: list[Exchange],
+) -> list[HttpResponse]:
+    """Send `requests` (at once when `concurrent`) and describe every response."""
+
+    async def one(index: int, request: HttpRequest) -> HttpResponse:
+        exchange = Exchange(index)
+        exchanges.append(exchange)
+        EXCHANGE.set(exchange)
+        instruments.before_request(index, request)
+        response = await send_one(client, request, exchange, files)
+        instruments.after_request(index, response)
+        return response
+
+    if concurrent:
+        tasks = [asyncio.ensure_future(one(i, r)) for i, r in enumerate(requests)]
+        return list(await asyncio.gather(*tasks))
+    return [await one(i, r) for i, r in enumerate(requests)]
+
+
+async def send_one(
+    client: httpx.AsyncClient, request: HttpRequest, exchange: Exchange, files: LearnerFiles
+) -> HttpResponse:
+    started = time.perf_counter()
+    reply = await client.request(request.method, request.path, **_body(request))
+    elapsed = (time.perf_counter() - started) * 1000
+    response = describe(reply, request, elapsed)
+    if exchange.exception is not None:
+        response.error = error_info(exchange.exception, files)
+    return response
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"params": request.query, "headers": request.headers}
+    if request.json_body is not None:
+        kwargs["json"] = request.json_body
+    elif request.body is not None:
+        kwargs["content"] = request.body.encode()
+    elif request.form is not None or request.files:
+        kwargs["data"] = request.form or {}
+        if request.files:
+            kwargs["files"] = [
+                (f.field, (f.filename, f.content(), f.content_type)) for f in request.files
+            ]
+    return kwargs
+
+
+def describe(reply: httpx.Response, request: HttpRequest, elapsed_ms: float) -> HttpResponse:
+    """An `HttpResponse` for the learner: text when it is text, JSON parsed, size capped."""
+    raw = reply.content
+    kept = raw[:BODY_CAP]
+    media = reply.headers.get("content-type", "")
+    try:
+        text = kept.decode("utf-8")
+        binary = False
+    except UnicodeDecodeError:
+        text, binary = base64.b64encode(kept).decode("ascii"), True
+    parsed: Any = None
+    is_json = False
+    if "json" in media and len(raw) <= BODY_CAP and not binary:
+        with contextlib.suppress(ValueError):
+            parsed, is_json = json.loads(text), True
+    try:
+        reason = http.HTTPStatus(reply.status_code).phrase
+    except ValueError:
+        reason = ""
+    return HttpResponse(
+        method=request.method,
+        path=request.path,
+        status=reply.status_code,
+        reason=reason,
+        headers=list(reply.headers.multi_items()),
+        body=text,
+        json_body=parsed,
+        is_json=is_json,
+        is_binary=binary,
+        size_bytes=len(raw),
+        truncated=len(raw) > BODY_CAP,
+        elapsed_ms=round(elapsed_ms, 3),
+    )

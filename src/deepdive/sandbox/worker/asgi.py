@@ -1,0 +1,113 @@
+"""The engine's view of the learner's ASGI app: lifespan, and which request is in flight.
+
+Each request the engine sends runs in its own task with `EXCHANGE` set, so the outermost wrapper
+(`Recorder`) can file an unhandled exception under the right request, and instruments can tell
+requests apart even when they run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, MutableMapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass
+class Exchange:
+    """One request the engine sent, and what the app did with it."""
+
+    index: int
+    exception: BaseException | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+EXCHANGE: ContextVar[Exchange | None] = ContextVar("deepdive_exchange", default=None)
+
+
+class Recorder:
+    """Outermost ASGI layer: keeps an unhandled exception instead of letting it escape.
+
+    Starlette has already sent its 500 response by then, so the client still sees what a real
+    server would send, and the learner also gets the traceback.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            exchange = EXCHANGE.get()
+            if exchange is None or scope.get("type") != "http":
+                raise
+            exchange.exception = exc
+
+
+class LifespanError(Exception):
+    """The app's startup failed; `original` is the learner's exception when there is one."""
+
+    def __init__(self, message: str, original: BaseException | None) -> None:
+        super().__init__(message)
+        self.original = original
+
+
+class Lifespan:
+    """Drives the ASGI lifespan protocol (httpx's ASGITransport does not)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+        self._incoming: asyncio.Queue[Message] = asyncio.Queue()
+        self._outgoing: asyncio.Queue[Message] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._supported = True
+
+    async def startup(self) -> None:
+        scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": {}}
+        self._task = asyncio.ensure_future(self._app(scope, self._incoming.get, self._send))
+        await self._incoming.put({"type": "lifespan.startup"})
+        reply = await self._reply()
+        if reply is None:
+            self._supported = False
+        elif reply["type"] == "lifespan.startup.failed":
+            raise LifespanError(reply.get("message", ""), await self._exception())
+
+    async def shutdown(self) -> None:
+        if not self._supported or self._task is None or self._task.done():
+            return
+        await self._incoming.put({"type": "lifespan.shutdown"})
+        await self._reply()
+
+    async def _send(self, message: Message) -> None:
+        await self._outgoing.put(message)
+
+    async def _reply(self) -> Message | None:
+        assert self._task is not None
+        getter = asyncio.ensure_future(self._outgoing.get())
+        done, _ = await asyncio.wait({getter, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        if getter in done:
+            return getter.result()
+        getter.cancel()
+        # The app returned or raised without answering: it does not speak lifespan.
+        if not self._task.cancelled() and self._task.exception() is not None:
+            exc = self._task.exception()
+            if isinstance(exc, Exception):
+                return None
+            raise exc  # type: ignore[misc]
+        return None
+
+    async def _exception(self) -> BaseException | None:
+        assert self._task is not None
+        try:
+            await self._task
+        except Exception as exc:
+            return exc
+        return None

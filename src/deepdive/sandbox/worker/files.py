@@ -1,0 +1,50 @@
+"""The learner's files inside the sandbox's work directory, and how their paths are shown."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from deepdive.sandbox.isolation.filesystem import WORK_DIR
+from deepdive.sandbox.run_request import RunRequest
+
+# Created only when a run arrives: pytest, started earlier, must not have seen it yet.
+CODE_DIR = os.path.join(WORK_DIR, "code")
+
+
+class LearnerFiles:
+    """Maps the absolute paths of the learner's files to the names the learner knows."""
+
+    def __init__(self, directory: str = CODE_DIR) -> None:
+        self.directory = directory
+        self._names: dict[str, str] = {}
+
+    def write(self, name: str, source: str) -> str:
+        os.makedirs(self.directory, exist_ok=True)
+        path = os.path.join(self.directory, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(source)
+        self._names[path] = name
+        return path
+
+    def write_request(self, request: RunRequest) -> None:
+        """Save every file of `request` and make the directory importable."""
+        for name, source in request.files.items():
+            self.write(name, source)
+        self.write(request.filename, request.code)
+        if request.kind == "test" and request.tests is not None:
+            self.write(request.tests_filename, request.tests)
+        if self.directory not in sys.path:
+            sys.path.insert(0, self.directory)
+
+    def path_of(self, name: str) -> str:
+        return os.path.join(self.directory, name)
+
+    def display_name(self, path: str | None) -> str | None:
+        """The learner's name for `path`, or None when it is not one of their files."""
+        if path is None:
+            return None
+        return self._names.get(path) or self._names.get(os.path.abspath(path))
+
+    def owns(self, path: str | None) -> bool:
+        return self.display_name(path) is not None

@@ -1,0 +1,380 @@
+"""The sandbox's PID 1: warm up, wait for a run, execute it, report, exit.
+
+Everything here happens after isolation (see `deepdive.sandbox.isolation.setup`). The process is
+used for exactly one run; the runner forks a fresh one for the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import os
+import resource
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Literal, NoReturn
+
+from deepdive.sandbox import channel
+from deepdive.sandbox.instruments import Instruments, RunContext
+from deepdive.sandbox.isolation import rlimits
+from deepdive.sandbox.isolation.filesystem import WORK_DIR
+from deepdive.sandbox.isolation.rlimits import MIB
+from deepdive.sandbox.isolation.state import IsolationState, isolation_report
+from deepdive.sandbox.run_request import RunRequest
+from deepdive.sandbox.run_result import CaseResult, HttpResponse, Limits, RunResult, Usage
+from deepdive.sandbox.worker import app_run, loader, session_run, test_run, warmup
+from deepdive.sandbox.worker.asgi import Exchange, Lifespan, Recorder
+from deepdive.sandbox.worker.files import CODE_DIR, LearnerFiles
+from deepdive.sandbox.worker.guard import Guard, LimitExceeded, find_limit
+from deepdive.sandbox.worker.output import CappedStream, RawOutput
+from deepdive.sandbox.worker.verdict import Verdict, decide
+
+Flavor = Literal["app", "test"]
+
+# Room kept back under the memory limit, so a run that hit it can still report.
+_MEMORY_MARGIN = 64 * MIB
+_ENVIRONMENT = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": WORK_DIR,
+    "USER": "learner",
+    "LOGNAME": "learner",
+    "LANG": "C.UTF-8",
+    "TMPDIR": "/tmp",  # noqa: S108
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+}
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What the runner tells a sandbox before it forks it."""
+
+    flavor: Flavor
+    limits: Limits
+    session_seconds: float
+    session_idle_seconds: float
+
+
+def sandbox_main(
+    ctl: socket.socket, region_fd: int, config: WorkerConfig, state: IsolationState
+) -> NoReturn:
+    """Serve one run, then exit. Never returns, whatever the learner's code does."""
+    pid = os.getpid()
+    try:
+        Sandbox(ctl, channel.MappedRegion(region_fd), config, state).serve()
+    except BaseException:
+        if os.getpid() == pid:
+            # An engine problem: tell the runner, which logs it and answers the run itself.
+            with contextlib.suppress(BaseException):
+                error = traceback.format_exc()[-4000:]
+                ctl.send(channel.encode({"type": "failed", "error": error}))
+        os._exit(70)
+    finally:
+        os._exit(0)
+
+
+class Sandbox:
+    def __init__(
+        self,
+        ctl: socket.socket,
+        region: channel.MappedRegion,
+        config: WorkerConfig,
+        state: IsolationState,
+    ) -> None:
+        self.ctl = ctl
+        self.region = region
+        self.config = config
+        self.state = state
+        self.limits = config.limits
+        self.pid = os.getpid()
+        self.files = LearnerFiles()
+        self.guard = Guard(self.files, self._notify_tripped)
+        cap = self.limits.output_kib * 1024
+        self.stdout = CappedStream(1, cap, self.guard)
+        self.stderr = CappedStream(2, cap, self.guard)
+        self.raw = RawOutput()
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        self.request: RunRequest | None = None
+        self.instruments: Instruments | None = None
+        self._started = 0.0
+        self._cpu_start = 0.0
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def serve(self) -> None:
+        _prepare_process()
+        if self.config.flavor == "test":
+            result = self._serve_tests()
+        else:
+            warmup.app(self.loop)
+            request = self.wait_for_request()
+            result = self._execute(request)
+        self._finish(result)
+
+    def wait_for_request(self) -> RunRequest:
+        """Apply the limits, say "ready", and block until the runner sends a run."""
+        sys.stdout, sys.stderr = self.stdout, self.stderr
+        gc.collect()
+        gc.freeze()
+        try:
+            rlimits.apply(
+                rlimits.ResourceLimits(
+                    cpu_seconds=self.limits.cpu_seconds,
+                    memory_mib=self.limits.memory_mib,
+                    processes=self.limits.processes,
+                    file_mib=self.limits.file_mib,
+                    open_files=self.limits.open_files,
+                ),
+                baseline_bytes=rlimits.current_address_space(),
+                cpu_used=rlimits.cpu_seconds_used(),
+                margin_bytes=_MEMORY_MARGIN,
+            )
+        except (OSError, ValueError) as error:
+            self.state.record("resource_limits", str(error))
+        else:
+            self.state.record("resource_limits", None)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        self._send(
+            {
+                "type": "ready",
+                "features": self.state.features,
+                "cpu": usage.ru_utime + usage.ru_stime,
+                "rss_mib": usage.ru_maxrss / 1024,
+            }
+        )
+        while True:
+            packet = self.ctl.recv(channel.MAX_MESSAGE)
+            if not packet:
+                os._exit(0)  # the runner went away
+            message = channel.decode(packet)
+            if message is not None and message["type"] == "run":
+                break
+        request = RunRequest.model_validate_json(self.region.read())
+        self._begin(request)
+        return request
+
+    def _begin(self, request: RunRequest) -> None:
+        self.request = request
+        self.limits = _tightened(self.limits, request)
+        cap = self.limits.output_kib * 1024
+        self.stdout.cap = self.stderr.cap = cap
+        with contextlib.suppress(ValueError, OSError):
+            rlimits.lower_memory((self.config.limits.memory_mib - self.limits.memory_mib) * MIB)
+            rlimits.lower_cpu(self.limits.cpu_seconds)
+        os.register_at_fork(after_in_child=self._forked)
+        os.makedirs(CODE_DIR, exist_ok=True)
+        os.chdir(CODE_DIR)
+        seconds = (
+            self.config.session_seconds if request.kind == "session" else self.limits.wall_seconds
+        )
+        self._started = time.perf_counter()
+        self._cpu_start = _cpu_total()
+        self.instruments = Instruments(request.instruments, RunContext(request))
+        self.guard.arm(seconds)
+
+    def _finish(self, result: RunResult) -> NoReturn:
+        if os.getpid() != self.pid:
+            os._exit(0)  # a process the learner forked got here: only the original reports
+        self.guard.disarm()
+        _release_memory_margin()
+        result.usage = Usage(
+            wall_ms=round((time.perf_counter() - self._started) * 1000, 3) if self._started else 0,
+            cpu_ms=round((_cpu_total() - self._cpu_start) * 1000, 3),
+            max_memory_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        )
+        payload = result.model_dump_json().encode()
+        if len(payload) > channel.REGION_BYTES // 2:
+            result.instrumentation = {"error": "the instrumentation data was too large to return"}
+            for response in result.responses:
+                response.body, response.json_body, response.truncated = "", None, True
+            payload = result.model_dump_json().encode()
+        self.region.write(payload)
+        with contextlib.suppress(OSError):
+            self._send({"type": "done"})
+        os._exit(0)
+
+    def _forked(self) -> None:
+        # In a process the learner forked: it must never report or read the channel.
+        self.ctl = None  # type: ignore[assignment]
+
+    # -- app and session runs -----------------------------------------------------------------
+
+    def _execute(self, request: RunRequest) -> RunResult:
+        responses: list[HttpResponse] = []
+        exchanges: list[Exchange] = []
+        failure: BaseException | None = None
+        assert self.instruments is not None
+        try:
+            loader.check_module_names(request)
+            self.files.write_request(request)
+            self.instruments.before_import()
+            module = loader.import_module(request, self.files)
+            app = loader.find_app(module, request)
+            self.instruments.after_import(app)
+            wrapped = Recorder(self.instruments.wrap_app(app))
+            if request.kind == "session":
+                runner = session_run.SessionRun(self, wrapped, self.instruments)
+                self.loop.run_until_complete(runner.serve())
+                responses = runner.responses
+            else:
+                self.loop.run_until_complete(self._send_requests(wrapped, responses, exchanges))
+        except BaseException as exc:
+            failure = exc
+        return self._result(request, failure, responses=responses)
+
+    async def _send_requests(
+        self, app: Any, responses: list[HttpResponse], exchanges: list[Exchange]
+    ) -> None:
+        assert self.request is not None
+        assert self.instruments is not None
+        lifespan = Lifespan(app)
+        await lifespan.startup()
+        async with app_run.client_for(app) as client:
+            responses.extend(
+                await app_run.send_all(
+                    client,
+                    self.request.requests,
+                    concurrent=self.request.concurrent,
+                    instruments=self.instruments,
+                    files=self.files,
+                    exchanges=exchanges,
+                )
+            )
+        await lifespan.shutdown()
+
+    # -- test runs --------------------------------------------------------------------------
+
+    def _serve_tests(self) -> RunResult:
+        recorder = test_run.Recorder(self.files, (self.stdout, self.stderr), self._tests_arrive)
+        recorder.guard = self.guard
+        self._recorder = recorder
+        self._load_failure: BaseException | None = None
+        test_run.warm_up((self.stdout, self.stderr), self.files)
+        try:
+            test_run.run(recorder)
+        except BaseException as exc:
+            self._load_failure = self._load_failure or exc
+        if self.request is None:
+            said = self.raw.read(4000).decode(errors="replace")
+            raise RuntimeError(f"pytest stopped before the run arrived: {said}")
+        failure = self._load_failure
+        if failure is None and recorder.collection_error is not None:
+            error = recorder.collection_error
+            failure = loader.LoadError(error.outcome, error.error)  # type: ignore[arg-type]
+        return self._result(self.request, failure, tests=recorder.cases)
+
+    def _tests_arrive(self) -> None:
+        """Called by pytest at session start: get the request and import the learner's app."""
+        request = self.wait_for_request()
+        assert self.instruments is not None
+        try:
+            loader.check_module_names(request)
+            self.files.write_request(request)
+            self.instruments.before_import()
+            module = loader.import_module(request, self.files)
+            app = loader.find_app(module, request)
+            self.instruments.after_import(app)
+        except BaseException as exc:
+            self._load_failure = exc
+            self._recorder.skip_everything = True
+
+    # -- results ----------------------------------------------------------------------------
+
+    def _result(
+        self,
+        request: RunRequest,
+        failure: BaseException | None,
+        *,
+        responses: list[HttpResponse] | None = None,
+        tests: list[CaseResult] | None = None,
+    ) -> RunResult:
+        self.guard.disarm()
+        _release_memory_margin()
+        tripped = self.guard.tripped or find_limit(failure)
+        raw_size = self.raw.size()
+        self.stdout.add_raw(self.raw.read(self.stdout.cap))
+        raw_overflow = raw_size > self.stdout.cap
+        verdict: Verdict = decide(
+            kind=request.kind,
+            limits=self.limits,
+            files=self.files,
+            tripped=tripped,
+            failure=None if isinstance(failure, LimitExceeded) else failure,
+            responses=responses or [],
+            tests=dict(Counter(case.outcome for case in tests or [])),
+            raw_overflow=raw_overflow,
+        )
+        stdout, stdout_cut = self.stdout.value()
+        stderr, stderr_cut = self.stderr.value()
+        instrumentation = self.instruments.results() if self.instruments else {}
+        return RunResult(
+            run_id="",
+            kind=request.kind,
+            outcome=verdict.outcome,
+            message=verdict.message,
+            error=verdict.error,
+            responses=responses or [],
+            tests=tests or [],
+            stdout=stdout,
+            stderr=stderr,
+            stdout_truncated=stdout_cut or raw_overflow,
+            stderr_truncated=stderr_cut,
+            instrumentation=instrumentation,
+            isolation=isolation_report(self.state.features),
+            limits=self.limits,
+        )
+
+    # -- channel ----------------------------------------------------------------------------
+
+    def _send(self, message: dict[str, Any]) -> None:
+        if self.ctl is not None:
+            self.ctl.send(channel.encode(message))
+
+    def send_event(self, event: dict[str, Any]) -> None:
+        """Session runs: pass an event on to the client."""
+        with contextlib.suppress(OSError, ValueError):
+            self._send({"type": "event", "event": event})
+
+    def _notify_tripped(self, exc: LimitExceeded) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            frames = [f.model_dump() for f in exc.frames[-5:]]
+            self._send({"type": "tripped", "reason": exc.reason, "frames": frames})
+
+
+def _prepare_process() -> None:
+    os.environ.clear()
+    os.environ.update(_ENVIRONMENT)
+    sys.dont_write_bytecode = True
+    sys.argv = ["app"]
+    if os.path.isdir(WORK_DIR):
+        os.chdir(WORK_DIR)
+    # Thread stacks count against the address-space limit; 1 MiB is plenty for Python code.
+    threading.stack_size(1024 * 1024)
+
+
+def _tightened(limits: Limits, request: RunRequest) -> Limits:
+    wanted = request.limits
+    update: dict[str, Any] = {}
+    for name in ("cpu_seconds", "wall_seconds", "memory_mib", "output_kib"):
+        value = getattr(wanted, name)
+        if value is not None and value < getattr(limits, name):
+            update[name] = value
+    return limits.model_copy(update=update) if update else limits
+
+
+def _release_memory_margin() -> None:
+    with contextlib.suppress(ValueError, OSError):
+        rlimits.release_margin()
+
+
+def _cpu_total() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime

@@ -1,0 +1,183 @@
+"""Session runs: the learner's app stays alive and talks WebSocket (and HTTP) with a client.
+
+The client's commands (`SessionCommand`) arrive on the control socket; each WebSocket
+connection is one ASGI call fed from a queue. Everything the app sends goes back to the client as
+an event: `accepted`, `message`, `closed`, `response`, `error`. The session ends on `end`, after
+`session_idle_seconds` without a command, or at the session's time limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import urllib.parse
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from deepdive.sandbox import channel
+from deepdive.sandbox.instruments import Instruments
+from deepdive.sandbox.run_request import SessionCommand
+from deepdive.sandbox.run_result import HttpResponse
+from deepdive.sandbox.worker import app_run
+from deepdive.sandbox.worker.asgi import ASGIApp, Exchange, Lifespan, Message
+
+if TYPE_CHECKING:
+    from deepdive.sandbox.worker.main import Sandbox
+
+
+class _Connection:
+    def __init__(self, session: SessionRun, command: SessionCommand) -> None:
+        self.session = session
+        self.name = command.connection
+        self.incoming: asyncio.Queue[Message] = asyncio.Queue()
+        self.closed = False
+        self.incoming.put_nowait({"type": "websocket.connect"})
+        query = urllib.parse.urlencode(command.query)
+        self.scope = {
+            "type": "websocket",
+            "asgi": {"version": "3.0"},
+            "scheme": "ws",
+            "path": command.path,
+            "raw_path": command.path.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": [
+                (k.lower().encode("latin-1"), v.encode("latin-1"))
+                for k, v in {"host": "testserver", **command.headers}.items()
+            ],
+            "client": ("127.0.0.1", 123),
+            "server": ("testserver", 80),
+            "subprotocols": [],
+            "state": {},
+        }
+
+    async def run(self, app: ASGIApp) -> None:
+        try:
+            await app(self.scope, self.incoming.get, self._send)
+        except Exception as exc:
+            self.session.emit({"kind": "error", "connection": self.name, "message": repr(exc)})
+            self.session.failures.append(exc)
+        finally:
+            if not self.closed:
+                self.closed = True
+                self.session.emit({"kind": "closed", "connection": self.name, "code": 1011})
+
+    async def _send(self, message: Message) -> None:
+        kind = message["type"]
+        if kind == "websocket.accept":
+            self.session.emit({"kind": "accepted", "connection": self.name})
+        elif kind == "websocket.send":
+            event: dict[str, Any] = {"kind": "message", "connection": self.name}
+            if message.get("text") is not None:
+                event["text"] = message["text"]
+            else:
+                event["data_base64"] = base64.b64encode(message.get("bytes") or b"").decode()
+            self.session.emit(event)
+        elif kind == "websocket.close":
+            self.closed = True
+            self.session.emit(
+                {
+                    "kind": "closed",
+                    "connection": self.name,
+                    "code": message.get("code", 1000),
+                    "reason": message.get("reason", ""),
+                }
+            )
+
+
+class SessionRun:
+    def __init__(self, sandbox: Sandbox, app: ASGIApp, instruments: Instruments) -> None:
+        self.sandbox = sandbox
+        self.app = app
+        self.instruments = instruments
+        self.responses: list[HttpResponse] = []
+        self.failures: list[BaseException] = []
+        self._connections: dict[str, _Connection] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._commands: asyncio.Queue[SessionCommand | None] = asyncio.Queue()
+
+    def emit(self, event: dict[str, Any]) -> None:
+        self.sandbox.send_event(event)
+
+    async def serve(self) -> None:
+        lifespan = Lifespan(self.app)
+        await lifespan.startup()
+        loop = asyncio.get_running_loop()
+        ctl = self.sandbox.ctl
+        ctl.setblocking(False)
+        loop.add_reader(ctl.fileno(), self._on_packet)
+        self.emit({"kind": "ready"})
+        try:
+            async with app_run.client_for(self.app) as client:
+                await self._loop(client)
+        finally:
+            loop.remove_reader(ctl.fileno())
+            ctl.setblocking(True)
+            for connection in self._connections.values():
+                if not connection.closed:
+                    connection.incoming.put_nowait({"type": "websocket.disconnect", "code": 1001})
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*self._tasks, return_exceptions=True), 1)
+            await lifespan.shutdown()
+        if self.failures:
+            raise self.failures[0]
+
+    async def _loop(self, client: Any) -> None:
+        idle = self.sandbox.config.session_idle_seconds
+        while True:
+            try:
+                command = await asyncio.wait_for(self._commands.get(), idle)
+            except TimeoutError:
+                self.emit({"kind": "idle", "seconds": idle})
+                return
+            if command is None or command.op == "end":
+                return
+            await self._apply(command, client)
+
+    async def _apply(self, command: SessionCommand, client: Any) -> None:
+        connection = self._connections.get(command.connection)
+        if command.op == "connect":
+            if connection is not None and not connection.closed:
+                self.emit({"kind": "error", "message": f"{command.connection} is already open"})
+                return
+            connection = _Connection(self, command)
+            self._connections[command.connection] = connection
+            self._tasks.append(asyncio.ensure_future(connection.run(self.app)))
+        elif command.op == "request" and command.request is not None:
+            index = len(self.responses)
+            exchange = Exchange(index)
+            response = await app_run.send_one(client, command.request, exchange, self.sandbox.files)
+            self.responses.append(response)
+            self.emit({"kind": "response", "response": response.model_dump(mode="json")})
+        elif connection is None or connection.closed:
+            self.emit({"kind": "error", "message": f"{command.connection} is not open"})
+        elif command.op == "send":
+            message: Message = {"type": "websocket.receive"}
+            if command.text is not None:
+                message["text"] = command.text
+            else:
+                message["bytes"] = base64.b64decode(command.data_base64 or "")
+            connection.incoming.put_nowait(message)
+        elif command.op == "close":
+            connection.incoming.put_nowait({"type": "websocket.disconnect", "code": command.code})
+
+    def _on_packet(self) -> None:
+        while True:
+            try:
+                packet = self.sandbox.ctl.recv(channel.MAX_MESSAGE)
+            except BlockingIOError:
+                return
+            except OSError:
+                packet = b""
+            if not packet:
+                self._commands.put_nowait(None)
+                return
+            message = channel.decode(packet)
+            if message is None or message["type"] != "session":
+                continue
+            try:
+                self._commands.put_nowait(SessionCommand.model_validate(message["command"]))
+            except ValidationError as error:
+                self.emit({"kind": "error", "message": str(error)})

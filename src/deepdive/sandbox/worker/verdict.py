@@ -1,0 +1,101 @@
+"""Deciding a run's outcome, message and error from everything that happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deepdive.sandbox import messages
+from deepdive.sandbox.run_result import ErrorInfo, HttpResponse, Limits, Outcome
+from deepdive.sandbox.worker.asgi import LifespanError
+from deepdive.sandbox.worker.files import LearnerFiles
+from deepdive.sandbox.worker.guard import LimitExceeded
+from deepdive.sandbox.worker.loader import LoadError
+from deepdive.sandbox.worker.tracebacks import error_info
+
+
+@dataclass
+class Verdict:
+    outcome: Outcome
+    message: str
+    error: ErrorInfo | None = None
+
+
+def _memory_error(exc: BaseException | None, depth: int = 0) -> MemoryError | None:
+    if exc is None or depth > 20:
+        return None
+    if isinstance(exc, MemoryError):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = _memory_error(inner, depth + 1)
+            if found is not None:
+                return found
+    if isinstance(exc, LifespanError):
+        return _memory_error(exc.original, depth + 1)
+    return _memory_error(exc.__cause__ or exc.__context__, depth + 1)
+
+
+def limit_verdict(tripped: LimitExceeded, limits: Limits) -> Verdict:
+    if tripped.reason == "output":
+        return Verdict("output_limit", messages.output(limits))
+    last = tripped.frames[-1] if tripped.frames else None
+    text = (
+        messages.wall_timeout(limits, tripped.frames)
+        if tripped.reason == "wall"
+        else messages.cpu_timeout(limits, tripped.frames)
+    )
+    error = ErrorInfo(
+        type="TimeLimitExceeded",
+        message=text,
+        file=last.file if last else None,
+        line=last.line if last else None,
+        frames=tripped.frames,
+    )
+    return Verdict("timeout", text, error)
+
+
+def decide(
+    *,
+    kind: str,
+    limits: Limits,
+    files: LearnerFiles,
+    tripped: LimitExceeded | None,
+    failure: BaseException | None,
+    responses: list[HttpResponse],
+    tests: dict[str, int],
+    raw_overflow: bool,
+) -> Verdict:
+    if tripped is not None:
+        return limit_verdict(tripped, limits)
+    memory = _memory_error(failure)
+    if memory is None:
+        memory_errors = [r.error for r in responses if r.error and r.error.type == "MemoryError"]
+        if memory_errors:
+            info = memory_errors[0]
+            return Verdict("memory_limit", messages.memory(limits, info.frames), info)
+    else:
+        info = error_info(memory, files)
+        return Verdict("memory_limit", messages.memory(limits, info.frames), info)
+    if isinstance(failure, LoadError):
+        return Verdict(
+            failure.outcome, messages.error(failure.outcome, failure.error), failure.error
+        )
+    if isinstance(failure, LifespanError):
+        if failure.original is not None:
+            info = error_info(failure.original, files)
+        else:
+            info = ErrorInfo(type="LifespanError", message=str(failure)[-2000:])
+        info.message = f"the app's startup failed: {info.message}"
+        return Verdict("runtime_error", messages.error("runtime_error", info), info)
+    if failure is not None:
+        info = error_info(failure, files)
+        return Verdict("runtime_error", messages.error("runtime_error", info), info)
+    for response in responses:
+        if response.error is not None:
+            text = f"{response.method} {response.path} failed with " + messages.error(
+                "runtime_error", response.error
+            )
+            return Verdict("runtime_error", text, response.error)
+    if raw_overflow:
+        return Verdict("output_limit", messages.output(limits))
+    return Verdict("ok", messages.ok(kind, len(responses), tests))

@@ -1,0 +1,173 @@
+"""App runs: the learner's app answers real HTTP requests inside the sandbox."""
+
+from __future__ import annotations
+
+import base64
+
+from deepdive.sandbox.run_request import HttpRequest, RunRequest, UploadedFile
+
+BOOKS = """
+from fastapi import FastAPI, File, Form, Header, UploadFile
+from pydantic import BaseModel, Field
+
+app = FastAPI()
+
+
+class Book(BaseModel):
+    title: str = Field(min_length=1)
+    year: int = Field(ge=1000, le=2100)
+
+
+@app.get("/")
+def root():
+    return {"message": "hello"}
+
+
+@app.get("/books/{book_id}")
+def read_book(book_id: int, q: str | None = None, x_token: str | None = Header(default=None)):
+    return {"id": book_id, "q": q, "token": x_token}
+
+
+@app.post("/books", status_code=201)
+def create_book(book: Book):
+    return book
+
+
+@app.post("/upload")
+async def upload(file: UploadFile = File(...), description: str = Form(...)):
+    data = await file.read()
+    return {"name": file.filename, "size": len(data), "type": file.content_type,
+            "description": description}
+
+
+@app.post("/echo")
+async def echo(body: dict):
+    return body
+"""
+
+
+def test_get_returns_status_headers_and_json(run_in_sandbox):
+    result = run_in_sandbox(RunRequest(code=BOOKS, requests=[HttpRequest(path="/")]))
+    assert result.outcome == "ok"
+    (response,) = result.responses
+    assert response.status == 200
+    assert response.reason == "OK"
+    assert ("content-type", "application/json") in response.headers
+    assert response.json_body == {"message": "hello"}
+    assert response.elapsed_ms > 0
+
+
+def test_path_query_and_header_reach_the_endpoint(run_in_sandbox):
+    request = HttpRequest(path="/books/7", query={"q": "dune"}, headers={"X-Token": "abc"})
+    result = run_in_sandbox(RunRequest(code=BOOKS, requests=[request]))
+    assert result.responses[0].json_body == {"id": 7, "q": "dune", "token": "abc"}
+
+
+def test_json_body_is_validated_by_the_learners_model(run_in_sandbox):
+    good = HttpRequest(method="POST", path="/books", json_body={"title": "Dune", "year": 1965})
+    bad = HttpRequest(method="POST", path="/books", json_body={"title": "", "year": 500})
+    result = run_in_sandbox(RunRequest(code=BOOKS, requests=[good, bad]))
+    assert [r.status for r in result.responses] == [201, 422]
+    errors = result.responses[1].json_body["detail"]
+    assert {tuple(e["loc"]) for e in errors} == {("body", "title"), ("body", "year")}
+
+
+def test_multipart_upload_with_form_field(run_in_sandbox):
+    upload = UploadedFile(
+        field="file",
+        filename="cover.png",
+        content_type="image/png",
+        content_base64=base64.b64encode(b"\x89PNG" + b"\0" * 96).decode(),
+    )
+    request = HttpRequest(
+        method="POST", path="/upload", form={"description": "a cover"}, files=[upload]
+    )
+    result = run_in_sandbox(RunRequest(code=BOOKS, requests=[request]))
+    assert result.responses[0].json_body == {
+        "name": "cover.png",
+        "size": 100,
+        "type": "image/png",
+        "description": "a cover",
+    }
+
+
+def test_unknown_route_is_a_404_not_an_error(run_in_sandbox):
+    result = run_in_sandbox(RunRequest(code=BOOKS, requests=[HttpRequest(path="/nope")]))
+    assert result.outcome == "ok"
+    assert result.responses[0].status == 404
+
+
+def test_binary_response_body_is_returned_as_base64(run_in_sandbox):
+    code = (
+        "from fastapi import FastAPI, Response\napp = FastAPI()\n"
+        "@app.get('/img')\ndef img():\n"
+        "    return Response(b'\\x89PNG\\xff\\xfe', media_type='image/png')\n"
+    )
+    result = run_in_sandbox(RunRequest(code=code, requests=[HttpRequest(path="/img")]))
+    response = result.responses[0]
+    assert response.is_binary
+    assert base64.b64decode(response.body) == b"\x89PNG\xff\xfe"
+
+
+def test_lifespan_startup_runs_before_requests(run_in_sandbox):
+    code = """
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+
+state = {}
+
+@asynccontextmanager
+async def lifespan(app):
+    state["ready"] = True
+    yield
+    print("shutting down")
+
+app = FastAPI(lifespan=lifespan)
+
+@app.get("/")
+def root():
+    return state
+"""
+    result = run_in_sandbox(RunRequest(code=code, requests=[HttpRequest(path="/")]))
+    assert result.responses[0].json_body == {"ready": True}
+    assert result.stdout == "shutting down\n"
+
+
+def test_extra_learner_modules_can_be_imported(run_in_sandbox):
+    code = "from fastapi import FastAPI\nfrom models import greeting\napp = FastAPI()\n"
+    code += "@app.get('/')\ndef root():\n    return {'greeting': greeting()}\n"
+    request = RunRequest(
+        code=code,
+        files={"models.py": "def greeting():\n    return 'hi'\n"},
+        requests=[HttpRequest(path="/")],
+    )
+    assert run_in_sandbox(request).responses[0].json_body == {"greeting": "hi"}
+
+
+def test_concurrent_requests_overlap_in_time(run_in_sandbox):
+    code = """
+import asyncio
+from fastapi import FastAPI
+app = FastAPI()
+
+@app.get("/wait")
+async def wait():
+    await asyncio.sleep(0.2)
+    return {}
+"""
+    requests = [HttpRequest(path="/wait") for _ in range(5)]
+    result = run_in_sandbox(
+        RunRequest(code=code, requests=requests, concurrent=True, instruments=["timeline"])
+    )
+    timeline = result.instrumentation["timeline"]
+    assert len(timeline["requests"]) == 5
+    assert 200 <= timeline["total_ms"] < 600  # five waits of 200 ms, at the same time
+    assert sorted(e["request"] for e in timeline["requests"]) == [0, 1, 2, 3, 4]
+
+
+def test_print_goes_to_stdout_and_stderr_separately(run_in_sandbox):
+    code = "import sys\nfrom fastapi import FastAPI\nprint('out')\nprint('err', file=sys.stderr)\n"
+    code += "app = FastAPI()\n"
+    result = run_in_sandbox(RunRequest(code=code))
+    assert (result.stdout, result.stderr) == ("out\n", "err\n")
+    assert result.outcome == "ok"

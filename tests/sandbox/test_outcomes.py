@@ -1,0 +1,163 @@
+"""Every outcome a run can have, with the line of the learner's code it points to."""
+
+from __future__ import annotations
+
+from deepdive.sandbox.run_request import HttpRequest, LimitOverrides, RunRequest
+
+HEADER = "from fastapi import FastAPI\napp = FastAPI()\n"
+
+
+def app_run(code: str, *paths: str, **limits: float) -> RunRequest:
+    return RunRequest(
+        code=code,
+        requests=[HttpRequest(path=p) for p in paths],
+        limits=LimitOverrides(**limits),
+    )
+
+
+def test_working_app_is_ok(run_in_sandbox):
+    code = HEADER + "@app.get('/')\ndef root():\n    return {'ok': True}\n"
+    result = run_in_sandbox(app_run(code, "/"))
+    assert result.outcome == "ok"
+    assert result.message == "Your app answered 1 request."
+    assert result.error is None
+
+
+def test_syntax_error_points_at_its_line_and_column(run_in_sandbox):
+    code = HEADER + "\n@app.get('/')\ndef root(:\n    return 1\n"
+    result = run_in_sandbox(app_run(code, "/"))
+    assert result.outcome == "syntax_error"
+    assert (result.error.file, result.error.line) == ("app.py", 5)
+    assert result.error.column is not None
+    assert "line 5 of app.py" in result.message
+    assert result.responses == []
+
+
+def test_indentation_error_is_a_syntax_error(run_in_sandbox):
+    code = HEADER + "@app.get('/')\ndef root():\nreturn 1\n"
+    result = run_in_sandbox(app_run(code))
+    assert result.outcome == "syntax_error"
+    assert result.error.type == "IndentationError"
+    assert result.error.line == 5
+
+
+def test_missing_module_is_an_import_error_on_the_import_line(run_in_sandbox):
+    code = "import json\nimport requests_that_do_not_exist\n" + HEADER
+    result = run_in_sandbox(app_run(code))
+    assert result.outcome == "import_error"
+    assert result.error.type == "ModuleNotFoundError"
+    assert (result.error.file, result.error.line) == ("app.py", 2)
+    assert "requests_that_do_not_exist" in result.message
+
+
+def test_exception_at_import_is_a_runtime_error_on_its_line(run_in_sandbox):
+    code = HEADER + "settings = {}\nport = settings['port']\n"
+    result = run_in_sandbox(app_run(code))
+    assert result.outcome == "runtime_error"
+    assert result.error.type == "KeyError"
+    assert (result.error.file, result.error.line) == ("app.py", 4)
+    assert result.error.frames[-1].code == "port = settings['port']"
+
+
+def test_exception_in_an_endpoint_gives_500_and_the_learners_frames(run_in_sandbox):
+    code = HEADER + (
+        "def ratio(a, b):\n"
+        "    return a / b\n"
+        "@app.get('/ratio')\n"
+        "def endpoint():\n"
+        "    return {'r': ratio(1, 0)}\n"
+    )
+    result = run_in_sandbox(app_run(code, "/ratio"))
+    assert result.outcome == "runtime_error"
+    response = result.responses[0]
+    assert response.status == 500
+    assert [(f.function, f.line) for f in response.error.frames] == [("endpoint", 7), ("ratio", 4)]
+    assert (result.error.line, result.error.type) == (4, "ZeroDivisionError")
+    assert "fastapi" not in response.error.traceback.lower()
+    assert result.message.startswith("GET /ratio failed with ZeroDivisionError on line 4")
+
+
+def test_an_app_that_is_missing_is_explained(run_in_sandbox):
+    result = run_in_sandbox(app_run("from fastapi import FastAPI\napi = FastAPI()\n", "/"))
+    assert result.outcome == "runtime_error"
+    assert "defines no `app`" in result.message
+
+
+def test_endless_loop_is_stopped_at_the_wall_limit_near_its_line(run_in_sandbox):
+    code = HEADER + "@app.get('/')\ndef root():\n    n = 0\n    while True:\n        n += 1\n"
+    result = run_in_sandbox(app_run(code, "/", wall_seconds=1, cpu_seconds=5))
+    assert result.outcome == "timeout"
+    assert result.message.startswith("Your code ran for more than 1 s and was stopped.")
+    assert result.error.line in (6, 7)
+    assert "near line" in result.message
+
+
+def test_cpu_limit_stops_a_busy_loop(run_in_sandbox):
+    code = "while True:\n    pass\n" + HEADER
+    result = run_in_sandbox(app_run(code, cpu_seconds=1, wall_seconds=3))
+    assert result.outcome == "timeout"
+    assert "processor time" in result.message
+    assert result.error.line in (1, 2)
+
+
+def test_sleeping_past_the_wall_limit_is_a_timeout(run_in_sandbox):
+    code = "import time\ntime.sleep(30)\n" + HEADER
+    result = run_in_sandbox(app_run(code, wall_seconds=1))
+    assert result.outcome == "timeout"
+    assert result.error.line == 2
+    assert result.usage.wall_ms < 2500
+
+
+def test_allocating_too_much_is_a_memory_limit(run_in_sandbox):
+    code = HEADER + "@app.get('/')\ndef root():\n    blob = bytearray(1024 * 1024 * 1024)\n"
+    result = run_in_sandbox(app_run(code, "/"))
+    assert result.outcome == "memory_limit"
+    assert result.error.line == 5
+    assert "256 MiB" in result.message
+
+
+def test_printing_without_end_is_an_output_limit(run_in_sandbox):
+    code = "while True:\n    print('spam ' * 20)\n" + HEADER
+    result = run_in_sandbox(app_run(code))
+    assert result.outcome == "output_limit"
+    assert result.stdout_truncated
+    assert result.stdout.startswith("spam spam")
+    assert "[output truncated: showing the first 64 KiB" in result.stdout
+    assert len(result.stdout.encode()) < 64 * 1024 + 200
+
+
+def test_segfault_is_a_crash_with_an_explanation(run_in_sandbox):
+    code = "import ctypes\nctypes.string_at(0)\n" + HEADER
+    result = run_in_sandbox(app_run(code))
+    assert result.outcome == "crashed"
+    assert "segmentation fault" in result.message
+
+
+def test_os_exit_is_a_crash_naming_the_status(run_in_sandbox):
+    result = run_in_sandbox(app_run("import os\nos._exit(3)\n" + HEADER))
+    assert result.outcome == "crashed"
+    assert "exit status 3" in result.message
+
+
+def test_sys_exit_at_import_is_a_runtime_error(run_in_sandbox):
+    result = run_in_sandbox(app_run("import sys\nsys.exit(2)\n" + HEADER))
+    assert result.outcome == "runtime_error"
+    assert "sys.exit(2)" in result.message
+
+
+def test_file_named_like_a_standard_module_is_refused(run_in_sandbox):
+    request = RunRequest(code=HEADER, filename="json.py")
+    result = run_in_sandbox(request)
+    assert result.outcome == "import_error"
+    assert "Rename json.py" in result.message
+
+
+def test_tightened_limits_are_reported_in_the_result(run_in_sandbox):
+    result = run_in_sandbox(app_run(HEADER, wall_seconds=2, memory_mib=64, output_kib=1))
+    assert (result.limits.wall_seconds, result.limits.memory_mib) == (2, 64)
+    assert result.limits.output_kib == 1
+
+
+def test_limits_cannot_be_raised_by_a_request(run_in_sandbox):
+    result = run_in_sandbox(app_run(HEADER, wall_seconds=60, cpu_seconds=60))
+    assert (result.limits.wall_seconds, result.limits.cpu_seconds) == (3, 2)

@@ -1,0 +1,150 @@
+"""The runner as a service: ping, refusals, tokens, instruments, and a clear error when gone."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError, ping_sync
+from deepdive.sandbox.run_request import HttpRequest, RunRequest
+
+FIRST = """
+from fastapi import FastAPI
+
+app = FastAPI(title="Bookshop")
+
+
+@app.get("/")
+def root():
+    return {"message": "hello"}
+"""
+
+
+def test_ping_reports_capacity_isolation_and_instruments(runner_client):
+    info = asyncio.run(runner_client.ping())
+    assert info.workers == 2
+    assert {"openapi", "timeline"} <= set(info.instruments)
+    assert info.limits.wall_seconds == 3
+    if os.geteuid() == 0:  # as root every isolation feature is available here and in CI
+        assert info.isolation.full, info.isolation.missing
+        assert info.isolation.warning is None
+
+
+def test_openapi_instrument_returns_the_learners_schema(run_in_sandbox):
+    code = FIRST + "\n@app.get('/health')\ndef health():\n    return {'status': 'ok'}\n"
+    result = run_in_sandbox(RunRequest(code=code, instruments=["openapi"]))
+    data = result.instrumentation["openapi"]
+    assert data["available"] is True
+    assert data["schema"]["info"]["title"] == "Bookshop"
+    assert set(data["schema"]["paths"]) == {"/", "/health"}
+
+
+def test_openapi_instrument_explains_an_app_without_a_schema(run_in_sandbox):
+    code = "async def app(scope, receive, send):\n    pass\n"
+    result = run_in_sandbox(RunRequest(code=code, instruments=["openapi"]))
+    assert result.instrumentation["openapi"]["available"] is False
+
+
+def test_timeline_shows_background_work_after_the_response(run_in_sandbox):
+    code = """
+import time
+from fastapi import BackgroundTasks, FastAPI
+app = FastAPI()
+
+def slow_email():
+    time.sleep(0.2)
+
+@app.post("/signup")
+def signup(tasks: BackgroundTasks):
+    tasks.add_task(slow_email)
+    return {"ok": True}
+"""
+    request = RunRequest(
+        code=code, requests=[HttpRequest(method="POST", path="/signup")], instruments=["timeline"]
+    )
+    (entry,) = run_in_sandbox(request).instrumentation["timeline"]["requests"]
+    assert entry["status"] == 200
+    assert entry["response_ms"] - entry["start_ms"] < 100
+    assert entry["end_ms"] - entry["response_ms"] >= 190
+
+
+def test_unknown_instrument_is_refused_with_the_available_ones(runner_client):
+    with pytest.raises(RunnerError, match="unknown instrument.*available: openapi"):
+        asyncio.run(runner_client.run(RunRequest(code=FIRST, instruments=["telepathy"])))
+
+
+def test_invalid_request_is_refused_with_a_reason(runner_url):
+    async def send_raw() -> None:
+        client = RunnerClient(runner_url)
+        reader, writer = await client._connect()
+        from deepdive.sandbox import protocol
+
+        await protocol.write_frame(writer, {"op": "run", "request": {"kind": "app"}})
+        frame = await protocol.read_frame(reader)
+        writer.close()
+        assert frame is not None
+        assert frame["type"] == "error"
+        assert "Invalid run request" in frame["message"]
+        assert "code" in frame["message"]
+
+    asyncio.run(send_raw())
+
+
+def test_client_says_clearly_when_no_runner_answers(tmp_path):
+    client = RunnerClient(f"unix://{tmp_path}/absent.sock")
+    with pytest.raises(RunnerUnavailableError, match="not answering.*deepdive runner"):
+        asyncio.run(client.run(RunRequest(code=FIRST)))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_tcp_runner_needs_the_shared_token(tmp_path):
+    port = _free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "DEEPDIVE_DATA_DIR": str(tmp_path / "data"),
+        "DEEPDIVE_RUNNER_TOKEN": "s3cret-token",
+        "DEEPDIVE_SANDBOX_WORKERS": "1",
+    }
+    command = [sys.executable, "-m", "deepdive.sandbox.cli", "runner", "--tcp", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        url = f"tcp://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                ping_sync(url, "s3cret-token")
+                break
+            except (RunnerUnavailableError, RunnerError):
+                assert process.poll() is None, process.stdout.read().decode()
+                assert time.monotonic() < deadline, "the TCP runner did not start"
+                time.sleep(0.1)
+        with pytest.raises(RunnerError, match="wrong or missing token"):
+            asyncio.run(RunnerClient(url, "guess").ping())
+        with pytest.raises(RunnerError, match="wrong or missing token"):
+            asyncio.run(RunnerClient(url).ping())
+        result = asyncio.run(RunnerClient(url, "s3cret-token").run(RunRequest(code=FIRST)))
+        assert result.outcome == "ok"
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert process.returncode == 0
+
+
+def test_tcp_runner_refuses_to_start_without_a_token(tmp_path):
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
+    command = [sys.executable, "-m", "deepdive.sandbox.cli", "runner", "--tcp", "127.0.0.1:1"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "DEEPDIVE_RUNNER_TOKEN" in done.stderr

@@ -1,0 +1,80 @@
+"""Session runs: a long-lived sandbox that talks WebSocket with the client."""
+
+from __future__ import annotations
+
+import asyncio
+
+from deepdive.sandbox.run_request import HttpRequest, RunRequest, SessionCommand
+
+ECHO = """
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+
+app = FastAPI()
+members = []
+
+
+@app.websocket("/ws/{name}")
+async def chat(websocket: WebSocket, name: str):
+    await websocket.accept()
+    members.append(websocket)
+    try:
+        while True:
+            text = await websocket.receive_text()
+            for member in members:
+                await member.send_text(f"{name}: {text}")
+    except WebSocketDisconnect:
+        members.remove(websocket)
+        print(f"{name} left")
+
+
+@app.get("/members")
+def count():
+    return {"members": len(members)}
+"""
+
+
+async def _next_of(session, kind: str) -> dict:
+    while True:
+        event = await asyncio.wait_for(session.receive(), 5)
+        assert event is not None, "the session ended early"
+        if event["kind"] == kind:
+            return event
+
+
+def test_two_connections_see_each_others_messages(runner_client):
+    async def scenario():
+        async with runner_client.session(RunRequest(kind="session", code=ECHO)) as session:
+            await _next_of(session, "ready")
+            await session.send(SessionCommand(op="connect", connection="a", path="/ws/ada"))
+            await _next_of(session, "accepted")
+            await session.send(SessionCommand(op="connect", connection="b", path="/ws/bob"))
+            await _next_of(session, "accepted")
+            await session.send(SessionCommand(op="send", connection="a", text="hello"))
+            first = await _next_of(session, "message")
+            second = await _next_of(session, "message")
+            await session.send(SessionCommand(op="request", request=HttpRequest(path="/members")))
+            response = await _next_of(session, "response")
+            await session.send(SessionCommand(op="close", connection="b"))
+            result = await session.end()
+        return first, second, response, result
+
+    first, second, response, result = asyncio.run(scenario())
+    assert {first["connection"], second["connection"]} == {"a", "b"}
+    assert first["text"] == second["text"] == "ada: hello"
+    assert response["response"]["json_body"] == {"members": 2}
+    assert result.outcome == "ok"
+    assert result.kind == "session"
+    assert "bob left" in result.stdout
+
+
+def test_idle_session_ends_by_itself(runner_client):
+    async def scenario():
+        async with runner_client.session(RunRequest(kind="session", code=ECHO)) as session:
+            kinds = []
+            while (event := await asyncio.wait_for(session.receive(), 15)) is not None:
+                kinds.append(event["kind"])
+            return kinds, session.result
+
+    kinds, result = asyncio.run(scenario())
+    assert kinds == ["ready", "idle"]
+    assert result.outcome == "ok"

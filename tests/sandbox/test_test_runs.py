@@ -1,0 +1,158 @@
+"""Test runs: real pytest on the learner's tests, reported test by test."""
+
+from __future__ import annotations
+
+from deepdive.sandbox.run_request import LimitOverrides, RunRequest
+
+APP = """
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/health")
+def health():
+    return {"status": "ok"}
+"""
+
+TESTS = """
+import pytest
+from fastapi.testclient import TestClient
+
+from app import app
+
+client = TestClient(app)
+
+
+def test_health_is_ok():
+    assert client.get("/health").json() == {"status": "ok"}
+
+
+def test_missing_route_is_404():
+    print("checking /missing")
+    assert client.get("/missing").status_code == 404
+
+
+def test_wrong_expectation():
+    response = client.get("/health")
+    assert response.json()["status"] == "down"
+
+
+@pytest.mark.skip(reason="not written yet")
+def test_later():
+    pass
+
+
+@pytest.fixture
+def broken():
+    raise RuntimeError("fixture exploded")
+
+
+def test_uses_broken_fixture(broken):
+    pass
+
+
+@pytest.mark.xfail(reason="known bug")
+def test_known_bug():
+    assert False
+"""
+
+
+def test_each_test_is_reported_in_order_with_its_outcome(run_in_sandbox):
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=TESTS))
+    assert result.outcome == "ok"
+    assert [(c.name, c.outcome) for c in result.tests] == [
+        ("test_health_is_ok", "passed"),
+        ("test_missing_route_is_404", "passed"),
+        ("test_wrong_expectation", "failed"),
+        ("test_later", "skipped"),
+        ("test_uses_broken_fixture", "error"),
+        ("test_known_bug", "xfailed"),
+    ]
+    assert all(c.duration_ms >= 0 for c in result.tests)
+    assert result.message == (
+        "pytest ran 6 tests: 2 passed, 1 failed, 1 skipped, 1 error, 1 xfailed."
+    )
+
+
+def test_failed_assertion_carries_message_details_and_line(run_in_sandbox):
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=TESTS))
+    failed = next(c for c in result.tests if c.outcome == "failed")
+    assert failed.message == "assert 'ok' == 'down'"
+    assert (failed.file, failed.line) == ("test_app.py", 21)
+    assert "test_app.py:21" in failed.details
+    assert "/sandbox" not in failed.details
+
+
+def test_skip_reason_error_and_captured_output(run_in_sandbox):
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=TESTS))
+    by_name = {c.name: c for c in result.tests}
+    assert by_name["test_later"].message == "not written yet"
+    assert "RuntimeError: fixture exploded" in by_name["test_uses_broken_fixture"].message
+    assert by_name["test_missing_route_is_404"].output == "checking /missing\n"
+
+
+def test_syntax_error_in_the_app_stops_before_pytest(run_in_sandbox):
+    result = run_in_sandbox(RunRequest(kind="test", code="def broken(:\n", tests=TESTS))
+    assert result.outcome == "syntax_error"
+    assert (result.error.file, result.error.line) == ("app.py", 1)
+    assert result.tests == []
+
+
+def test_syntax_error_in_the_tests_points_at_the_tests_file(run_in_sandbox):
+    tests = "def test_one():\n    assert 1 ==\n"
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=tests))
+    assert result.outcome == "syntax_error"
+    assert (result.error.file, result.error.line) == ("test_app.py", 2)
+
+
+def test_import_error_in_the_tests_is_reported(run_in_sandbox):
+    tests = "from app import nothing_here\n\ndef test_one():\n    pass\n"
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=tests))
+    assert result.outcome == "import_error"
+    assert (result.error.file, result.error.line) == ("test_app.py", 1)
+    assert "nothing_here" in result.message
+
+
+def test_conftest_fixtures_are_used(run_in_sandbox):
+    conftest = "import pytest\n\n@pytest.fixture\ndef answer():\n    return 42\n"
+    tests = "def test_answer(answer):\n    assert answer == 42\n"
+    request = RunRequest(kind="test", code=APP, tests=tests, files={"conftest.py": conftest})
+    result = run_in_sandbox(request)
+    assert [(c.name, c.outcome) for c in result.tests] == [("test_answer", "passed")]
+
+
+def test_async_tests_run_with_anyio(run_in_sandbox):
+    tests = """
+import pytest
+from httpx import ASGITransport, AsyncClient
+from app import app
+
+@pytest.mark.anyio
+async def test_async_health():
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        assert (await client.get("/health")).status_code == 200
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+"""
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=tests))
+    assert [(c.name, c.outcome) for c in result.tests] == [("test_async_health", "passed")]
+
+
+def test_endless_test_stops_the_run_at_the_time_limit(run_in_sandbox):
+    tests = "def test_spins():\n    while True:\n        pass\n\ndef test_after():\n    pass\n"
+    request = RunRequest(kind="test", code=APP, tests=tests, limits=LimitOverrides(wall_seconds=1))
+    result = run_in_sandbox(request)
+    assert result.outcome == "timeout"
+    assert result.error.file == "test_app.py"
+    assert result.error.line in (2, 3)
+    assert [c.name for c in result.tests] == ["test_spins"]
+
+
+def test_no_tests_found_is_said_plainly(run_in_sandbox):
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests="x = 1\n"))
+    assert result.outcome == "ok"
+    assert result.tests == []
+    assert "found no tests" in result.message
