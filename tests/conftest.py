@@ -20,6 +20,9 @@ from deepdive.db.migrate import open_database
 from deepdive.settings import Settings
 from deepdive.web.app import create_app
 
+# One real sandbox runner for the whole session: `runner_url`, `run_in_sandbox`, ...
+pytest_plugins = ["deepdive.sandbox.testing"]
+
 REPO = Path(__file__).resolve().parents[1]
 CONTENT_DIR = REPO / "content"
 BASE_URL = "http://127.0.0.1:8000"
@@ -32,9 +35,13 @@ def course() -> Course:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, runner_url: str) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data", content_dir=CONTENT_DIR, host="127.0.0.1", port=8000
+        data_dir=tmp_path / "data",
+        content_dir=CONTENT_DIR,
+        host="127.0.0.1",
+        port=8000,
+        runner_url=runner_url,
     ).prepare()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
@@ -75,10 +76,9 @@ def serve(
         bool, typer.Option("--open/--no-open", help="Open the course in a browser")
     ] = False,
 ) -> None:
-    """Serve the course (migrating the database first)."""
-    import uvicorn
-
+    """Serve the course (migrating the database first, starting the sandbox runner beside it)."""
     from deepdive.db.migrate import open_database
+    from deepdive.sandbox import RunnerStartError, local_runner
     from deepdive.web.app import create_app
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
@@ -89,7 +89,21 @@ def serve(
         errors.print(f"[bold red]{problem}[/]")
         raise typer.Exit(1)
     open_database(settings.database_url or "").dispose()
-    application = create_app(settings, course)
+    with contextlib.ExitStack() as stack:
+        if settings.runner_url is None:
+            console.print("Starting the sandbox that runs your code…")
+            try:
+                runner = stack.enter_context(local_runner(settings))
+            except RunnerStartError as failure:
+                errors.print(f"[bold red]{failure}[/]", highlight=False)
+                raise typer.Exit(1) from failure
+            settings = settings.model_copy(update={"runner_url": runner.url})
+        _serve(create_app(settings, course), settings, open_browser)
+
+
+def _serve(application: object, settings: Settings, open_browser: bool) -> None:
+    import uvicorn
+
     server = uvicorn.Server(
         uvicorn.Config(application, host=settings.host, port=settings.port, log_level="info")
     )

@@ -47,7 +47,12 @@ def page(browser: Browser) -> Iterator[Page]:
     messages: list[str] = []
     page = context.new_page()
     # A CSP violation or a script error is a bug: collect them and fail the test at the end.
-    page.on("console", lambda m: messages.append(m.text) if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: (
+            messages.append(f"{m.text} ({m.location.get('url')})") if m.type == "error" else None
+        ),
+    )
     page.on("pageerror", lambda e: messages.append(str(e)))
     yield page
     context.close()

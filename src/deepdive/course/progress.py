@@ -52,20 +52,26 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class SavedCode:
+    code: str
+    attempts: int
+
+
+@dataclass(frozen=True)
 class LearnerView:
     """A learner's progress plus their saved code, keyed by widget id."""
 
     progress: Progress
-    drafts: dict[str, str]
+    drafts: dict[str, SavedCode]
 
 
 def read_learner_view(session: Session, learner_id: int) -> LearnerView:
     drafts = session.execute(
-        select(Draft.widget_id, Draft.code).where(Draft.learner_id == learner_id)
+        select(Draft.widget_id, Draft.code, Draft.attempts).where(Draft.learner_id == learner_id)
     ).all()
     return LearnerView(
         progress=read_progress(session, learner_id),
-        drafts={row.widget_id: row.code for row in drafts},
+        drafts={row.widget_id: SavedCode(row.code, row.attempts) for row in drafts},
     )
 
 

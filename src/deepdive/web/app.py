@@ -8,12 +8,20 @@ from deepdive import __version__
 from deepdive.course.loader import load_course
 from deepdive.course.models import Course
 from deepdive.db.engine import make_engine, make_session_factory
+from deepdive.sandbox import (
+    IsolationReport,
+    RateLimiter,
+    RunnerClient,
+    RunnerError,
+    RunnerUnavailableError,
+)
+from deepdive.sandbox.client import ping_sync
 from deepdive.settings import Settings
 from deepdive.web.assets import STATIC_DIR, VersionedStaticFiles
 from deepdive.web.deps import require_csrf
 from deepdive.web.errors import install_error_handlers
 from deepdive.web.page_cache import PageCache, PageCacheMiddleware
-from deepdive.web.routes import drafts, health, pages, progress, quiz
+from deepdive.web.routes import docs_viewer, drafts, health, pages, progress, quiz, runs
 from deepdive.web.security import (
     CsrfCookieMiddleware,
     CsrfTokens,
@@ -23,6 +31,18 @@ from deepdive.web.security import (
     security_headers,
 )
 from deepdive.web.templating import make_templates
+
+
+def _isolation_warning(settings: Settings) -> str | None:
+    """What the runner says about missing isolation, shown on every page (None when complete)."""
+    if not settings.runner_url:
+        return None
+    token = settings.runner_token.get_secret_value() if settings.runner_token else None
+    try:
+        info = ping_sync(settings.runner_url, token)
+    except (RunnerUnavailableError, RunnerError):
+        return None  # runs will say so themselves, with a message for the learner
+    return IsolationReport.model_validate(info["isolation"]).warning
 
 
 def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
@@ -38,15 +58,20 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         dependencies=[Depends(require_csrf)],
     )
     engine = make_engine(settings.database_url or "")
+    runner_token = settings.runner_token.get_secret_value() if settings.runner_token else None
     app.state.settings = settings
     app.state.course = course
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.page_cache = PageCache(engine)
+    app.state.sandbox = (
+        RunnerClient(settings.runner_url, runner_token) if settings.runner_url else None
+    )
+    app.state.run_limiter = RateLimiter(settings.sandbox_runs_per_minute)
     app.state.csrf_tokens = CsrfTokens(settings.secret)
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(isolation_warning=_isolation_warning(settings))
 
-    for module in (pages, quiz, progress, drafts, health):
+    for module in (pages, quiz, progress, drafts, runs, docs_viewer, health):
         app.include_router(module.router)
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)

@@ -26,20 +26,30 @@ class PageCache:
         self._pages: OrderedDict[_Key, bytes] = OrderedDict()
         self._probe: sqlite3.Connection | None = None
         database = engine.url.database
-        if engine.dialect.name == "sqlite" and database and database != ":memory:":
-            # Only ever used from the event loop thread, one statement at a time.
-            self._probe = sqlite3.connect(
-                f"file:{database}?mode=ro", uri=True, check_same_thread=False
-            )
+        self._database = (
+            database if engine.dialect.name == "sqlite" and database != ":memory:" else None
+        )
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._probe is None and self._database:
+            try:
+                # Only ever used from the event loop thread, one statement at a time.
+                self._probe = sqlite3.connect(
+                    f"file:{self._database}?mode=ro", uri=True, check_same_thread=False
+                )
+            except sqlite3.OperationalError:
+                return None  # no database file yet: nothing to cache against
+        return self._probe
 
     def key(self, path: str, learner_id: int) -> _Key | None:
         """A key that stops matching as soon as the database changes; None when not caching.
 
         Take it before reading the data a page shows: a page is then never older than its key.
         """
-        if self._probe is None:
+        probe = self._connect()
+        if probe is None:
             return None
-        version = self._probe.execute("PRAGMA data_version").fetchone()[0]
+        version = probe.execute("PRAGMA data_version").fetchone()[0]
         return (path, learner_id, version)
 
     def get(self, key: _Key | None) -> bytes | None:

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from deepdive.course.levels import LEVELS
+from deepdive.course.models import RequestPreset
 from deepdive.course.render import make_markdown, render_inline
 from deepdive.web.assets import static_url
 
@@ -26,11 +27,17 @@ def _markdown_inline_filter() -> Callable[[str], Markup]:
     return render
 
 
+def _request_presets(presets: list[RequestPreset]) -> list[dict[str, object]]:
+    """Presets as the run panel sends them (the sandbox's request shape)."""
+    return [preset.model_dump(exclude_none=True) for preset in presets]
+
+
 def make_templates(*, isolation_warning: str | None = None) -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     env = templates.env
     env.globals.update(static_url=static_url, levels=LEVELS, isolation_warning=isolation_warning)
     env.filters["markdown_inline"] = _markdown_inline_filter()
+    env.filters["request_presets"] = _request_presets
     env.auto_reload = False  # templates ship with the package and never change while serving
     env.trim_blocks = True
     env.lstrip_blocks = True

@@ -1,0 +1,191 @@
+"""Running learner code from the page: POST /api/runs goes to the real sandbox runner."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import httpx
+import pytest
+from tests.conftest import BASE_URL, CourseClient
+
+from deepdive.db.migrate import open_database
+from deepdive.web.app import create_app
+
+WIDGET = "basics/first-endpoint"
+HEADER = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"  # five lines
+
+
+def _starter(course) -> str:
+    lesson = course.lesson("basics")
+    return lesson.sources[lesson.interactive("first-endpoint").starter]
+
+
+def _run(client, code: str, *requests: dict, **headers: str):
+    body = {"widget": WIDGET, "code": code, "requests": list(requests)}
+    return client.post("/api/runs", json=body, headers=headers)
+
+
+def test_the_starter_app_answers_health_for_real(client, course):
+    response = _run(client, _starter(course), {"method": "GET", "path": "/health"})
+    assert response.status_code == 200
+    data = response.json()
+    result = data["result"]
+    assert result["outcome"] == "ok"
+    assert result["responses"][0]["status"] == 200
+    assert result["responses"][0]["json_body"] == {"status": "ok"}
+    assert data["attempts"] == 1
+    assert set(result["instrumentation"]["openapi"]["schema"]["paths"]) == {"/", "/health"}
+
+
+def test_a_route_added_by_the_learner_is_served_and_documented(client, course):
+    code = _starter(course) + (
+        '\n\n@app.get("/version")\ndef version() -> dict[str, str]:\n    return {"version": "2"}\n'
+    )
+    result = _run(client, code, {"method": "GET", "path": "/version"}).json()["result"]
+    assert result["responses"][0]["json_body"] == {"version": "2"}
+    assert "/version" in result["instrumentation"]["openapi"]["schema"]["paths"]
+
+
+def test_progress_streams_as_json_lines_ending_with_the_result(client, course):
+    response = _run(
+        client, _starter(course), {"method": "GET", "path": "/"}, accept="application/x-ndjson"
+    )
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    events = [json.loads(line) for line in response.text.splitlines() if line]
+    kinds = [event["event"] for event in events]
+    assert kinds[-1] == "result"
+    assert "started" in kinds
+    assert events[-1]["result"]["responses"][0]["json_body"] == {"message": "Hello from FastAPI"}
+
+
+def test_a_syntax_error_is_reported_on_the_learners_line(client):
+    code = HEADER + "@app.get('/')\ndef root(:\n    return {}\n"
+    result = _run(client, code, {"method": "GET", "path": "/"}).json()["result"]
+    assert result["outcome"] == "syntax_error"
+    assert result["error"]["line"] == 7
+    assert result["responses"] == []
+
+
+def test_an_exception_in_an_endpoint_points_at_its_line(client):
+    code = HEADER + "@app.get('/')\ndef root():\n    return 1 / 0\n"
+    result = _run(client, code, {"method": "GET", "path": "/"}).json()["result"]
+    response = result["responses"][0]
+    assert response["status"] == 500
+    assert response["error"]["type"] == "ZeroDivisionError"
+    assert response["error"]["line"] == 8
+
+
+def test_each_run_saves_the_code_and_counts_an_attempt(client, course):
+    code = _starter(course) + "\n# edited\n"
+    _run(client, code, {"method": "GET", "path": "/"})
+    second = _run(client, code, {"method": "GET", "path": "/"}).json()
+    assert second["attempts"] == 2
+    assert "# edited" in client.get("/lessons/basics").text
+
+
+def test_the_solution_is_revealed_only_after_a_first_run(client, course):
+    url = "/api/widgets/basics/first-endpoint/solution"
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "at least once" in refused.json()["message"]
+    _run(client, _starter(course), {"method": "GET", "path": "/"})
+    revealed = client.get(url)
+    assert revealed.status_code == 200
+    assert '@app.get("/version")' in revealed.json()["code"]
+
+
+def test_unknown_widget_and_oversized_code_are_refused_with_messages(client):
+    assert (
+        _run(client, "x", {"method": "GET", "path": "/"}).status_code == 200
+    )  # sanity: valid widget
+    unknown = client.post("/api/runs", json={"widget": "basics/nope", "code": "", "requests": []})
+    assert unknown.status_code == 404
+    huge = client.post("/api/runs", json={"widget": WIDGET, "code": "x" * 100_001, "requests": []})
+    assert huge.status_code == 422
+    assert "at most 100000 characters" in huge.json()["message"]
+
+
+def test_runs_without_the_csrf_token_are_refused(client, course):
+    response = client.request(
+        "POST",
+        "/api/runs",
+        json={"widget": WIDGET, "code": _starter(course), "requests": []},
+        headers={"Origin": BASE_URL},
+        csrf=False,
+    )
+    assert response.status_code == 403
+
+
+def test_runs_beyond_the_per_minute_limit_get_429_with_retry_after(settings, course):
+    limited = settings.model_copy(update={"sandbox_runs_per_minute": 2})
+    open_database(limited.database_url or "").dispose()
+    with CourseClient(create_app(limited, course), base_url=BASE_URL) as client:
+        codes = [
+            _run(client, _starter(course), {"method": "GET", "path": "/"}).status_code
+            for _ in range(3)
+        ]
+        third = _run(client, _starter(course), {"method": "GET", "path": "/"})
+    assert codes[:2] == [200, 200]
+    assert third.status_code == 429
+    assert int(third.headers["retry-after"]) >= 1
+    assert "times a minute" in third.json()["message"]
+
+
+def test_without_a_runner_the_learner_is_told_how_to_fix_it(settings, course):
+    no_runner = settings.model_copy(update={"runner_url": None})
+    open_database(no_runner.database_url or "").dispose()
+    with CourseClient(create_app(no_runner, course), base_url=BASE_URL) as client:
+        response = _run(client, "x", {"method": "GET", "path": "/"})
+    assert response.status_code == 503
+    assert "make run" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "while True:\n    pass\n",
+        "blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))\n",
+    ],
+)
+def test_a_hostile_run_gets_a_clear_outcome(client, hostile):
+    result = _run(client, hostile, {"method": "GET", "path": "/"}).json()["result"]
+    assert result["outcome"] in {"timeout", "memory_limit"}
+    assert result["message"]
+
+
+def test_health_stays_fast_while_two_hostile_runs_execute(live_server):
+    with httpx.Client(base_url=live_server.url) as browser:
+        browser.get("/")
+        headers = {"X-CSRF-Token": browser.cookies["deepdive_csrf"], "Origin": live_server.url}
+        cookies = dict(browser.cookies)
+
+    def hostile(code: str) -> None:
+        with httpx.Client(base_url=live_server.url, cookies=cookies, timeout=30) as c:
+            c.post(
+                "/api/runs",
+                headers=headers,
+                json={"widget": WIDGET, "code": code, "requests": [{"method": "GET", "path": "/"}]},
+            )
+
+    attacks = [
+        threading.Thread(target=hostile, args=("while True:\n    pass\n",)),
+        threading.Thread(
+            target=hostile, args=("x = []\nwhile True:\n    x.append(bytearray(10**7))\n",)
+        ),
+    ]
+    for attack in attacks:
+        attack.start()
+    time.sleep(0.3)  # both runs are now inside sandboxes
+    timings = []
+    with httpx.Client(base_url=live_server.url) as probe:
+        while any(attack.is_alive() for attack in attacks) and len(timings) < 40:
+            started = time.perf_counter()
+            assert probe.get("/health").status_code == 200
+            timings.append((time.perf_counter() - started) * 1000)
+            time.sleep(0.05)
+    for attack in attacks:
+        attack.join()
+    assert len(timings) >= 5, "the hostile runs ended too quickly to measure anything"
+    assert max(timings) < 200, timings
