@@ -96,3 +96,14 @@ def test_oversized_draft_is_refused_with_a_message(client, course):
     response = client.put(url, json={"code": "x" * 100_001})
     assert response.status_code == 422
     assert "at most 100000 characters" in response.json()["message"]
+
+
+def test_every_interactive_kind_has_a_template_and_a_script():
+    from deepdive.course.models import INTERACTIVE_KINDS
+    from deepdive.web.assets import STATIC_DIR
+    from deepdive.web.templating import TEMPLATES_DIR
+
+    for kind in INTERACTIVE_KINDS:
+        assert (TEMPLATES_DIR / "widgets" / f"{kind}.html").is_file(), kind
+        assert (STATIC_DIR / "js" / "widgets" / f"{kind}.js").is_file(), kind
+        assert (STATIC_DIR / "css" / "widgets" / f"{kind}.css").is_file(), kind

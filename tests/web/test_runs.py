@@ -23,7 +23,7 @@ def _starter(course) -> str:
 
 
 def _run(client, code: str, *requests: dict, **headers: str):
-    body = {"widget": WIDGET, "code": code, "requests": list(requests)}
+    body = {"widget": WIDGET, "code": code, "requests": list(requests), "instruments": ["openapi"]}
     return client.post("/api/runs", json=body, headers=headers)
 
 

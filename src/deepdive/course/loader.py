@@ -225,12 +225,14 @@ def _read_sources(
     lesson_file: Path,
     problems: _Problems,
 ) -> dict[str, str]:
-    """Files the front matter names (main example, starters, solutions), by relative path."""
+    """Files the front matter names (main example, starters, solutions, extras), by path."""
     named: list[tuple[tuple[str | int, ...], str]] = [(("main_example",), meta.main_example)]
     for index, interactive in enumerate(meta.interactives):
         named.append((("interactives", index, "starter"), interactive.starter))
         if interactive.solution:
             named.append((("interactives", index, "solution"), interactive.solution))
+        for position, extra in enumerate(interactive.files):
+            named.append((("interactives", index, "files", position), extra))
     sources: dict[str, str] = {}
     for location, relative in named:
         path = directory / relative

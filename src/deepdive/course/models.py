@@ -16,8 +16,11 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max
 RelativeFile = Annotated[str, StringConstraints(pattern=r"^[\w.-]+(/[\w.-]+)*$")]
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
-# Interactive widgets the platform knows how to draw; a lesson may only use these.
-INTERACTIVE_KINDS = frozenset({"run-panel"})
+# Interactive widgets the platform knows how to draw; a lesson may only use these. A kind exists
+# when its template web/templates/widgets/<kind>.html does; it comes with a script
+# web/static/js/widgets/<kind>.js and a style sheet web/static/css/widgets/<kind>.css.
+_WIDGET_TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates" / "widgets"
+INTERACTIVE_KINDS = frozenset(path.stem for path in _WIDGET_TEMPLATES.glob("*.html"))
 
 
 class _Strict(BaseModel):
@@ -50,6 +53,8 @@ class Interactive(_Strict):
     solution: RelativeFile | None = None
     requests: list[RequestPreset] = Field(default_factory=list)
     try_this: list[str] = Field(default_factory=list)
+    # Further files of the lesson that the widget shows or runs (variants, helper modules).
+    files: list[RelativeFile] = Field(default_factory=list)
     # Settings particular to the widget kind (read by that widget only).
     options: dict[str, Any] = Field(default_factory=dict)
 
@@ -167,6 +172,11 @@ class Lesson:
         return next((i for i in self.meta.interactives if i.id == interactive_id), None)
 
     @property
+    def interactive_kinds(self) -> list[str]:
+        """The widget kinds this lesson uses, each once, in order of appearance."""
+        return list(dict.fromkeys(i.kind for i in self.meta.interactives))
+
+    @property
     def award_keys(self) -> dict[str, int]:
         """Every XP award this lesson can give, with its value."""
         return {quiz_award_key(self.slug, q.id): self.question_xp(q) for q in self.quiz.questions}
@@ -188,6 +198,14 @@ class Course:
         previous = self.lessons[index - 1] if index > 0 else None
         following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
         return previous, following
+
+    @property
+    def course_page_kinds(self) -> list[str]:
+        """Widget kinds shown on the course page (each lesson's first interactive)."""
+        kinds = (
+            lesson.meta.interactives[0].kind for lesson in self.lessons if lesson.meta.interactives
+        )
+        return list(dict.fromkeys(kinds))
 
     @property
     def award_keys(self) -> dict[str, int]:

@@ -16,7 +16,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
-from deepdive.course.models import Interactive
 from deepdive.course.progress import load_draft, save_draft
 from deepdive.sandbox import (
     Finished,
@@ -35,8 +34,6 @@ from deepdive.web.routes.drafts import MAX_CODE_CHARS, find_widget
 
 router = APIRouter(tags=["runs"])
 
-# What each kind of interactive asks the sandbox to measure besides the responses.
-_INSTRUMENTS: dict[str, list[str]] = {"run-panel": ["openapi"]}
 _NO_RUNNER = (
     "Code cannot run right now: the sandbox runner is not available. "
     "Restart the course with `make run` (or `deepdive serve`), then try again."
@@ -49,6 +46,11 @@ class RunIn(BaseModel):
     )
     code: str = Field(max_length=MAX_CODE_CHARS)
     requests: list[HttpRequest] = Field(default_factory=list, max_length=20)
+    instruments: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="What the sandbox should measure besides the responses (e.g. openapi)",
+    )
 
 
 class RunOut(BaseModel):
@@ -75,12 +77,9 @@ def _record_attempt(request: Request, learner_id: int, widget: str, code: str) -
         return save_draft(session, learner_id, widget, code, attempted=True).attempts
 
 
-def _run_request(interactive: Interactive, body: RunIn) -> RunRequest:
+def _run_request(body: RunIn) -> RunRequest:
     return RunRequest(
-        kind="app",
-        code=body.code,
-        requests=body.requests,
-        instruments=_INSTRUMENTS.get(interactive.kind, []),
+        kind="app", code=body.code, requests=body.requests, instruments=body.instruments
     )
 
 
@@ -120,7 +119,7 @@ async def create_run(
 ) -> Response:
     """Run the learner's app in the sandbox and send it the given requests."""
     slug, _, interactive_id = body.widget.partition("/")
-    _lesson, interactive = find_widget(course, slug, interactive_id)
+    find_widget(course, slug, interactive_id)
     try:
         request.app.state.run_limiter.acquire(str(learner_id))
     except RateLimitError as limited:
@@ -130,7 +129,7 @@ async def create_run(
             headers={"Retry-After": str(max(1, round(limited.retry_after)))},
         )
     attempts = await run_in_threadpool(_record_attempt, request, learner_id, body.widget, body.code)
-    run = _run_request(interactive, body)
+    run = _run_request(body)
     if "application/x-ndjson" in request.headers.get("accept", ""):
         return StreamingResponse(_stream(client, run, attempts), media_type="application/x-ndjson")
     try:

@@ -1,0 +1,87 @@
+// Drawing what a sandbox run produced: responses, output, errors; shared by every widget.
+
+export function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+export function parseQuery(text) {
+  const query = {};
+  for (const [key, value] of new URLSearchParams(text.replace(/^\?/, ""))) {
+    if (key in query) query[key] = [].concat(query[key], value);
+    else query[key] = value;
+  }
+  return query;
+}
+
+function describeLocation(error) {
+  return error && error.line ? ` (line ${error.line})` : "";
+}
+
+export function errorMarkers(result) {
+  const markers = [];
+  const add = (error) => {
+    if (error && error.line && (!error.file || error.file === "app.py")) {
+      markers.push({ line: error.line, column: error.column, message: `${error.type}: ${error.message}` });
+    }
+  };
+  add(result.error);
+  for (const response of result.responses || []) add(response.error);
+  return markers;
+}
+
+export function renderResponse(response) {
+  const status = element("p", { class: `response-status status-${String(response.status)[0]}xx` });
+  status.append(
+    element("strong", { text: `${response.status} ${response.reason || ""}`.trim(), "data-status": String(response.status) }),
+    element("span", { class: "hint", text: ` · ${response.method} ${response.path} · ${response.elapsed_ms.toFixed(1)} ms · ${response.size_bytes} bytes` }),
+  );
+  const headers = element("details", { class: "response-headers" }, element("summary", { text: `Headers (${response.headers.length})` }));
+  const table = element("table");
+  for (const [name, value] of response.headers) {
+    table.append(element("tr", {}, element("th", { scope: "row", text: name }), element("td", { text: value })));
+  }
+  headers.append(table);
+  const body = response.is_json ? JSON.stringify(response.json_body, null, 2) : response.body;
+  const pre = element("pre", { class: "response-body", "data-response-body": "" }, element("code", { text: body || "(empty body)" }));
+  const parts = [status, headers, pre];
+  if (response.truncated) parts.push(element("p", { class: "hint", text: "The body was cut short: it was too large to show whole." }));
+  if (response.error) {
+    parts.push(
+      element("div", { class: "notice notice-error", role: "alert" },
+        element("strong", { text: `${response.error.type}${describeLocation(response.error)}: ` }),
+        document.createTextNode(response.error.message)),
+    );
+  }
+  return parts;
+}
+
+export function renderOutput(result) {
+  const parts = [];
+  if (result.error) {
+    parts.push(element("div", { class: "notice notice-error", role: "alert" },
+      element("strong", { text: `${result.error.type}${describeLocation(result.error)}: ` }),
+      document.createTextNode(result.error.message)));
+    if (result.error.traceback) parts.push(element("pre", { class: "traceback" }, element("code", { text: result.error.traceback })));
+  }
+  for (const response of result.responses || []) {
+    if (response.error && response.error.traceback) {
+      parts.push(element("h4", { text: `While handling ${response.method} ${response.path}` }));
+      parts.push(element("pre", { class: "traceback" }, element("code", { text: response.error.traceback })));
+    }
+  }
+  for (const stream of ["stdout", "stderr"]) {
+    if (result[stream]) {
+      parts.push(element("h4", { text: stream === "stdout" ? "Printed output" : "Error output" }));
+      parts.push(element("pre", { class: "program-output", [`data-${stream}`]: "" }, element("code", { text: result[stream] })));
+      if (result[`${stream}_truncated`]) parts.push(element("p", { class: "hint", text: "Cut short: your code printed more than the limit." }));
+    }
+  }
+  if (!parts.length) parts.push(element("p", { class: "hint", text: "Your code printed nothing." }));
+  return parts;
+}
