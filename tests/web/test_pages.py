@@ -107,3 +107,11 @@ def test_every_interactive_kind_has_a_template_and_a_script():
         assert (TEMPLATES_DIR / "widgets" / f"{kind}.html").is_file(), kind
         assert (STATIC_DIR / "js" / "widgets" / f"{kind}.js").is_file(), kind
         assert (STATIC_DIR / "css" / "widgets" / f"{kind}.css").is_file(), kind
+
+
+def test_a_widget_with_two_editors_saves_each_part(client, course):
+    lesson = next(item for item in course.lessons if item.meta.interactives)
+    url = f"/api/drafts/{lesson.slug}/{lesson.meta.interactives[0].id}"
+    saved = client.put(url, params={"part": "body"}, json={"code": '{"title": "Dune"}'})
+    assert saved.json()["widget"].endswith(":body")
+    assert client.put(url, params={"part": "../x"}, json={"code": ""}).status_code == 422

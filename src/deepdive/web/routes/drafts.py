@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from deepdive.course.models import Course, Interactive, Lesson
@@ -38,7 +40,15 @@ def put_draft(
     course: CourseDep,
     session: SessionDep,
     learner_id: LearnerIdDep,
+    part: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[a-z0-9-]{1,40}$",
+            description="For a widget with several editors: which one (e.g. `body`)",
+        ),
+    ] = None,
 ) -> DraftOut:
     find_widget(course, slug, interactive_id)
-    save_draft(session, learner_id, f"{slug}/{interactive_id}", body.code)
-    return DraftOut(widget=f"{slug}/{interactive_id}", saved=True)
+    widget = f"{slug}/{interactive_id}" + (f":{part}" if part else "")
+    save_draft(session, learner_id, widget, body.code)
+    return DraftOut(widget=widget, saved=True)

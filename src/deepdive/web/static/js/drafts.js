@@ -3,7 +3,9 @@ import { csrfToken } from "./csrf.js";
 
 const DELAY_MS = 600;
 
-export function draftSaver(widgetId, { onStatus } = {}) {
+// `part` names one editor of a widget that has several (saved as "<widget>:<part>").
+export function draftSaver(widgetId, { onStatus, part } = {}) {
+  const url = `/api/drafts/${widgetId}` + (part ? `?part=${encodeURIComponent(part)}` : "");
   let timer = null;
   let pending = null;
 
@@ -12,7 +14,7 @@ export function draftSaver(widgetId, { onStatus } = {}) {
     const code = pending;
     pending = null;
     try {
-      const response = await fetch(`/api/drafts/${widgetId}`, {
+      const response = await fetch(url, {
         method: "PUT",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
         body: JSON.stringify({ code }),
