@@ -23,6 +23,12 @@ _WIDGET_TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates" / 
 INTERACTIVE_KINDS = frozenset(path.stem for path in _WIDGET_TEMPLATES.glob("*.html"))
 
 
+def _require_unique(what: str, ids: list[str]) -> None:
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValueError(f"{what} ids must be unique; repeated: {', '.join(repeated)}")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -84,10 +90,7 @@ class LessonMeta(_Strict):
 
     @model_validator(mode="after")
     def _unique_interactive_ids(self) -> LessonMeta:
-        ids = [interactive.id for interactive in self.interactives]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"interactive ids must be unique; repeated: {', '.join(duplicates)}")
+        _require_unique("interactive", [interactive.id for interactive in self.interactives])
         return self
 
 
@@ -125,10 +128,7 @@ class Quiz(_Strict):
 
     @model_validator(mode="after")
     def _unique_question_ids(self) -> Quiz:
-        ids = [question.id for question in self.questions]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"question ids must be unique; repeated: {', '.join(duplicates)}")
+        _require_unique("question", [question.id for question in self.questions])
         return self
 
 

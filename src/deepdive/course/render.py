@@ -110,30 +110,23 @@ def highlight_code(
     )
 
 
-def _include_rule(state: StateBlock, start: int, _end: int, silent: bool) -> bool:
-    line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
-    match = _INCLUDE.match(line)
-    if not match:
-        return False
-    if not silent:
-        token = state.push("include", "", 0)
-        token.meta = {"path": match["path"], "options": match["options"].strip(), "line": start}
-        token.map = [start, start + 1]
-    state.line = start + 1
-    return True
+def _directive_rule(name: str, pattern: re.Pattern[str]) -> Callable[..., bool]:
+    """A block rule turning a line that matches `pattern` into a `name` token; its named groups
+    (and the 0-based line) go into `token.meta`."""
 
+    def rule(state: StateBlock, start: int, _end: int, silent: bool) -> bool:
+        line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+        match = pattern.match(line)
+        if not match:
+            return False
+        if not silent:
+            token = state.push(name, "", 0)
+            token.meta = {**match.groupdict(), "line": start}
+            token.map = [start, start + 1]
+        state.line = start + 1
+        return True
 
-def _interactive_rule(state: StateBlock, start: int, _end: int, silent: bool) -> bool:
-    line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
-    match = _INTERACTIVE.match(line)
-    if not match:
-        return False
-    if not silent:
-        token = state.push("interactive", "", 0)
-        token.meta = {"id": match["id"], "line": start}
-        token.map = [start, start + 1]
-    state.line = start + 1
-    return True
+    return rule
 
 
 def _render_include(tokens: list[Token], index: int, env: RenderEnv) -> str:
@@ -145,7 +138,7 @@ def _render_include(tokens: list[Token], index: int, env: RenderEnv) -> str:
         return ""
     source = path.read_text(encoding="utf-8")
     total = len(source.splitlines())
-    options = dict(_OPTION.findall(meta["options"]))
+    options = dict(_OPTION.findall(meta["options"].strip()))
     unknown = set(options) - {"lines", "highlight"}
     if unknown:
         env.problem(line, f"unknown include option(s): {', '.join(sorted(unknown))}")
@@ -181,8 +174,8 @@ def make_markdown() -> MarkdownIt:
         ["table", "strikethrough"]
     )
     md.use(anchors_plugin, min_level=2, max_level=3, permalink=True, permalinkSymbol="#")
-    md.block.ruler.before("paragraph", "include", _include_rule)
-    md.block.ruler.before("paragraph", "interactive", _interactive_rule)
+    md.block.ruler.before("paragraph", "include", _directive_rule("include", _INCLUDE))
+    md.block.ruler.before("paragraph", "interactive", _directive_rule("interactive", _INTERACTIVE))
     rules: dict[str, Callable[..., str]] = {
         "include": lambda _self, tokens, idx, _options, env: _render_include(
             tokens, idx, env[_ENV_KEY]
