@@ -108,3 +108,16 @@ def test_serve_on_a_busy_port_suggests_another(env):
     assert result.returncode == 1
     assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
     assert f"deepdive serve --port {port + 1}" in result.stderr
+
+
+def test_check_content_reports_broken_content_with_file_and_line(env, tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content, ignore=shutil.ignore_patterns("__pycache__"))
+    quiz = sorted((content / "lessons").glob("*/quiz.yaml"))[0]
+    quiz.write_text(quiz.read_text() + "\n  - id: [unclosed\n")
+    result = _deepdive("check-content", env={**env, "DEEPDIVE_CONTENT_DIR": str(content)})
+    assert result.returncode == 1
+    assert f"{quiz}:" in result.stderr
+    assert "invalid YAML" in result.stderr

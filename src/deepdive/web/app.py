@@ -64,6 +64,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.page_cache = PageCache(engine)
+    app.state.page_cache.watch(app.state.session_factory)
     app.state.sandbox = (
         RunnerClient(settings.runner_url, runner_token) if settings.runner_url else None
     )

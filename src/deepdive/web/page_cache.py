@@ -1,28 +1,39 @@
 """Rendered pages, served again without re-rendering until the learner's data changes.
 
-A page depends on the course (fixed while serving) and on the learner's rows in the database. For
-SQLite, `PRAGMA data_version` on a connection that never writes changes whenever anyone commits,
-including another process such as `deepdive progress import`, so it is an exact and very cheap
-validator. Routes store what they render; `PageCacheMiddleware` answers repeat visits before the
-request reaches routing at all. Other databases (hosted mode, several workers) are not cached.
+A page depends on the course (fixed while serving) and on the learner's rows in the database, so a
+cached page is keyed by a database version made of two counters:
+
+- commits made through this server's own sessions, counted right after each commit: exact, and
+  free to read;
+- commits made by anyone else (another process such as `deepdive progress import`), seen through
+  SQLite's `PRAGMA data_version` on a read-only connection, asked at most every few milliseconds.
+
+Routes store what they render; `PageCacheMiddleware` answers repeat visits before the request
+reaches routing at all. Other databases (hosted mode, several workers) are not cached.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import OrderedDict
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from deepdive.web.security import CsrfTokens, request_csrf_cookie
 
-_Key = tuple[str, int, int]
+_Key = tuple[str, int, int, int]
 
 
 class PageCache:
-    def __init__(self, engine: Engine, max_pages: int = 256) -> None:
+    def __init__(self, engine: Engine, max_pages: int = 256, recheck_seconds: float = 0.05) -> None:
         self._max_pages = max_pages
+        self._recheck_seconds = recheck_seconds
+        self._own_commits = 0
+        self._outside_version = 0
+        self._checked_at = -1.0
         self._pages: OrderedDict[_Key, bytes] = OrderedDict()
         self._probe: sqlite3.Connection | None = None
         database = engine.url.database
@@ -41,16 +52,28 @@ class PageCache:
                 return None  # no database file yet: nothing to cache against
         return self._probe
 
+    def watch(self, session_factory: sessionmaker[Session]) -> None:
+        """Count the commits of the sessions this factory makes (after they are durable)."""
+
+        @event.listens_for(session_factory, "after_commit")
+        def _committed(_session: Session) -> None:
+            self._own_commits += 1
+
     def key(self, path: str, learner_id: int) -> _Key | None:
-        """A key that stops matching as soon as the database changes; None when not caching.
+        """A key that stops matching once the database changes; None when not caching.
 
         Take it before reading the data a page shows: a page is then never older than its key.
         """
-        probe = self._connect()
-        if probe is None:
+        if self._database is None:
             return None
-        version = probe.execute("PRAGMA data_version").fetchone()[0]
-        return (path, learner_id, version)
+        now = time.monotonic()
+        if now - self._checked_at >= self._recheck_seconds:
+            probe = self._connect()
+            if probe is None:
+                return None
+            self._outside_version = probe.execute("PRAGMA data_version").fetchone()[0]
+            self._checked_at = now
+        return (path, learner_id, self._own_commits, self._outside_version)
 
     def get(self, key: _Key | None) -> bytes | None:
         if key is None:
