@@ -80,8 +80,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     elif exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "")
         message = f"{where} is not allowed; this path accepts: {allowed}."
-    elif exc.status_code == 413:
-        message = "The request body is too large for this route."
+    elif exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        message = (
+            "The request body could not be read; send UTF-8 JSON (or the form the route expects)."
+        )
     else:
         message = str(exc.detail)
     return error_response(exc.status_code, message, headers=exc.headers)

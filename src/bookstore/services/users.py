@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -11,7 +12,9 @@ from sqlalchemy.orm import Session
 from bookstore.core.exceptions import ConflictError
 from bookstore.core.security import PasswordHasher
 from bookstore.models import Role, User, Wallet
-from bookstore.schemas.user import UserCreate
+from bookstore.schemas.user import UserCreate, Username
+
+_USERNAME = TypeAdapter(Username)
 
 
 def _ensure_free(
@@ -60,7 +63,13 @@ def create_user(
 def authenticate(
     session: Session, username: str, password: str, hasher: PasswordHasher
 ) -> User | None:
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    """The user with this username and password, or None (taking as long either way)."""
+    try:
+        candidate = _USERNAME.validate_python(username)
+    except ValidationError:
+        # A name that sign-up refuses cannot exist, so the database is not asked about it.
+        candidate = None
+    user = session.scalar(select(User).where(User.username == candidate)) if candidate else None
     if not hasher.verify(password, user.hashed_password if user else None):
         return None
     return user

@@ -14,7 +14,7 @@ from bookstore.services import books, covers
 
 router = APIRouter(prefix="/books", tags=["books"])
 
-_WRITE_ERRORS = error_responses(401, 403, 404, 409, 413, 422)
+_WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422)
 
 
 def book_public(book: Book, request: Request) -> BookPublic:

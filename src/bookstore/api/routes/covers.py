@@ -22,7 +22,7 @@ _IMAGE_RESPONSE = {
 }
 
 
-@router.put("/{book_id}/cover", responses=error_responses(401, 403, 404, 413, 415, 422))
+@router.put("/{book_id}/cover", responses=error_responses(400, 401, 403, 404, 413, 415, 422))
 def upload_cover(
     book_id: BookIdPath,
     file: UploadFile,

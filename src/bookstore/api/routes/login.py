@@ -17,7 +17,7 @@ from bookstore.services.users import authenticate
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/token", responses=error_responses(401, 422))
+@router.post("/token", responses=error_responses(400, 401, 413, 422))
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,

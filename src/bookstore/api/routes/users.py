@@ -12,7 +12,7 @@ from bookstore.services import outbox, users
 router = APIRouter(prefix="/users", tags=["users"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(409, 413, 422))
+@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(400, 409, 413, 422))
 def sign_up(
     data: UserCreate,
     session: SessionDep,
@@ -31,7 +31,7 @@ def read_me(user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user)
 
 
-@router.patch("/me", responses=error_responses(401, 409, 413, 422))
+@router.patch("/me", responses=error_responses(400, 401, 409, 413, 422))
 def update_me(changes: UserUpdate, user: CurrentUser, session: SessionDep) -> UserPublic:
     """Change your e-mail address or full name; fields you leave out stay as they are."""
     updated = users.update_user(session, user, changes.model_dump(exclude_unset=True))
