@@ -16,6 +16,7 @@ import yaml
 from tests.conftest import free_port
 
 from bookstore.core.config import Settings
+from bookstore.prestart import prepare_database
 
 DEPLOY = Path(__file__).resolve().parents[2] / "src" / "bookstore" / "deploy"
 DOCKERFILE = DEPLOY / "Dockerfile"
@@ -85,7 +86,7 @@ def test_the_image_command_serves_the_api_with_json_access_logs(tmp_path):
         "BOOKSTORE_SECRET_KEY": "s" * 48,
         "BOOKSTORE_DATA_DIR": str(tmp_path),
     }
-    subprocess.run([sys.executable, "-m", "bookstore.prestart"], env=env, check=True, timeout=60)
+    prepare_database(Settings(environment="production", secret_key="s" * 48, data_dir=tmp_path))
     server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
         response = _wait_for(f"http://127.0.0.1:{port}/ready", server)

@@ -10,6 +10,9 @@ import time
 
 import httpx
 from tests.conftest import free_port
+from typer.testing import CliRunner
+
+from deepdive.cli import app as cli
 
 
 def _read_banner(process: subprocess.Popen) -> list[str]:
@@ -68,13 +71,8 @@ def test_lab_explains_a_busy_port():
         taken.listen()
         port = taken.getsockname()[1]
 
-        result = subprocess.run(
-            [sys.executable, "-m", "deepdive", "lab", "--port", str(port)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = CliRunner().invoke(cli, ["lab", "--port", str(port)])
 
-    assert result.returncode == 1
-    assert f"Port {port}" in result.stderr
+    assert result.exit_code == 1
+    assert f"Port {port} on 127.0.0.1 is in use" in result.stderr
     assert f"--port {port + 1}" in result.stderr
