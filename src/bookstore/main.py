@@ -41,6 +41,8 @@ The reference service of FastAPI Deep Dive: a small bookstore with a catalogue, 
 store credit and book-club chat.
 
 Sign in with **Authorize** (OAuth2 password flow) to try the routes that need an account.
+Book-club chat is a WebSocket, so it is not listed below: connect to
+`/ws/clubs/{club_id}?token=<access token>` and send text frames.
 Every error has the same JSON shape: `error`, `message`, `request_id` (and `details` for 422).
 """
 
