@@ -228,5 +228,20 @@ def reset_command(
     console.print(f"Your progress was reset ({xp} XP removed).")
 
 
+@app.command()
+def lab(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8001,
+) -> None:
+    """Run the Bookstore API (the reference app) with demo data."""
+    from bookstore.lab import LabError, run_lab
+
+    try:
+        run_lab(host=host, port=port)
+    except LabError as problem:
+        errors.print(f"[bold red]{problem}[/]", highlight=False)
+        raise typer.Exit(1) from problem
+
+
 def main() -> None:
     app()
