@@ -154,6 +154,7 @@ def test_file_named_like_a_standard_module_is_refused(run_in_sandbox):
 
 def test_tightened_limits_are_reported_in_the_result(run_in_sandbox):
     result = run_in_sandbox(app_run(HEADER, wall_seconds=2, memory_mib=64, output_kib=1))
+    assert result.outcome == "ok", result.message
     assert (result.limits.wall_seconds, result.limits.memory_mib) == (2, 64)
     assert result.limits.output_kib == 1
 

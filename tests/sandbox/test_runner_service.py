@@ -75,7 +75,7 @@ def signup(tasks: BackgroundTasks):
 
 
 def test_unknown_instrument_is_refused_with_the_available_ones(runner_client):
-    with pytest.raises(RunnerError, match="unknown instrument.*available: openapi"):
+    with pytest.raises(RunnerError, match=r"unknown instrument.*available: openapi"):
         asyncio.run(runner_client.run(RunRequest(code=FIRST, instruments=["telepathy"])))
 
 
@@ -98,7 +98,7 @@ def test_invalid_request_is_refused_with_a_reason(runner_url):
 
 def test_client_says_clearly_when_no_runner_answers(tmp_path):
     client = RunnerClient(f"unix://{tmp_path}/absent.sock")
-    with pytest.raises(RunnerUnavailableError, match="not answering.*deepdive runner"):
+    with pytest.raises(RunnerUnavailableError, match=r"not answering.*deepdive runner"):
         asyncio.run(client.run(RunRequest(code=FIRST)))
 
 

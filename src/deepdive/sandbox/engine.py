@@ -287,6 +287,8 @@ class Engine:
         self._arrived[process.flavor].set()
 
     def _forget(self, process: SandboxProcess) -> None:
+        if not process.running:
+            process.release()
         if process in self._live:
             self._live.remove(process)
         if process in self._ready[process.flavor]:

@@ -1,7 +1,7 @@
 """Limits that the sandboxed process enforces on itself, so the learner learns *where* it stopped.
 
-The wall-clock limit (SIGALRM), the CPU limit (SIGXCPU, sent by the kernel at the soft
-RLIMIT_CPU) and the output cap all raise `LimitExceeded` in the learner's code. It derives from
+The wall-clock limit (SIGALRM), the CPU limit (SIGPROF, and SIGXCPU from the kernel at the
+soft RLIMIT_CPU) and the output cap all raise `LimitExceeded` in the learner's code. It derives from
 BaseException, so `except Exception` in a loop does not swallow it; a learner who catches
 *everything* is stopped by the runner's hard kill a moment later, and the runner still knows the
 line from the "tripped" message sent here first.
@@ -39,17 +39,21 @@ class Guard:
         self._notify = notify
         self.tripped: LimitExceeded | None = None
 
-    def arm(self, wall_seconds: float) -> None:
-        signal.signal(signal.SIGALRM, self._on_signal)
-        signal.signal(signal.SIGXCPU, self._on_signal)
+    def arm(self, wall_seconds: float, cpu_seconds: float) -> None:
+        """Start both clocks. The CPU one (ITIMER_PROF) counts every thread of the process, to
+        the millisecond; RLIMIT_CPU, in whole seconds, stays behind it as the kernel's backstop."""
+        for signum in (signal.SIGALRM, signal.SIGPROF, signal.SIGXCPU):
+            signal.signal(signum, self._on_signal)
         # A write past the file-size limit then fails with EFBIG instead of killing the process.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         signal.setitimer(signal.ITIMER_REAL, wall_seconds)
+        signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
 
     def disarm(self) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, signal.SIG_IGN)
-        signal.signal(signal.SIGXCPU, signal.SIG_IGN)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        for signum in (signal.SIGALRM, signal.SIGPROF, signal.SIGXCPU):
+            signal.signal(signum, signal.SIG_IGN)
 
     def trip(self, reason: Reason, frame: FrameType | None = None) -> NoReturn:
         exc = LimitExceeded(reason, self._where(frame))

@@ -177,7 +177,7 @@ class Sandbox:
         self._started = time.perf_counter()
         self._cpu_start = _cpu_total()
         self.instruments = Instruments(request.instruments, RunContext(request))
-        self.guard.arm(seconds)
+        self.guard.arm(seconds, self.limits.cpu_seconds)
 
     def _finish(self, result: RunResult) -> NoReturn:
         if os.getpid() != self.pid:
@@ -219,6 +219,9 @@ class Sandbox:
             app = loader.find_app(module, request)
             self.instruments.after_import(app)
             wrapped = Recorder(self.instruments.wrap_app(app))
+            # A fresh loop: the learner's module may have closed the descriptors of the old one.
+            self.loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(self.loop)
             if request.kind == "session":
                 runner = session_run.SessionRun(self, wrapped, self.instruments)
                 self.loop.run_until_complete(runner.serve())
