@@ -7,12 +7,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
-from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError, ping_sync
+from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
+from deepdive.sandbox.testing import wait_for_runner
 
 FIRST = """
 from fastapi import FastAPI
@@ -68,7 +68,9 @@ def signup(tasks: BackgroundTasks):
     request = RunRequest(
         code=code, requests=[HttpRequest(method="POST", path="/signup")], instruments=["timeline"]
     )
-    (entry,) = run_in_sandbox(request).instrumentation["timeline"]["requests"]
+    result = run_in_sandbox(request)
+    assert result.outcome == "ok", result.message
+    (entry,) = result.instrumentation["timeline"]["requests"]
     assert entry["status"] == 200
     assert entry["response_ms"] - entry["start_ms"] < 100
     assert entry["end_ms"] - entry["response_ms"] >= 190
@@ -121,15 +123,7 @@ def test_tcp_runner_needs_the_shared_token(tmp_path):
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         url = f"tcp://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                ping_sync(url, "s3cret-token")
-                break
-            except (RunnerUnavailableError, RunnerError):
-                assert process.poll() is None, process.stdout.read().decode()
-                assert time.monotonic() < deadline, "the TCP runner did not start"
-                time.sleep(0.1)
+        wait_for_runner(process, url, "s3cret-token")
         with pytest.raises(RunnerError, match="wrong or missing token"):
             asyncio.run(RunnerClient(url, "guess").ping())
         with pytest.raises(RunnerError, match="wrong or missing token"):

@@ -68,7 +68,9 @@ class SandboxProcess:
         self._sock: socket.socket | None = None
         self._region = -1
         self._intermediate: int | None = None
+        self._group: int | None = None
         self.running = False
+        self.scratch_dir = ""
 
     # -- start -----------------------------------------------------------------------------
 
@@ -89,6 +91,7 @@ class SandboxProcess:
         self._sock = runner_end
         self._region = region
         self._intermediate = pid
+        self._group = pid  # the child starts a session of its own: its PID names the group
         self.loop.add_reader(runner_end.fileno(), self._on_readable)
         return pid
 
@@ -139,6 +142,9 @@ class SandboxProcess:
 
     # -- the runner's child reaper calls these ---------------------------------------------
 
+    def pids(self) -> list[int]:
+        return [pid for pid in (self._intermediate, self.pid) if pid is not None]
+
     def owns(self, pid: int) -> bool:
         return pid in (self._intermediate, self.pid)
 
@@ -161,10 +167,15 @@ class SandboxProcess:
             self._sock = None
 
     def kill(self) -> None:
+        """Kill the sandbox. PID 1 of a PID namespace takes everything inside with it; without
+        one (degraded mode) the process group goes too, and the engine sweeps up the rest."""
         for pid in (self.pid, self._intermediate):
             if pid is not None and not self.exited.done():
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+        if self._group is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._group, signal.SIGKILL)
 
     def release(self) -> None:
         """Free the result region, once its result has been read (or will never be)."""

@@ -9,17 +9,21 @@ conftest) or import the fixtures by name. They run real sandboxes: nothing is mo
 * `runner_url` – its URL, for `Settings(runner_url=...)`.
 * `runner_client` – a `RunnerClient` for it.
 * `run_in_sandbox` – `run_in_sandbox(RunRequest) -> RunResult`, for synchronous tests.
+
+`wait_for_runner(process, url)` helps tests that start a runner process of their own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from deepdive.sandbox.client import RunnerClient
+from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError, ping_sync
 from deepdive.sandbox.local import LocalRunner, start_local_runner
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import RunResult
@@ -65,3 +69,21 @@ def run_in_sandbox(runner_client: RunnerClient) -> Callable[[RunRequest], RunRes
         return asyncio.run(runner_client.run(request))
 
     return run
+
+
+def wait_for_runner(
+    process: subprocess.Popen[bytes], url: str, token: str | None = None, timeout: float = 60
+) -> None:
+    """Block until the runner `process` answers at `url`; fail with its output if it dies."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            ping_sync(url, token)
+            return
+        except (RunnerUnavailableError, RunnerError):
+            if process.poll() is not None:
+                said = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                raise AssertionError(f"the runner stopped while starting:\n{said}") from None
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the runner at {url} did not answer") from None
+            time.sleep(0.05)

@@ -16,6 +16,7 @@ from types import FrameType
 from typing import Literal, NoReturn
 
 from deepdive.sandbox.run_result import Frame
+from deepdive.sandbox.worker import timers
 from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.tracebacks import stack_frames
 
@@ -38,18 +39,32 @@ class Guard:
         self._files = files
         self._notify = notify
         self.tripped: LimitExceeded | None = None
+        self._timers: list[timers.MainThreadTimer] = []
 
     def arm(self, wall_seconds: float, cpu_seconds: float) -> None:
-        """Start both clocks. The CPU one (ITIMER_PROF) counts every thread of the process, to
-        the millisecond; RLIMIT_CPU, in whole seconds, stays behind it as the kernel's backstop."""
+        """Start both clocks, aimed at the main thread (see `timers`). The CPU clock counts every
+        thread of the process; RLIMIT_CPU, in whole seconds, stays behind it as the kernel's
+        backstop, and the runner's hard kill behind the wall clock."""
         for signum in (signal.SIGALRM, signal.SIGPROF, signal.SIGXCPU):
             signal.signal(signum, self._on_signal)
         # A write past the file-size limit then fails with EFBIG instead of killing the process.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        signal.setitimer(signal.ITIMER_REAL, wall_seconds)
-        signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
+        try:
+            self._timers = [
+                timers.MainThreadTimer(timers.CLOCK_MONOTONIC, signal.SIGALRM),
+                timers.MainThreadTimer(timers.CLOCK_PROCESS_CPUTIME_ID, signal.SIGPROF),
+            ]
+        except (OSError, AttributeError):
+            self._timers = []
+            signal.setitimer(signal.ITIMER_REAL, wall_seconds)
+            signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
+        else:
+            self._timers[0].start(wall_seconds)
+            self._timers[1].start(cpu_seconds)
 
     def disarm(self) -> None:
+        for timer in self._timers:
+            timer.stop()
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.setitimer(signal.ITIMER_PROF, 0)
         for signum in (signal.SIGALRM, signal.SIGPROF, signal.SIGXCPU):

@@ -23,16 +23,16 @@ from typing import Any, Literal, NoReturn
 from deepdive.sandbox import channel
 from deepdive.sandbox.instruments import Instruments, RunContext
 from deepdive.sandbox.isolation import rlimits
-from deepdive.sandbox.isolation.filesystem import WORK_DIR
 from deepdive.sandbox.isolation.rlimits import MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import CaseResult, HttpResponse, Limits, RunResult, Usage
 from deepdive.sandbox.worker import app_run, loader, session_run, test_run, warmup
 from deepdive.sandbox.worker.asgi import Exchange, Lifespan, Recorder
-from deepdive.sandbox.worker.files import CODE_DIR, LearnerFiles
+from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.guard import Guard, LimitExceeded, find_limit
 from deepdive.sandbox.worker.output import CappedStream, RawOutput
+from deepdive.sandbox.worker.paths import SandboxPaths
 from deepdive.sandbox.worker.verdict import Verdict, decide
 
 Flavor = Literal["app", "test"]
@@ -41,11 +41,9 @@ Flavor = Literal["app", "test"]
 _MEMORY_MARGIN = 64 * MIB
 _ENVIRONMENT = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
-    "HOME": WORK_DIR,
     "USER": "learner",
     "LOGNAME": "learner",
     "LANG": "C.UTF-8",
-    "TMPDIR": "/tmp",  # noqa: S108
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
 }
@@ -59,6 +57,7 @@ class WorkerConfig:
     limits: Limits
     session_seconds: float
     session_idle_seconds: float
+    scratch_dir: str
 
 
 def sandbox_main(
@@ -93,7 +92,8 @@ class Sandbox:
         self.state = state
         self.limits = config.limits
         self.pid = os.getpid()
-        self.files = LearnerFiles()
+        self.paths = SandboxPaths.choose(state.active("private_filesystem"), config.scratch_dir)
+        self.files = LearnerFiles(self.paths.code)
         self.guard = Guard(self.files, self._notify_tripped)
         cap = self.limits.output_kib * 1024
         self.stdout = CappedStream(1, cap, self.guard)
@@ -109,11 +109,11 @@ class Sandbox:
     # -- lifecycle -------------------------------------------------------------------------
 
     def serve(self) -> None:
-        _prepare_process()
+        _prepare_process(self.paths)
         if self.config.flavor == "test":
             result = self._serve_tests()
         else:
-            warmup.app(self.loop)
+            warmup.app(self.loop, os.path.join(self.paths.tmp, "warm-app"))
             request = self.wait_for_request()
             result = self._execute(request)
         self._finish(result)
@@ -169,8 +169,8 @@ class Sandbox:
             rlimits.lower_memory((self.config.limits.memory_mib - self.limits.memory_mib) * MIB)
             rlimits.lower_cpu(self.limits.cpu_seconds)
         os.register_at_fork(after_in_child=self._forked)
-        os.makedirs(CODE_DIR, exist_ok=True)
-        os.chdir(CODE_DIR)
+        os.makedirs(self.paths.code, exist_ok=True)
+        os.chdir(self.paths.code)
         seconds = (
             self.config.session_seconds if request.kind == "session" else self.limits.wall_seconds
         )
@@ -259,9 +259,10 @@ class Sandbox:
         recorder.guard = self.guard
         self._recorder = recorder
         self._load_failure: BaseException | None = None
-        test_run.warm_up((self.stdout, self.stderr), self.files)
+        warm = os.path.join(self.paths.tmp, "warm-tests")
+        test_run.warm_up((self.stdout, self.stderr), self.files, warm)
         try:
-            test_run.run(recorder)
+            test_run.run(recorder, self.paths)
         except BaseException as exc:
             self._load_failure = self._load_failure or exc
         if self.request is None:
@@ -351,13 +352,13 @@ class Sandbox:
             self._send({"type": "tripped", "reason": exc.reason, "frames": frames})
 
 
-def _prepare_process() -> None:
+def _prepare_process(paths: SandboxPaths) -> None:
     os.environ.clear()
-    os.environ.update(_ENVIRONMENT)
+    os.environ.update(_ENVIRONMENT, HOME=paths.work, TMPDIR=paths.tmp)
     sys.dont_write_bytecode = True
     sys.argv = ["app"]
-    if os.path.isdir(WORK_DIR):
-        os.chdir(WORK_DIR)
+    paths.prepare()
+    os.chdir(paths.work)
     # Thread stacks count against the address-space limit; 1 MiB is plenty for Python code.
     threading.stack_size(1024 * 1024)
 
