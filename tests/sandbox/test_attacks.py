@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import tempfile
 import time
 from pathlib import Path
 
@@ -493,3 +494,20 @@ def test_runner_still_serves_normal_runs_after_all_of_this(run_in_sandbox):
     result = run_in_sandbox(RunRequest(code=code, requests=[HttpRequest(path="/")]))
     assert result.outcome == "ok"
     assert result.isolation.full or os.geteuid() != 0
+
+
+def test_no_zombies_and_no_scratch_directories_pile_up(runner_client):
+    info = asyncio.run(runner_client.ping())
+    zombies = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] == "Z" and int(fields[1]) == info.pid:
+                zombies.append(entry.name)
+    assert zombies == []
+    for base in Path(tempfile.gettempdir()).glob("deepdive-sandbox-*"):
+        scratch = [p for p in base.iterdir() if p.name.startswith("sandbox-")]
+        assert len(scratch) <= 3 * info.workers  # waiting sandboxes plus those finishing

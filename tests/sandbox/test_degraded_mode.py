@@ -31,6 +31,7 @@ def _start(tmp_path: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
     socket_path = tmp_path / "runner.sock"
     environment = {
         "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
         "HOME": str(tmp_path),
         "DEEPDIVE_DATA_DIR": str(tmp_path / "data"),
         "DEEPDIVE_SANDBOX_WORKERS": "1",

@@ -24,7 +24,7 @@ from deepdive.sandbox.client import RunnerError, RunnerUnavailableError, ping_sy
 from deepdive.settings import Settings
 
 _MAX_SOCKET_PATH = 100
-_PASSED_ON = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "HOME", "USER", "LOGNAME")
+_PASSED_ON = ("PATH", "PYTHONPATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "HOME", "USER", "LOGNAME")
 
 
 class RunnerStartError(RuntimeError):

@@ -3,8 +3,8 @@
 Load them in a conftest with `pytest_plugins = ["deepdive.sandbox.testing"]` (top-level
 conftest) or import the fixtures by name. They run real sandboxes: nothing is mocked.
 
-* `sandbox_settings` – Settings for the runner: a private data directory and limits tightened
-  so that hostile tests finish quickly (wall 3 s, CPU 2 s, 256 MiB).
+* `sandbox_settings` – Settings for the runner: a private data directory, 256 MiB of memory
+  (memory bombs fail sooner), short idle sessions; tests tighten other limits per request.
 * `sandbox_runner` – the `LocalRunner` (a `deepdive runner` process on a Unix socket).
 * `runner_url` – its URL, for `Settings(runner_url=...)`.
 * `runner_client` – a `RunnerClient` for it.
@@ -36,8 +36,8 @@ def sandbox_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         data_dir=data_dir,
         sandbox_workers=2,
-        sandbox_wall_seconds=3.0,
-        sandbox_cpu_seconds=2.0,
+        sandbox_wall_seconds=10.0,
+        sandbox_cpu_seconds=5.0,
         sandbox_memory_mib=256,
         sandbox_session_idle_seconds=2.0,
         sandbox_session_seconds=30.0,

@@ -49,7 +49,8 @@ class FilesystemPlan:
 
 
 def python_paths() -> list[str]:
-    """Directories the interpreter imports from: the standard library and site-packages."""
+    """Directories the interpreter imports from: the standard library and installed packages
+    (not the source tree an editable install points into)."""
     keys = ("stdlib", "platstdlib", "purelib", "platlib")
     candidates = [sysconfig.get_paths()[key] for key in keys] + list(sys.path)
     prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
@@ -58,7 +59,8 @@ def python_paths() -> list[str]:
         if not entry or not os.path.isdir(entry):
             continue
         real = os.path.realpath(entry)
-        if any(real == p or real.startswith(p + os.sep) for p in prefixes):
+        installed = os.path.basename(real) in ("site-packages", "dist-packages")
+        if installed or any(real == p or real.startswith(p + os.sep) for p in prefixes):
             found.append(real)
     return found
 
