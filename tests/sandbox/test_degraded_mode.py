@@ -7,7 +7,6 @@ hosts do), so the refusal is real, not simulated.
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 
 from deepdive.sandbox.client import RunnerClient
 from deepdive.sandbox.run_request import LimitOverrides, RunRequest
-from deepdive.sandbox.testing import wait_for_runner
+from deepdive.sandbox.testing import runner_environment_for, wait_for_runner
 
 APP = "from fastapi import FastAPI\napp = FastAPI()\n"
 WITHOUT_NAMESPACES = (
@@ -29,15 +28,13 @@ WITHOUT_NAMESPACES = (
 
 def _start(tmp_path: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
     socket_path = tmp_path / "runner.sock"
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        "HOME": str(tmp_path),
-        "DEEPDIVE_DATA_DIR": str(tmp_path / "data"),
-        "DEEPDIVE_SANDBOX_WORKERS": "1",
-        "DEEPDIVE_SANDBOX_MEMORY_MIB": "128",
+    environment = runner_environment_for(
+        tmp_path,
+        DEEPDIVE_DATA_DIR=str(tmp_path / "data"),
+        DEEPDIVE_SANDBOX_WORKERS="1",
+        DEEPDIVE_SANDBOX_MEMORY_MIB="128",
         **env,
-    }
+    )
     command = [sys.executable, "-c", WITHOUT_NAMESPACES, "runner", "--socket", str(socket_path)]
     process = subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT

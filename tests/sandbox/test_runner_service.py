@@ -12,7 +12,7 @@ import pytest
 
 from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
-from deepdive.sandbox.testing import wait_for_runner
+from deepdive.sandbox.testing import runner_environment_for, wait_for_runner
 
 FIRST = """
 from fastapi import FastAPI
@@ -112,14 +112,12 @@ def _free_port() -> int:
 
 def test_tcp_runner_needs_the_shared_token(tmp_path):
     port = _free_port()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        "HOME": str(tmp_path),
-        "DEEPDIVE_DATA_DIR": str(tmp_path / "data"),
-        "DEEPDIVE_RUNNER_TOKEN": "s3cret-token",
-        "DEEPDIVE_SANDBOX_WORKERS": "1",
-    }
+    env = runner_environment_for(
+        tmp_path,
+        DEEPDIVE_DATA_DIR=str(tmp_path / "data"),
+        DEEPDIVE_RUNNER_TOKEN="s3cret-token",
+        DEEPDIVE_SANDBOX_WORKERS="1",
+    )
     command = [sys.executable, "-m", "deepdive.sandbox.cli", "runner", "--tcp", f"127.0.0.1:{port}"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -138,11 +136,7 @@ def test_tcp_runner_needs_the_shared_token(tmp_path):
 
 
 def test_tcp_runner_refuses_to_start_without_a_token(tmp_path):
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        "HOME": str(tmp_path),
-    }
+    env = runner_environment_for(tmp_path)
     command = [sys.executable, "-m", "deepdive.sandbox.cli", "runner", "--tcp", "127.0.0.1:1"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1

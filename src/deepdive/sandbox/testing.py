@@ -10,12 +10,14 @@ conftest) or import the fixtures by name. They run real sandboxes: nothing is mo
 * `runner_client` – a `RunnerClient` for it.
 * `run_in_sandbox` – `run_in_sandbox(RunRequest) -> RunResult`, for synchronous tests.
 
-`wait_for_runner(process, url)` helps tests that start a runner process of their own.
+`runner_environment_for(home)` and `wait_for_runner(process, url)` help tests that start a
+runner process of their own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -69,6 +71,16 @@ def run_in_sandbox(runner_client: RunnerClient) -> Callable[[RunRequest], RunRes
         return asyncio.run(runner_client.run(request))
 
     return run
+
+
+def runner_environment_for(home: Path, **variables: str) -> dict[str, str]:
+    """A bare environment for a runner started by a test (no secrets, a private home)."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        "HOME": str(home),
+        **variables,
+    }
 
 
 def wait_for_runner(

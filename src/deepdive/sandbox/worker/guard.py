@@ -16,7 +16,7 @@ from types import FrameType
 from typing import Literal, NoReturn
 
 from deepdive.sandbox.run_result import Frame
-from deepdive.sandbox.worker import timers
+from deepdive.sandbox.worker import chains, timers
 from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.tracebacks import stack_frames
 
@@ -92,15 +92,6 @@ class Guard:
         return []
 
 
-def find_limit(exc: BaseException | None, _depth: int = 0) -> LimitExceeded | None:
+def find_limit(exc: BaseException | None) -> LimitExceeded | None:
     """The LimitExceeded in `exc`, also inside exception groups (anyio) and chained causes."""
-    if exc is None or _depth > 20:
-        return None
-    if isinstance(exc, LimitExceeded):
-        return exc
-    if isinstance(exc, BaseExceptionGroup):
-        for inner in exc.exceptions:
-            found = find_limit(inner, _depth + 1)
-            if found is not None:
-                return found
-    return find_limit(exc.__cause__, _depth + 1) or find_limit(exc.__context__, _depth + 1)
+    return chains.find(exc, LimitExceeded)

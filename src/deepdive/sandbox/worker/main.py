@@ -105,6 +105,8 @@ class Sandbox:
         self.instruments: Instruments | None = None
         self._started = 0.0
         self._cpu_start = 0.0
+        self._recorder: test_run.Recorder | None = None
+        self._load_failure: BaseException | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -204,6 +206,17 @@ class Sandbox:
         # In a process the learner forked: it must never report or read the channel.
         self.ctl = None  # type: ignore[assignment]
 
+    def _load_app(self, request: RunRequest) -> Any:
+        """Save the learner's files, import their module (instruments around it), find the app."""
+        assert self.instruments is not None
+        loader.check_module_names(request)
+        self.files.write_request(request)
+        self.instruments.before_import()
+        module = loader.import_module(request, self.files)
+        app = loader.find_app(module, request)
+        self.instruments.after_import(app)
+        return app
+
     # -- app and session runs -----------------------------------------------------------------
 
     def _execute(self, request: RunRequest) -> RunResult:
@@ -212,12 +225,7 @@ class Sandbox:
         failure: BaseException | None = None
         assert self.instruments is not None
         try:
-            loader.check_module_names(request)
-            self.files.write_request(request)
-            self.instruments.before_import()
-            module = loader.import_module(request, self.files)
-            app = loader.find_app(module, request)
-            self.instruments.after_import(app)
+            app = self._load_app(request)
             wrapped = Recorder(self.instruments.wrap_app(app))
             # A fresh loop: the learner's module may have closed the descriptors of the old one.
             self.loop = asyncio.new_event_loop()
@@ -258,7 +266,6 @@ class Sandbox:
         recorder = test_run.Recorder(self.files, (self.stdout, self.stderr), self._tests_arrive)
         recorder.guard = self.guard
         self._recorder = recorder
-        self._load_failure: BaseException | None = None
         warm = os.path.join(self.paths.tmp, "warm-tests")
         test_run.warm_up((self.stdout, self.stderr), self.files, warm)
         try:
@@ -277,17 +284,12 @@ class Sandbox:
     def _tests_arrive(self) -> None:
         """Called by pytest at session start: get the request and import the learner's app."""
         request = self.wait_for_request()
-        assert self.instruments is not None
         try:
-            loader.check_module_names(request)
-            self.files.write_request(request)
-            self.instruments.before_import()
-            module = loader.import_module(request, self.files)
-            app = loader.find_app(module, request)
-            self.instruments.after_import(app)
+            self._load_app(request)
         except BaseException as exc:
             self._load_failure = exc
-            self._recorder.skip_everything = True
+            if self._recorder is not None:
+                self._recorder.skip_everything = True
 
     # -- results ----------------------------------------------------------------------------
 
