@@ -18,6 +18,7 @@ import pytest
 import deepdive
 from deepdive.sandbox.run_request import HttpRequest, LimitOverrides, RunRequest
 from deepdive.sandbox.run_result import RunResult
+from deepdive.sandbox.testing import require_full_isolation
 
 APP = "from fastapi import FastAPI\napp = FastAPI()\n"
 MARK = "ddleftover"
@@ -26,6 +27,7 @@ MARK = "ddleftover"
 @pytest.fixture
 def attack(run_in_sandbox, runner_client):
     """Run `code` (before a minimal app), then check that the runner still answers."""
+    require_full_isolation(asyncio.run(runner_client.ping()))
 
     def run(code: str, *paths: str, app_first: bool = False, **limits: float) -> RunResult:
         source = APP + code if app_first else code + "\n" + APP

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
 from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
-from deepdive.sandbox.testing import runner_environment_for, wait_for_runner
+from deepdive.sandbox.testing import (
+    require_full_isolation,
+    runner_environment_for,
+    wait_for_runner,
+)
 
 FIRST = """
 from fastapi import FastAPI
@@ -31,9 +35,9 @@ def test_ping_reports_capacity_isolation_and_instruments(runner_client):
     assert info.workers == 2
     assert {"openapi", "timeline"} <= set(info.instruments)
     assert info.limits.memory_mib == 256
-    if os.geteuid() == 0:  # as root every isolation feature is available here and in CI
-        assert info.isolation.full, info.isolation.missing
-        assert info.isolation.warning is None
+    require_full_isolation(info)
+    assert info.isolation.missing == {}
+    assert info.isolation.warning is None
 
 
 def test_openapi_instrument_returns_the_learners_schema(run_in_sandbox):
@@ -141,3 +145,20 @@ def test_tcp_runner_refuses_to_start_without_a_token(tmp_path):
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "DEEPDIVE_RUNNER_TOKEN" in done.stderr
+
+
+def test_a_client_that_leaves_mid_run_frees_its_sandbox(runner_client, run_in_sandbox):
+    slow = FIRST + "\nimport time\ntime.sleep(30)\n"
+
+    async def leave_after_start() -> None:
+        async for event in runner_client.events(RunRequest(code=slow)):
+            if event.type == "started":
+                return  # closes the connection while the sandbox is busy
+
+    asyncio.run(leave_after_start())
+    for _ in range(100):
+        if asyncio.run(runner_client.ping()).running == 0:
+            break
+        time.sleep(0.05)
+    assert asyncio.run(runner_client.ping()).running == 0
+    assert run_in_sandbox(RunRequest(code=FIRST)).outcome == "ok"

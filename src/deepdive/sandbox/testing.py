@@ -10,8 +10,9 @@ conftest) or import the fixtures by name. They run real sandboxes: nothing is mo
 * `runner_client` – a `RunnerClient` for it.
 * `run_in_sandbox` – `run_in_sandbox(RunRequest) -> RunResult`, for synchronous tests.
 
-`runner_environment_for(home)` and `wait_for_runner(process, url)` help tests that start a
-runner process of their own.
+`require_full_isolation(info)` skips where the machine cannot isolate (never silently where
+isolation is required). `runner_environment_for(home)` and `wait_for_runner(process, url)` help
+tests that start a runner process of their own.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError, ping_sync
+from deepdive.sandbox.events import RunnerInfo
 from deepdive.sandbox.local import LocalRunner, start_local_runner
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import RunResult
@@ -71,6 +73,16 @@ def run_in_sandbox(runner_client: RunnerClient) -> Callable[[RunRequest], RunRes
         return asyncio.run(runner_client.run(request))
 
     return run
+
+
+def require_full_isolation(info: RunnerInfo) -> None:
+    """Skip a test that only means something under full isolation, on a machine without it.
+
+    With DEEPDIVE_REQUIRE_ISOLATION=true (CI, hosted) the runner itself refuses to start on such
+    a machine, so nothing is skipped silently there.
+    """
+    if not info.isolation.full:
+        pytest.skip(f"this machine cannot isolate sandboxes: {info.isolation.warning}")
 
 
 def runner_environment_for(home: Path, **variables: str) -> dict[str, str]:
