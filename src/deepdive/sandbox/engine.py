@@ -16,6 +16,7 @@ import os
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -81,6 +82,12 @@ class Engine:
 
     async def start(self) -> IsolationReport:
         """Prepare isolation, start the first sandboxes, and check what isolation they got."""
+        if not sys.platform.startswith("linux"):
+            raise EngineError(
+                "The sandbox runs on Linux only: it relies on Linux namespaces and seccomp. On "
+                "macOS or Windows, run the course in a Linux container or virtual machine, or "
+                "point DEEPDIVE_RUNNER_URL at a runner on a Linux machine."
+            )
         preload.preload()
         instruments.load_all()
         loop = asyncio.get_running_loop()

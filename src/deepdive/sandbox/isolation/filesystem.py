@@ -27,11 +27,14 @@ LEARNER_NAME = "learner"
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf")
 _DEVICES = ("null", "zero", "full", "random", "urandom")
-_PRESERVED_FLAGS = (
-    (os.ST_NOEXEC, libc.MS_NOEXEC),
-    (os.ST_NOATIME, libc.MS_NOATIME),
-    (os.ST_NODIRATIME, libc.MS_NODIRATIME),
-    (os.ST_RELATIME, libc.MS_RELATIME),
+_PRESERVED_FLAGS = tuple(
+    (getattr(os, name, 0), flag)  # os.ST_* exist on Linux only
+    for name, flag in (
+        ("ST_NOEXEC", libc.MS_NOEXEC),
+        ("ST_NOATIME", libc.MS_NOATIME),
+        ("ST_NODIRATIME", libc.MS_NODIRATIME),
+        ("ST_RELATIME", libc.MS_RELATIME),
+    )
 )
 
 
