@@ -10,7 +10,7 @@ from deepdive.sandbox.events import Finished, Queued, Started
 from deepdive.sandbox.ratelimit import RateLimiter, RateLimitError
 from deepdive.sandbox.run_request import RunRequest
 
-SLOW = "import time\nfrom fastapi import FastAPI\ntime.sleep(0.6)\napp = FastAPI()\n"
+SLOW = "import time\nfrom fastapi import FastAPI\ntime.sleep(1.0)\napp = FastAPI()\n"
 
 
 def test_runs_beyond_the_pool_size_queue_and_report_their_position(runner_client):
@@ -29,11 +29,10 @@ def test_runs_beyond_the_pool_size_queue_and_report_their_position(runner_client
         assert isinstance(events[-1], Finished)
         assert events[-1].result.outcome == "ok"
         assert sum(isinstance(e, Started) for e in events) == 1
-    positions = [[e.position for e in events if isinstance(e, Queued)] for events in runs]
-    assert positions[0] == positions[1] == []  # two workers: the first two start at once
-    assert positions[2] == [1]
-    assert positions[3] == [2, 1]
-    assert runs[3][-1].result.usage.queue_ms > 300
+    positions = sorted([e.position for e in events if isinstance(e, Queued)] for events in runs)
+    assert positions == [[], [], [1], [2, 1]]  # two workers: two start at once, two wait
+    waited = max(runs, key=lambda events: len(events))
+    assert waited[-1].result.usage.queue_ms > 500
 
 
 def test_rate_limiter_allows_the_quota_then_says_when_to_retry():

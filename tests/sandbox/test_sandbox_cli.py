@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from deepdive.cli import app as deepdive_app
+
 APP = """
 from fastapi import FastAPI
 from pydantic import BaseModel
@@ -44,20 +48,26 @@ def test_root():
 
 
 def deepdive(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command, in its own process (it starts an engine there)."""
     command = [sys.executable, "-c", "from deepdive.cli import main; main()", *args]
     return subprocess.run(
         command, capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})}
     )
 
 
+def deepdive_here(*args: str):
+    """The same command line, in this process (fine whenever it talks to a runner)."""
+    return CliRunner().invoke(deepdive_app, list(args))
+
+
 def test_run_prints_the_result_as_json(tmp_path: Path, runner_url: str):
     app = tmp_path / "main.py"
     app.write_text(APP)
-    done = deepdive(
+    done = deepdive_here(
         "sandbox", "run", str(app), "--runner", runner_url,
         "--request", "GET /", "--request", 'POST /books {"title": "X"}',
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.output
     result = json.loads(done.stdout)
     assert result["outcome"] == "ok"
     assert [r["status"] for r in result["responses"]] == [200, 201]
@@ -67,8 +77,8 @@ def test_run_prints_the_result_as_json(tmp_path: Path, runner_url: str):
 def test_learners_error_still_exits_zero(tmp_path: Path, runner_url: str):
     app = tmp_path / "main.py"
     app.write_text(APP)
-    done = deepdive("sandbox", "run", str(app), "--runner", runner_url, "-r", "GET /boom")
-    assert done.returncode == 0
+    done = deepdive_here("sandbox", "run", str(app), "--runner", runner_url, "-r", "GET /boom")
+    assert done.exit_code == 0
     result = json.loads(done.stdout)
     assert result["outcome"] == "runtime_error"
     assert result["error"]["file"] == "main.py"
@@ -87,14 +97,14 @@ def test_test_command_runs_pytest_in_its_own_engine(tmp_path: Path):
 
 
 def test_engine_problems_exit_non_zero_with_a_message(tmp_path: Path):
-    missing = deepdive("sandbox", "run", str(tmp_path / "nope.py"))
-    assert missing.returncode == 1
+    missing = deepdive_here("sandbox", "run", str(tmp_path / "nope.py"))
+    assert missing.exit_code == 1
     assert "Cannot read" in missing.stderr
     app = tmp_path / "main.py"
     app.write_text(APP)
-    gone = deepdive("sandbox", "run", str(app), "--runner", f"unix://{tmp_path}/gone.sock")
-    assert gone.returncode == 1
+    gone = deepdive_here("sandbox", "run", str(app), "--runner", f"unix://{tmp_path}/gone.sock")
+    assert gone.exit_code == 1
     assert "not answering" in gone.stderr
-    bad = deepdive("sandbox", "run", str(app), "--runner", "unix:///x", "-r", "GET")
-    assert bad.returncode == 1
+    bad = deepdive_here("sandbox", "run", str(app), "--runner", "unix:///x", "-r", "GET")
+    assert bad.exit_code == 1
     assert "Invalid request" in bad.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import deepdive
@@ -26,8 +26,8 @@ class RunnerConfig:
     hidden_paths: tuple[Path, ...] = ()
     work_mib: int = 32
     tmp_mib: int = 16
+    # Sandboxes started as root each run as their own user ID from here (never a real user's).
     uid_base: int = 1_800_000_000
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RunnerConfig:

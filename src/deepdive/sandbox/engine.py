@@ -16,13 +16,14 @@ import os
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from deepdive.sandbox import instruments
+from deepdive.sandbox import instruments, preload
 from deepdive.sandbox.config import RunnerConfig
 from deepdive.sandbox.events import Finished, Queued, RunEvent, RunnerInfo, SessionEvent, Started
 from deepdive.sandbox.isolation import filesystem, libc, setup
@@ -65,6 +66,8 @@ class Engine:
         self._last_failure = ""
         self._plan: setup.IsolationPlan | None = None
         self._mount_point = ""
+        self._base = ""
+        self._serial = 0
         self._closed = False
         self.isolation: IsolationReport | None = None
 
@@ -79,12 +82,24 @@ class Engine:
 
     async def start(self) -> IsolationReport:
         """Prepare isolation, start the first sandboxes, and check what isolation they got."""
+        if not sys.platform.startswith("linux"):
+            raise EngineError(
+                "The sandbox runs on Linux only: it relies on Linux namespaces and seccomp. On "
+                "macOS or Windows, run the course in a Linux container or virtual machine, or "
+                "point DEEPDIVE_RUNNER_URL at a runner on a Linux machine."
+            )
+        preload.preload()
         instruments.load_all()
         loop = asyncio.get_running_loop()
         with contextlib.suppress(OSError):
             libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
         loop.add_signal_handler(signal.SIGCHLD, self._reap)
-        self._mount_point = tempfile.mkdtemp(prefix="deepdive-sandbox-root-")
+        # One private directory: the mount point of every sandbox's root, and (for degraded
+        # mode only) a scratch directory per sandbox, deleted with it.
+        self._base = tempfile.mkdtemp(prefix="deepdive-sandbox-")
+        os.chmod(self._base, 0o711)  # noqa: S103  (sandboxes must reach their own scratch dir)
+        self._mount_point = os.path.join(self._base, "root")
+        os.mkdir(self._mount_point)
         fs_plan = filesystem.plan_filesystem(
             self._mount_point,
             hidden=self.config.hidden_paths,
@@ -157,8 +172,7 @@ class Engine:
             await asyncio.sleep(0.01)
         with contextlib.suppress(Exception):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGCHLD)
-        with contextlib.suppress(OSError):
-            os.rmdir(self._mount_point)
+        shutil.rmtree(self._base, ignore_errors=True)
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -225,7 +239,9 @@ class Engine:
                 relay.cancel()
             if relays:
                 await asyncio.gather(*relays, return_exceptions=True)
-            self._fill()
+            # The replacement is forked once the result is on its way, not while it is awaited:
+            # a fork of the runner costs a few milliseconds of its own time.
+            asyncio.get_running_loop().call_soon(self._fill)
 
     # -- warm sandboxes ---------------------------------------------------------------------
 
@@ -234,7 +250,6 @@ class Engine:
             while self._ready[flavor]:
                 process = self._ready[flavor].pop(0)
                 if not process.exited.done():
-                    self._fill()
                     return process
             if self._failures >= _MAX_START_FAILURES:
                 raise EngineError(f"sandboxes fail to start: {self._last_failure}")
@@ -254,12 +269,19 @@ class Engine:
     def _spawn(self, flavor: str) -> None:
         assert self._plan is not None
         uid = self._free_uids.pop(0)
+        self._serial += 1
+        scratch = os.path.join(self._base, f"sandbox-{self._serial}")
+        os.mkdir(scratch, 0o700)
+        if self._plan.as_root:
+            os.chown(scratch, uid, uid)
         process = SandboxProcess(flavor, uid, on_pid=self._claim)
+        process.scratch_dir = scratch
         config = WorkerConfig(
             flavor=flavor,  # type: ignore[arg-type]
             limits=self.config.limits,
             session_seconds=self.config.session_seconds,
             session_idle_seconds=self.config.session_idle_seconds,
+            scratch_dir=scratch,
         )
         process.spawn(self._plan, config)
         self._live.append(process)
@@ -287,6 +309,12 @@ class Engine:
         self._arrived[process.flavor].set()
 
     def _forget(self, process: SandboxProcess) -> None:
+        if not process.running:
+            process.release()
+        shutil.rmtree(process.scratch_dir, ignore_errors=True)
+        if process.running and process.features.get("pid_namespace", "missing") is not None:
+            process.kill()  # its process group, whatever is left of it
+            self._sweep_orphans()
         if process in self._live:
             self._live.remove(process)
         if process in self._ready[process.flavor]:
@@ -295,6 +323,24 @@ class Engine:
         self._free_uids.append(process.uid)
 
     # -- reaping ----------------------------------------------------------------------------
+
+    def _sweep_orphans(self) -> None:
+        """Without PID namespaces, a learner's process can leave its group and outlive its
+        sandbox. As a child subreaper the runner inherits it; anything that is our child but
+        no sandbox's is such an orphan, and is killed."""
+        known = {pid for process in self._live for pid in process.pids()}
+        me = str(os.getpid())
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or int(entry.name) in known:
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                    parent = f.read().rsplit(")", 1)[1].split()[1]
+            except (OSError, IndexError):
+                continue
+            if parent == me:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(int(entry.name), signal.SIGKILL)
 
     def _claim(self, process: SandboxProcess, pid: int) -> None:
         """PID 1 of a sandbox is known now; it may even have exited already."""

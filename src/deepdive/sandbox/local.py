@@ -5,7 +5,8 @@
 
 The runner is a separate process (`deepdive runner`) listening on a private Unix socket in the
 data directory. It receives no secrets (only the sandbox settings and the paths it must hide)
-and stops when the web server stops, even if the web server is killed.
+and stops when the web server stops, even if the web server is killed. Start it from the main
+thread: the kernel ties "stop with the parent" to the thread that started it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from deepdive.sandbox.client import RunnerError, RunnerUnavailableError, ping_sy
 from deepdive.settings import Settings
 
 _MAX_SOCKET_PATH = 100
-_PASSED_ON = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "HOME", "USER", "LOGNAME")
+_PASSED_ON = ("PATH", "PYTHONPATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "HOME", "USER", "LOGNAME")
 
 
 class RunnerStartError(RuntimeError):

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import gc
 import json
+import logging
 import os
 import signal
 import socket
@@ -30,6 +31,7 @@ from deepdive.sandbox.run_result import ErrorInfo, Frame, Limits, RunResult, Usa
 from deepdive.sandbox.worker.main import WorkerConfig, sandbox_main
 
 KILL_GRACE_SECONDS = 1.0
+log = logging.getLogger("deepdive.sandbox")
 
 
 class SandboxStartError(Exception):
@@ -66,6 +68,9 @@ class SandboxProcess:
         self._sock: socket.socket | None = None
         self._region = -1
         self._intermediate: int | None = None
+        self._group: int | None = None
+        self.running = False
+        self.scratch_dir = ""
 
     # -- start -----------------------------------------------------------------------------
 
@@ -86,6 +91,7 @@ class SandboxProcess:
         self._sock = runner_end
         self._region = region
         self._intermediate = pid
+        self._group = pid  # the child starts a session of its own: its PID names the group
         self.loop.add_reader(runner_end.fileno(), self._on_readable)
         return pid
 
@@ -111,8 +117,12 @@ class SandboxProcess:
             self.pid = message["pid"]
             if self._on_pid is not None:
                 self._on_pid(self, message["pid"])
-        elif kind == "failed" and not self.ready.done():
-            self.ready.set_exception(SandboxStartError(str(message.get("error", ""))[-4000:]))
+        elif kind == "failed":
+            problem = str(message.get("error", ""))[-4000:]
+            if not self.ready.done():
+                self.ready.set_exception(SandboxStartError(problem))
+            else:
+                log.error("The sandbox failed while running a request: %s", problem)
         elif kind == "ready" and not self.ready.done():
             self.features = dict(message.get("features") or {})
             self._warm_cpu = float(message.get("cpu", 0.0))
@@ -132,6 +142,9 @@ class SandboxProcess:
 
     # -- the runner's child reaper calls these ---------------------------------------------
 
+    def pids(self) -> list[int]:
+        return [pid for pid in (self._intermediate, self.pid) if pid is not None]
+
     def owns(self, pid: int) -> bool:
         return pid in (self._intermediate, self.pid)
 
@@ -148,19 +161,24 @@ class SandboxProcess:
             self.ready.set_exception(SandboxStartError(_status_text(status)))
         if not self.exited.done():
             self.exited.set_result(Exit(status, cpu, rss_mib))
-        self._close()
-
-    def kill(self) -> None:
-        for pid in (self.pid, self._intermediate):
-            if pid is not None and not self.exited.done():
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-
-    def _close(self) -> None:
         self._stop_reading()
         if self._sock is not None:
             self._sock.close()
             self._sock = None
+
+    def kill(self) -> None:
+        """Kill the sandbox. PID 1 of a PID namespace takes everything inside with it; without
+        one (degraded mode) the process group goes too, and the engine sweeps up the rest."""
+        for pid in (self.pid, self._intermediate):
+            if pid is not None and not self.exited.done():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        if self._group is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._group, signal.SIGKILL)
+
+    def release(self) -> None:
+        """Free the result region, once its result has been read (or will never be)."""
         if self._region >= 0:
             os.close(self._region)
             self._region = -1
@@ -175,23 +193,35 @@ class SandboxProcess:
     async def execute(self, request: RunRequest, limits: Limits, deadline: float) -> RunResult:
         """Hand `request` to the sandbox and wait for its result (at most `deadline` seconds)."""
         started = time.perf_counter()
+        self.running = True
         channel.write_payload_fd(self._region, request.model_dump_json().encode())
         self.send({"type": "run"})
         timer = self.loop.call_later(deadline + KILL_GRACE_SECONDS, self._time_is_up)
         try:
-            waiters = {self._done, self.exited}
-            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            result = await self._wait_for_result()
         finally:
             timer.cancel()
-        result = self._read_result()
         self.kill()
         if result is None:
             exit_info = await self.exited
-            result = self._without_result(request, limits, exit_info)
+            result = self._read_result() or self._without_result(request, limits, exit_info)
+        self.release()
         result.usage.wall_ms = result.usage.wall_ms or round(
             (time.perf_counter() - started) * 1000, 3
         )
         return result
+
+    async def _wait_for_result(self) -> RunResult | None:
+        """The result, once "done" says it is there or the process has exited.
+
+        A "done" the learner's code forged arrives before a result exists: it is ignored.
+        """
+        while True:
+            await asyncio.wait({self._done, self.exited}, return_when=asyncio.FIRST_COMPLETED)
+            result = self._read_result()
+            if result is not None or self.exited.done():
+                return result
+            self._done = self.loop.create_future()
 
     def _time_is_up(self) -> None:
         self._killed_for_time = True
@@ -214,7 +244,9 @@ class SandboxProcess:
         grew_mib = info.max_rss_mib - self._ready_rss
         if self._killed_for_time or (self._tripped or {}).get("reason") == "wall":
             outcome, message = "timeout", messages.wall_timeout(limits, frames)
-        elif signum in (signal.SIGXCPU, signal.SIGKILL) and cpu_used >= limits.cpu_seconds * 0.9:
+        elif (self._tripped or {}).get("reason") == "cpu" or (
+            signum in (signal.SIGXCPU, signal.SIGKILL) and cpu_used >= limits.cpu_seconds * 0.9
+        ):
             outcome, message = "timeout", messages.cpu_timeout(limits, frames)
         elif signum is not None and grew_mib >= limits.memory_mib * 0.75:
             outcome, message = "memory_limit", messages.memory(limits, frames)

@@ -84,7 +84,8 @@ class IsolationReport(BaseModel):
 
 
 class Limits(BaseModel):
-    """The limits a run had."""
+    """The limits a run had. `memory_mib` is address space the learner's code may use on top of
+    the runtime already loaded (Python, FastAPI, pytest); `processes` counts threads too."""
 
     cpu_seconds: float
     wall_seconds: float

@@ -3,23 +3,31 @@
 Load them in a conftest with `pytest_plugins = ["deepdive.sandbox.testing"]` (top-level
 conftest) or import the fixtures by name. They run real sandboxes: nothing is mocked.
 
-* `sandbox_settings` – Settings for the runner: a private data directory and limits tightened
-  so that hostile tests finish quickly (wall 3 s, CPU 2 s, 256 MiB).
+* `sandbox_settings` – Settings for the runner: a private data directory, 256 MiB of memory
+  (memory bombs fail sooner), short idle sessions; tests tighten other limits per request.
 * `sandbox_runner` – the `LocalRunner` (a `deepdive runner` process on a Unix socket).
 * `runner_url` – its URL, for `Settings(runner_url=...)`.
 * `runner_client` – a `RunnerClient` for it.
 * `run_in_sandbox` – `run_in_sandbox(RunRequest) -> RunResult`, for synchronous tests.
+
+`require_full_isolation(info)` skips where the machine cannot isolate (never silently where
+isolation is required). `runner_environment_for(home)` and `wait_for_runner(process, url)` help
+tests that start a runner process of their own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from deepdive.sandbox.client import RunnerClient
+from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError, ping_sync
+from deepdive.sandbox.events import RunnerInfo
 from deepdive.sandbox.local import LocalRunner, start_local_runner
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import RunResult
@@ -32,8 +40,8 @@ def sandbox_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         data_dir=data_dir,
         sandbox_workers=2,
-        sandbox_wall_seconds=3.0,
-        sandbox_cpu_seconds=2.0,
+        sandbox_wall_seconds=10.0,
+        sandbox_cpu_seconds=5.0,
         sandbox_memory_mib=256,
         sandbox_session_idle_seconds=2.0,
         sandbox_session_seconds=30.0,
@@ -65,3 +73,41 @@ def run_in_sandbox(runner_client: RunnerClient) -> Callable[[RunRequest], RunRes
         return asyncio.run(runner_client.run(request))
 
     return run
+
+
+def require_full_isolation(info: RunnerInfo) -> None:
+    """Skip a test that only means something under full isolation, on a machine without it.
+
+    With DEEPDIVE_REQUIRE_ISOLATION=true (CI, hosted) the runner itself refuses to start on such
+    a machine, so nothing is skipped silently there.
+    """
+    if not info.isolation.full:
+        pytest.skip(f"this machine cannot isolate sandboxes: {info.isolation.warning}")
+
+
+def runner_environment_for(home: Path, **variables: str) -> dict[str, str]:
+    """A bare environment for a runner started by a test (no secrets, a private home)."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        "HOME": str(home),
+        **variables,
+    }
+
+
+def wait_for_runner(
+    process: subprocess.Popen[bytes], url: str, token: str | None = None, timeout: float = 60
+) -> None:
+    """Block until the runner `process` answers at `url`; fail with its output if it dies."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            ping_sync(url, token)
+            return
+        except (RunnerUnavailableError, RunnerError):
+            if process.poll() is not None:
+                said = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                raise AssertionError(f"the runner stopped while starting:\n{said}") from None
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the runner at {url} did not answer") from None
+            time.sleep(0.05)

@@ -27,11 +27,14 @@ LEARNER_NAME = "learner"
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf")
 _DEVICES = ("null", "zero", "full", "random", "urandom")
-_PRESERVED_FLAGS = (
-    (os.ST_NOEXEC, libc.MS_NOEXEC),
-    (os.ST_NOATIME, libc.MS_NOATIME),
-    (os.ST_NODIRATIME, libc.MS_NODIRATIME),
-    (os.ST_RELATIME, libc.MS_RELATIME),
+_PRESERVED_FLAGS = tuple(
+    (getattr(os, name, 0), flag)  # os.ST_* exist on Linux only
+    for name, flag in (
+        ("ST_NOEXEC", libc.MS_NOEXEC),
+        ("ST_NOATIME", libc.MS_NOATIME),
+        ("ST_NODIRATIME", libc.MS_NODIRATIME),
+        ("ST_RELATIME", libc.MS_RELATIME),
+    )
 )
 
 
@@ -49,7 +52,8 @@ class FilesystemPlan:
 
 
 def python_paths() -> list[str]:
-    """Directories the interpreter imports from: the standard library and site-packages."""
+    """Directories the interpreter imports from: the standard library and installed packages
+    (not the source tree an editable install points into)."""
     keys = ("stdlib", "platstdlib", "purelib", "platlib")
     candidates = [sysconfig.get_paths()[key] for key in keys] + list(sys.path)
     prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
@@ -58,7 +62,8 @@ def python_paths() -> list[str]:
         if not entry or not os.path.isdir(entry):
             continue
         real = os.path.realpath(entry)
-        if any(real == p or real.startswith(p + os.sep) for p in prefixes):
+        installed = os.path.basename(real) in ("site-packages", "dist-packages")
+        if installed or any(real == p or real.startswith(p + os.sep) for p in prefixes):
             found.append(real)
     return found
 

@@ -47,12 +47,7 @@ def before_fork(plan: IsolationPlan, state: IsolationState, outer_uid: int) -> N
     """Enter namespaces. Runs in the runner's direct child, which forks PID 1 afterwards."""
     os.setsid()
     if not plan.as_root:
-        try:
-            namespaces.enter_user_namespace(filesystem.LEARNER_UID, filesystem.LEARNER_UID)
-        except OSError as error:
-            state.record("user_namespace", _reason(error))
-        else:
-            state.record("user_namespace", None)
+        _enter_user_namespace(state)
     for name, problem in namespaces.enter_other_namespaces().items():
         state.record(name, problem)
     del outer_uid  # the root route switches user later, after building the filesystem
@@ -91,6 +86,10 @@ def _leave_root(state: IsolationState, outer_uid: int) -> None:
         state.record("process_limit", f"could not leave root: {_reason(error)}")
         return
     state.record("process_limit", None)
+    _enter_user_namespace(state)
+
+
+def _enter_user_namespace(state: IsolationState) -> None:
     try:
         namespaces.enter_user_namespace(filesystem.LEARNER_UID, filesystem.LEARNER_UID)
     except OSError as error:

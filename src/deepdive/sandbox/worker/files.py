@@ -5,17 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
-from deepdive.sandbox.isolation.filesystem import WORK_DIR
 from deepdive.sandbox.run_request import RunRequest
-
-# Created only when a run arrives: pytest, started earlier, must not have seen it yet.
-CODE_DIR = os.path.join(WORK_DIR, "code")
 
 
 class LearnerFiles:
     """Maps the absolute paths of the learner's files to the names the learner knows."""
 
-    def __init__(self, directory: str = CODE_DIR) -> None:
+    def __init__(self, directory: str) -> None:
         self.directory = directory
         self._names: dict[str, str] = {}
 

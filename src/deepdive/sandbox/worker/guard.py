@@ -1,7 +1,7 @@
 """Limits that the sandboxed process enforces on itself, so the learner learns *where* it stopped.
 
-The wall-clock limit (SIGALRM), the CPU limit (SIGXCPU, sent by the kernel at the soft
-RLIMIT_CPU) and the output cap all raise `LimitExceeded` in the learner's code. It derives from
+The wall-clock limit (SIGALRM), the CPU limit (SIGPROF, and SIGXCPU from the kernel at the
+soft RLIMIT_CPU) and the output cap all raise `LimitExceeded` in the learner's code. It derives from
 BaseException, so `except Exception` in a loop does not swallow it; a learner who catches
 *everything* is stopped by the runner's hard kill a moment later, and the runner still knows the
 line from the "tripped" message sent here first.
@@ -16,6 +16,7 @@ from types import FrameType
 from typing import Literal, NoReturn
 
 from deepdive.sandbox.run_result import Frame
+from deepdive.sandbox.worker import chains, timers
 from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.tracebacks import stack_frames
 
@@ -38,18 +39,36 @@ class Guard:
         self._files = files
         self._notify = notify
         self.tripped: LimitExceeded | None = None
+        self._timers: list[timers.MainThreadTimer] = []
 
-    def arm(self, wall_seconds: float) -> None:
-        signal.signal(signal.SIGALRM, self._on_signal)
-        signal.signal(signal.SIGXCPU, self._on_signal)
+    def arm(self, wall_seconds: float, cpu_seconds: float) -> None:
+        """Start both clocks, aimed at the main thread (see `timers`). The CPU clock counts every
+        thread of the process; RLIMIT_CPU, in whole seconds, stays behind it as the kernel's
+        backstop, and the runner's hard kill behind the wall clock."""
+        for signum in (signal.SIGALRM, signal.SIGPROF, signal.SIGXCPU):
+            signal.signal(signum, self._on_signal)
         # A write past the file-size limit then fails with EFBIG instead of killing the process.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        signal.setitimer(signal.ITIMER_REAL, wall_seconds)
+        try:
+            self._timers = [
+                timers.MainThreadTimer(timers.CLOCK_MONOTONIC, signal.SIGALRM),
+                timers.MainThreadTimer(timers.CLOCK_PROCESS_CPUTIME_ID, signal.SIGPROF),
+            ]
+        except (OSError, AttributeError):
+            self._timers = []
+            signal.setitimer(signal.ITIMER_REAL, wall_seconds)
+            signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
+        else:
+            self._timers[0].start(wall_seconds)
+            self._timers[1].start(cpu_seconds)
 
     def disarm(self) -> None:
+        for timer in self._timers:
+            timer.stop()
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, signal.SIG_IGN)
-        signal.signal(signal.SIGXCPU, signal.SIG_IGN)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        for signum in (signal.SIGALRM, signal.SIGPROF, signal.SIGXCPU):
+            signal.signal(signum, signal.SIG_IGN)
 
     def trip(self, reason: Reason, frame: FrameType | None = None) -> NoReturn:
         exc = LimitExceeded(reason, self._where(frame))
@@ -73,15 +92,6 @@ class Guard:
         return []
 
 
-def find_limit(exc: BaseException | None, _depth: int = 0) -> LimitExceeded | None:
+def find_limit(exc: BaseException | None) -> LimitExceeded | None:
     """The LimitExceeded in `exc`, also inside exception groups (anyio) and chained causes."""
-    if exc is None or _depth > 20:
-        return None
-    if isinstance(exc, LimitExceeded):
-        return exc
-    if isinstance(exc, BaseExceptionGroup):
-        for inner in exc.exceptions:
-            found = find_limit(inner, _depth + 1)
-            if found is not None:
-                return found
-    return find_limit(exc.__cause__, _depth + 1) or find_limit(exc.__context__, _depth + 1)
+    return chains.find(exc, LimitExceeded)

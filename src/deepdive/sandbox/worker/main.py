@@ -23,16 +23,16 @@ from typing import Any, Literal, NoReturn
 from deepdive.sandbox import channel
 from deepdive.sandbox.instruments import Instruments, RunContext
 from deepdive.sandbox.isolation import rlimits
-from deepdive.sandbox.isolation.filesystem import WORK_DIR
 from deepdive.sandbox.isolation.rlimits import MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import CaseResult, HttpResponse, Limits, RunResult, Usage
 from deepdive.sandbox.worker import app_run, loader, session_run, test_run, warmup
 from deepdive.sandbox.worker.asgi import Exchange, Lifespan, Recorder
-from deepdive.sandbox.worker.files import CODE_DIR, LearnerFiles
+from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.guard import Guard, LimitExceeded, find_limit
 from deepdive.sandbox.worker.output import CappedStream, RawOutput
+from deepdive.sandbox.worker.paths import SandboxPaths
 from deepdive.sandbox.worker.verdict import Verdict, decide
 
 Flavor = Literal["app", "test"]
@@ -41,11 +41,9 @@ Flavor = Literal["app", "test"]
 _MEMORY_MARGIN = 64 * MIB
 _ENVIRONMENT = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
-    "HOME": WORK_DIR,
     "USER": "learner",
     "LOGNAME": "learner",
     "LANG": "C.UTF-8",
-    "TMPDIR": "/tmp",  # noqa: S108
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
 }
@@ -59,6 +57,7 @@ class WorkerConfig:
     limits: Limits
     session_seconds: float
     session_idle_seconds: float
+    scratch_dir: str
 
 
 def sandbox_main(
@@ -93,7 +92,8 @@ class Sandbox:
         self.state = state
         self.limits = config.limits
         self.pid = os.getpid()
-        self.files = LearnerFiles()
+        self.paths = SandboxPaths.choose(state.active("private_filesystem"), config.scratch_dir)
+        self.files = LearnerFiles(self.paths.code)
         self.guard = Guard(self.files, self._notify_tripped)
         cap = self.limits.output_kib * 1024
         self.stdout = CappedStream(1, cap, self.guard)
@@ -105,15 +105,17 @@ class Sandbox:
         self.instruments: Instruments | None = None
         self._started = 0.0
         self._cpu_start = 0.0
+        self._recorder: test_run.Recorder | None = None
+        self._load_failure: BaseException | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def serve(self) -> None:
-        _prepare_process()
+        _prepare_process(self.paths)
         if self.config.flavor == "test":
             result = self._serve_tests()
         else:
-            warmup.app(self.loop)
+            warmup.app(self.loop, os.path.join(self.paths.tmp, "warm-app"))
             request = self.wait_for_request()
             result = self._execute(request)
         self._finish(result)
@@ -169,15 +171,15 @@ class Sandbox:
             rlimits.lower_memory((self.config.limits.memory_mib - self.limits.memory_mib) * MIB)
             rlimits.lower_cpu(self.limits.cpu_seconds)
         os.register_at_fork(after_in_child=self._forked)
-        os.makedirs(CODE_DIR, exist_ok=True)
-        os.chdir(CODE_DIR)
+        os.makedirs(self.paths.code, exist_ok=True)
+        os.chdir(self.paths.code)
         seconds = (
             self.config.session_seconds if request.kind == "session" else self.limits.wall_seconds
         )
         self._started = time.perf_counter()
         self._cpu_start = _cpu_total()
         self.instruments = Instruments(request.instruments, RunContext(request))
-        self.guard.arm(seconds)
+        self.guard.arm(seconds, self.limits.cpu_seconds)
 
     def _finish(self, result: RunResult) -> NoReturn:
         if os.getpid() != self.pid:
@@ -204,6 +206,17 @@ class Sandbox:
         # In a process the learner forked: it must never report or read the channel.
         self.ctl = None  # type: ignore[assignment]
 
+    def _load_app(self, request: RunRequest) -> Any:
+        """Save the learner's files, import their module (instruments around it), find the app."""
+        assert self.instruments is not None
+        loader.check_module_names(request)
+        self.files.write_request(request)
+        self.instruments.before_import()
+        module = loader.import_module(request, self.files)
+        app = loader.find_app(module, request)
+        self.instruments.after_import(app)
+        return app
+
     # -- app and session runs -----------------------------------------------------------------
 
     def _execute(self, request: RunRequest) -> RunResult:
@@ -212,13 +225,11 @@ class Sandbox:
         failure: BaseException | None = None
         assert self.instruments is not None
         try:
-            loader.check_module_names(request)
-            self.files.write_request(request)
-            self.instruments.before_import()
-            module = loader.import_module(request, self.files)
-            app = loader.find_app(module, request)
-            self.instruments.after_import(app)
+            app = self._load_app(request)
             wrapped = Recorder(self.instruments.wrap_app(app))
+            # A fresh loop: the learner's module may have closed the descriptors of the old one.
+            self.loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(self.loop)
             if request.kind == "session":
                 runner = session_run.SessionRun(self, wrapped, self.instruments)
                 self.loop.run_until_complete(runner.serve())
@@ -255,10 +266,10 @@ class Sandbox:
         recorder = test_run.Recorder(self.files, (self.stdout, self.stderr), self._tests_arrive)
         recorder.guard = self.guard
         self._recorder = recorder
-        self._load_failure: BaseException | None = None
-        test_run.warm_up((self.stdout, self.stderr), self.files)
+        warm = os.path.join(self.paths.tmp, "warm-tests")
+        test_run.warm_up((self.stdout, self.stderr), self.files, warm)
         try:
-            test_run.run(recorder)
+            test_run.run(recorder, self.paths)
         except BaseException as exc:
             self._load_failure = self._load_failure or exc
         if self.request is None:
@@ -273,17 +284,12 @@ class Sandbox:
     def _tests_arrive(self) -> None:
         """Called by pytest at session start: get the request and import the learner's app."""
         request = self.wait_for_request()
-        assert self.instruments is not None
         try:
-            loader.check_module_names(request)
-            self.files.write_request(request)
-            self.instruments.before_import()
-            module = loader.import_module(request, self.files)
-            app = loader.find_app(module, request)
-            self.instruments.after_import(app)
+            self._load_app(request)
         except BaseException as exc:
             self._load_failure = exc
-            self._recorder.skip_everything = True
+            if self._recorder is not None:
+                self._recorder.skip_everything = True
 
     # -- results ----------------------------------------------------------------------------
 
@@ -348,13 +354,13 @@ class Sandbox:
             self._send({"type": "tripped", "reason": exc.reason, "frames": frames})
 
 
-def _prepare_process() -> None:
+def _prepare_process(paths: SandboxPaths) -> None:
     os.environ.clear()
-    os.environ.update(_ENVIRONMENT)
+    os.environ.update(_ENVIRONMENT, HOME=paths.work, TMPDIR=paths.tmp)
     sys.dont_write_bytecode = True
     sys.argv = ["app"]
-    if os.path.isdir(WORK_DIR):
-        os.chdir(WORK_DIR)
+    paths.prepare()
+    os.chdir(paths.work)
     # Thread stacks count against the address-space limit; 1 MiB is plenty for Python code.
     threading.stack_size(1024 * 1024)
 

@@ -18,19 +18,17 @@ from typing import Any
 
 import pytest
 
-from deepdive.sandbox.isolation.filesystem import WORK_DIR
 from deepdive.sandbox.run_result import CaseResult, ErrorInfo
-from deepdive.sandbox.worker.files import CODE_DIR, LearnerFiles
+from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.guard import Guard
 from deepdive.sandbox.worker.output import CappedStream
+from deepdive.sandbox.worker.paths import SandboxPaths
 from deepdive.sandbox.worker.tracebacks import error_info
 
 CASE_OUTPUT_CAP = 8 * 1024
 DETAILS_CAP = 8 * 1024
 
 PYTEST_ARGS = (
-    "--rootdir",
-    WORK_DIR,
     "-s",
     "-p",
     "no:cacheprovider",
@@ -53,8 +51,8 @@ PYTEST_ARGS = (
 )
 
 
-def pytest_args(directory: str) -> list[str]:
-    return [directory, *PYTEST_ARGS]
+def pytest_args(directory: str, rootdir: str) -> list[str]:
+    return [directory, "--rootdir", rootdir, *PYTEST_ARGS]
 
 
 class CollectionError(Exception):
@@ -249,7 +247,7 @@ def test_skipped():
 def warm_up(
     streams: tuple[CappedStream, CappedStream],
     files: LearnerFiles,
-    directory: str = "/tmp/warm-tests",  # noqa: S108
+    directory: str,
 ) -> None:
     """One throwaway pytest session, so the real one finds every code path already warm."""
     os.makedirs(directory, exist_ok=True)
@@ -258,8 +256,7 @@ def warm_up(
             handle.write(text)
     recorder = Recorder(files, streams, lambda: None)
     saved_path = list(sys.path)
-    args = [directory, *PYTEST_ARGS]
-    args[args.index(WORK_DIR)] = directory
+    args = pytest_args(directory, directory)
     with contextlib.redirect_stdout(streams[0]), contextlib.redirect_stderr(streams[1]):
         pytest.main(args, plugins=[recorder])
     sys.path[:] = saved_path
@@ -268,6 +265,6 @@ def warm_up(
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def run(recorder: Recorder) -> int:
+def run(recorder: Recorder, paths: SandboxPaths) -> int:
     """Start pytest; it pauses in `recorder` until the request is there, then runs the tests."""
-    return int(pytest.main(pytest_args(CODE_DIR), plugins=[recorder]))
+    return int(pytest.main(pytest_args(paths.code, paths.work), plugins=[recorder]))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from deepdive.sandbox import messages
 from deepdive.sandbox.run_result import ErrorInfo, HttpResponse, Limits, Outcome
+from deepdive.sandbox.worker import chains
 from deepdive.sandbox.worker.asgi import LifespanError
 from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.guard import LimitExceeded
@@ -18,21 +19,6 @@ class Verdict:
     outcome: Outcome
     message: str
     error: ErrorInfo | None = None
-
-
-def _memory_error(exc: BaseException | None, depth: int = 0) -> MemoryError | None:
-    if exc is None or depth > 20:
-        return None
-    if isinstance(exc, MemoryError):
-        return exc
-    if isinstance(exc, BaseExceptionGroup):
-        for inner in exc.exceptions:
-            found = _memory_error(inner, depth + 1)
-            if found is not None:
-                return found
-    if isinstance(exc, LifespanError):
-        return _memory_error(exc.original, depth + 1)
-    return _memory_error(exc.__cause__ or exc.__context__, depth + 1)
 
 
 def limit_verdict(tripped: LimitExceeded, limits: Limits) -> Verdict:
@@ -67,7 +53,7 @@ def decide(
 ) -> Verdict:
     if tripped is not None:
         return limit_verdict(tripped, limits)
-    memory = _memory_error(failure)
+    memory = chains.find(failure, MemoryError)
     if memory is None:
         memory_errors = [r.error for r in responses if r.error and r.error.type == "MemoryError"]
         if memory_errors:

@@ -22,7 +22,6 @@ from deepdive.sandbox.worker.asgi import Exchange, Lifespan, Recorder
 from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.tracebacks import error_info
 
-_DIRECTORY = "/tmp/warm-app"  # noqa: S108
 _SOURCE = """
 from fastapi import Depends, FastAPI, HTTPException, Query
 from pydantic import BaseModel, Field
@@ -71,12 +70,12 @@ _REQUESTS = [
 ]
 
 
-def app(loop: asyncio.AbstractEventLoop) -> None:
+def app(loop: asyncio.AbstractEventLoop, directory: str) -> None:
     """Import a small app and send it a handful of requests, like a real app run."""
-    loop.run_until_complete(app_async())
+    loop.run_until_complete(app_async(directory))
 
 
-async def app_async(directory: str = _DIRECTORY) -> None:
+async def app_async(directory: str) -> None:
     """`app`, for a caller that already runs an event loop (the runner warms itself up too)."""
     files = LearnerFiles(directory)
     request = RunRequest(code=_SOURCE, filename="warm_app.py", requests=_REQUESTS)

@@ -1,0 +1,283 @@
+"""Benchmark the sandbox: a fresh `python` per run versus the warm, isolated runner.
+
+Measures, side by side and in one go:
+
+* baseline: a fresh `python` subprocess imports the app and sends it 3 requests;
+* sandboxed app run: the same app and 3 requests through a runner (client -> Unix socket ->
+  runner -> isolated sandbox -> result), on an otherwise idle runner (the benchmark waits until
+  the runner has warm sandboxes ready again, as an interactive learner would find it);
+* the same app run back to back, without waiting (throughput-bound: the sandbox being used must
+  be replaced by a freshly forked and warmed one);
+* a sandboxed pytest run of 5 tests;
+* the runner's idle memory (proportional set size of the runner and its waiting sandboxes).
+
+Prints a table, then one JSON object on the last line.
+
+    python bench/sandbox.py [--runs 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from deepdive.sandbox.client import RunnerClient
+from deepdive.sandbox.local import start_local_runner
+from deepdive.sandbox.run_request import HttpRequest, RunRequest
+from deepdive.settings import Settings
+
+APP = """
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Book(BaseModel):
+    title: str
+    year: int
+
+
+@app.get("/")
+def root():
+    return {"message": "hello"}
+
+
+@app.get("/books/{book_id}")
+def read_book(book_id: int):
+    return {"id": book_id}
+
+
+@app.post("/books", status_code=201)
+def create_book(book: Book):
+    return book
+"""
+REQUESTS = [
+    HttpRequest(path="/"),
+    HttpRequest(path="/books/7"),
+    HttpRequest(method="POST", path="/books", json_body={"title": "Dune", "year": 1965}),
+]
+TESTS = """
+from fastapi.testclient import TestClient
+from app import app
+
+client = TestClient(app)
+
+
+def test_root():
+    assert client.get("/").json() == {"message": "hello"}
+
+
+def test_read_book():
+    assert client.get("/books/7").json() == {"id": 7}
+
+
+def test_create_book():
+    assert client.post("/books", json={"title": "Dune", "year": 1965}).status_code == 201
+
+
+def test_rejects_bad_year():
+    assert client.post("/books", json={"title": "Dune", "year": "x"}).status_code == 422
+
+
+def test_missing_route():
+    assert client.get("/nope").status_code == 404
+"""
+BASELINE = """
+import asyncio, httpx, sys
+sys.path.insert(0, sys.argv[1])
+from app import app
+
+async def main():
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        assert (await client.get("/")).status_code == 200
+        assert (await client.get("/books/7")).status_code == 200
+        response = await client.post("/books", json={"title": "Dune", "year": 1965})
+        assert response.status_code == 201
+
+asyncio.run(main())
+"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(values), 1),
+        "p95_ms": round(percentile(values, 0.95), 1),
+        "min_ms": round(min(values), 1),
+    }
+
+
+def baseline(runs: int, directory: Path) -> list[float]:
+    (directory / "app.py").write_text(APP)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", BASELINE, str(directory)], check=True)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+async def wait_until_idle(client: RunnerClient, wanted: dict[str, int]) -> None:
+    while True:
+        info = await client.ping()
+        if info.running == 0 and all(info.ready.get(k, 0) >= n for k, n in wanted.items()):
+            return
+        await asyncio.sleep(0.02)
+
+
+async def sandboxed(
+    client: RunnerClient, request: RunRequest, runs: int, wanted: dict[str, int] | None
+) -> tuple[list[float], list[float]]:
+    """End-to-end latency per run, and the time spent inside the sandbox."""
+    total, inside = [], []
+    for _ in range(runs):
+        if wanted is not None:
+            await wait_until_idle(client, wanted)
+        started = time.perf_counter()
+        result = await client.run(request)
+        total.append((time.perf_counter() - started) * 1000)
+        inside.append(result.usage.wall_ms)
+        assert result.outcome == "ok", result.message
+    return total, inside
+
+
+def proportional_memory_mib(root_pid: int) -> tuple[float, int]:
+    """PSS of `root_pid` and all its descendants, and how many processes that is."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    pids, pending = [], [root_pid]
+    while pending:
+        pid = pending.pop()
+        pids.append(pid)
+        pending.extend(children.get(pid, []))
+    total_kib = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kib += int(line.split()[1])
+        except OSError:
+            continue
+    return total_kib / 1024, len(pids)
+
+
+async def measure(runs: int, url: str, runner_pid: int, workers: int) -> dict[str, object]:
+    client = RunnerClient(url)
+    info = await client.ping()
+    app_request = RunRequest(code=APP, requests=REQUESTS)
+    test_request = RunRequest(kind="test", code=APP, tests=TESTS)
+    spares = {"app": workers, "test": workers}
+    await wait_until_idle(client, spares)
+    await asyncio.sleep(1)
+    memory_mib, processes = proportional_memory_mib(runner_pid)
+    app_total, app_inside = await sandboxed(client, app_request, runs, spares)
+    burst_total, _ = await sandboxed(client, app_request, runs, None)
+    test_total, test_inside = await sandboxed(client, test_request, runs, spares)
+    return {
+        "isolation": info.isolation,
+        "app": (app_total, app_inside),
+        "burst": burst_total,
+        "tests": (test_total, test_inside),
+        "memory_mib": memory_mib,
+        "processes": processes,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50, help="runs per measurement (>= 50)")
+    args = parser.parse_args()
+    console = Console(stderr=False)
+    with tempfile.TemporaryDirectory(prefix="deepdive-bench-") as scratch:
+        settings = Settings(data_dir=Path(scratch) / "data")
+        console.print(f"Baseline: {args.runs} fresh python processes…")
+        base = baseline(args.runs, Path(scratch))
+        console.print("Starting a runner…")
+        runner = start_local_runner(settings)
+        try:
+            console.print(
+                f"Sandboxed runs: {args.runs} app runs, {args.runs} back to back, "
+                f"{args.runs} pytest runs…"
+            )
+            data = asyncio.run(
+                measure(args.runs, runner.url, runner.process.pid, settings.sandbox_workers)
+            )
+        finally:
+            runner.stop()
+    app_total, app_inside = data["app"]  # type: ignore[misc]
+    test_total, test_inside = data["tests"]  # type: ignore[misc]
+    isolation = data["isolation"]
+    figures = {
+        "runs": args.runs,
+        "cpus": os.cpu_count(),
+        "baseline_subprocess": summary(base),
+        "sandbox_app_run": summary(app_total),
+        "sandbox_app_run_inside": summary(app_inside),
+        "sandbox_app_run_back_to_back": summary(data["burst"]),  # type: ignore[arg-type]
+        "sandbox_pytest_5_tests": summary(test_total),
+        "sandbox_pytest_5_tests_inside": summary(test_inside),
+        "runner_idle_memory_mib": round(data["memory_mib"], 1),  # type: ignore[arg-type]
+        "runner_idle_processes": data["processes"],
+        "speedup_baseline_over_sandbox_p50": round(
+            statistics.median(base) / statistics.median(app_total), 1
+        ),
+        "isolation_full": isolation.full,  # type: ignore[attr-defined]
+        "isolation_active": isolation.active,  # type: ignore[attr-defined]
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+    table = Table(title="Sandbox latency (milliseconds)")
+    for column in ("measurement", "p50", "p95", "min"):
+        table.add_column(column, justify="right" if column != "measurement" else "left")
+    rows = [
+        ("fresh python subprocess, app + 3 requests", "baseline_subprocess"),
+        ("sandboxed app run, 3 requests (end to end)", "sandbox_app_run"),
+        ("  of which inside the sandbox", "sandbox_app_run_inside"),
+        ("sandboxed app runs back to back", "sandbox_app_run_back_to_back"),
+        ("sandboxed pytest run, 5 tests (end to end)", "sandbox_pytest_5_tests"),
+        ("  of which inside the sandbox", "sandbox_pytest_5_tests_inside"),
+    ]
+    for label, key in rows:
+        values = figures[key]
+        table.add_row(label, *(f"{values[k]:.1f}" for k in ("p50_ms", "p95_ms", "min_ms")))  # type: ignore[index]
+    console.print(table)
+    console.print(
+        f"Baseline / sandbox (p50): {figures['speedup_baseline_over_sandbox_p50']}×   "
+        f"Runner idle memory: {figures['runner_idle_memory_mib']} MiB PSS over "
+        f"{figures['runner_idle_processes']} processes"
+    )
+    console.print(
+        "Isolation: "
+        + ("full" if isolation.full else "DEGRADED")  # type: ignore[attr-defined]
+        + f" ({', '.join(isolation.active)})"  # type: ignore[attr-defined]
+    )
+    console.print(f"Load average during the run: {figures['load_average_1m']}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

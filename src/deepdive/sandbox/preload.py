@@ -1,0 +1,53 @@
+"""Modules the runner imports before forking any sandbox.
+
+Besides the frameworks, the standard library modules learners reach for most: imported once,
+they cost a sandbox nothing, and they work even where the sandbox cannot read the Python
+installation (degraded mode, with Python installed below a private home directory).
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+
+FRAMEWORKS = (
+    "fastapi",
+    "fastapi.testclient",
+    "fastapi.security",
+    "fastapi.middleware.cors",
+    "fastapi.staticfiles",
+    "fastapi.responses",
+    "pydantic",
+    "pydantic_settings",
+    "starlette",
+    "starlette.testclient",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.sqlite",
+    "httpx",
+    "pytest",
+    "anyio.pytest_plugin",
+    "jwt",
+    "multipart",
+)
+_STANDARD_LIBRARY = """
+    abc array asyncio base64 bisect calendar collections contextlib copy csv dataclasses
+    datetime decimal email.utils encodings.idna enum fractions functools hashlib heapq hmac
+    html http io itertools json logging math operator pathlib pprint queue random re secrets
+    shutil sqlite3 statistics string struct tempfile textwrap threading time traceback typing
+    unicodedata urllib.parse uuid weakref zoneinfo
+"""
+STANDARD_LIBRARY = tuple(_STANDARD_LIBRARY.split())
+
+
+def preload() -> list[str]:
+    """Import everything above; return the names that are not installed (never an error)."""
+    missing = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. a deprecation notice on import
+        for name in (*FRAMEWORKS, *STANDARD_LIBRARY):
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                missing.append(name)
+    return missing
