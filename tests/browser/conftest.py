@@ -27,7 +27,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Per module: while Playwright's synchronous API is open it holds an event loop in this thread,
+# so tests collected after the browser tests could not call asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         if os.environ.get("DEEPDIVE_REQUIRE_BROWSER") == "1":

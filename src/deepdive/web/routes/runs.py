@@ -42,7 +42,8 @@ _NO_RUNNER = (
 
 class RunIn(BaseModel):
     widget: str = Field(
-        pattern=r"^[a-z0-9-]+/[a-z0-9-]+$", description="lesson-slug/interactive-id"
+        pattern=r"^[a-z0-9-]+/[a-z0-9-]+(:[a-z0-9-]{1,40})?$",
+        description="lesson-slug/interactive-id, then `:part` for a widget's second editor",
     )
     code: str = Field(max_length=MAX_CODE_CHARS)
     requests: list[HttpRequest] = Field(default_factory=list, max_length=20)
@@ -118,7 +119,7 @@ async def create_run(
     client: SandboxDep,
 ) -> Response:
     """Run the learner's app in the sandbox and send it the given requests."""
-    slug, _, interactive_id = body.widget.partition("/")
+    slug, _, interactive_id = body.widget.partition(":")[0].partition("/")
     find_widget(course, slug, interactive_id)
     try:
         request.app.state.run_limiter.acquire(str(learner_id))

@@ -1,0 +1,145 @@
+// Route order: the same routes declared in both orders, each version run for real, side by side.
+import { createEditor } from "../../../build/editor.js";
+import { draftSaver } from "../../drafts.js";
+import { element, errorMarkers } from "../../results.js";
+import { handlerName, learnerRoutes, routingOf, runCode } from "./run.js";
+
+function variantEditor(widgetId, variant, saveStatus, onRun) {
+  const host = variant.querySelector("[data-editor]");
+  const drafts = draftSaver(widgetId, { part: variant.dataset.variant, onStatus: (text) => (saveStatus.textContent = text) });
+  const initial = host.textContent;
+  host.textContent = "";
+  host.dataset.mounted = "true";
+  return createEditor(host, {
+    doc: initial.replace(/\n$/, ""),
+    label: host.dataset.label,
+    onChange: (code) => drafts.save(code),
+    onRun,
+  });
+}
+
+function routeList(result, requests) {
+  const list = element("ol", { class: "eb-routes", "aria-label": "Routes, in the order the router tries them" });
+  const chosen = new Map();
+  requests.forEach((request, index) => {
+    const seen = routingOf(result, index);
+    if (seen && seen.route) chosen.set(seen.route.position, [...(chosen.get(seen.route.position) || []), request.path]);
+  });
+  const routes = learnerRoutes(result);
+  const builtIn = routes.filter((route) => !route.learner).length;
+  for (const route of routes.filter((r) => r.learner)) {
+    const item = element("li", {}, element("code", { text: `${route.methods.join(", ")} ${route.path}` }), " → ", element("code", { text: handlerName(route) }));
+    for (const path of chosen.get(route.position) || []) item.append(" ", element("span", { class: "eb-chosen", text: `answered ${path}` }));
+    list.append(item);
+  }
+  const note = builtIn ? element("p", { class: "hint", text: `Tried after FastAPI's own ${builtIn} routes (/openapi.json, /docs, …), in this order:` }) : null;
+  return [note, list];
+}
+
+function answer(request, response, seen) {
+  const body = response.is_json ? JSON.stringify(response.json_body) : response.body;
+  const statusClass = `status-${String(response.status)[0]}xx`;
+  return element("div", { class: "eb-answer", "data-request": `${request.method} ${request.path}` },
+    element("p", { class: `response-status ${statusClass}` },
+      element("span", { text: `${request.method} ${request.path} → ` }),
+      element("strong", { text: `${response.status} ${response.reason || ""}`.trim(), "data-status": String(response.status) })),
+    element("p", { class: "eb-handler" }, element("span", { class: "eb-label", text: "Handled by " }), element("code", { text: seen ? handlerName(seen.route) : "?" })),
+    element("pre", { class: "response-body" }, element("code", { text: body || "(empty body)" })));
+}
+
+function failure(result) {
+  const line = result.error && result.error.line ? ` (line ${result.error.line})` : "";
+  return element("div", { class: "notice notice-error", role: "alert" },
+    element("strong", { text: result.error ? `${result.error.type}${line}: ` : "" }),
+    document.createTextNode(result.error ? result.error.message : result.message));
+}
+
+/** One sentence comparing who answered the first request in each version (from the real runs). */
+function verdict(outcomes, variants) {
+  const clauses = [];
+  let asked = "";
+  for (const variant of variants) {
+    const result = outcomes.get(variant.dataset.variant);
+    const response = result.responses && result.responses[0];
+    if (!response) return null;
+    asked = `${response.method} ${response.path}`;
+    const seen = routingOf(result, 0);
+    const who = seen && seen.route ? seen.route.function || seen.route.name : "no route";
+    clauses.push(`with ${variant.dataset.first} first, ${who} answered ${response.status}`);
+  }
+  return `${asked}: ${clauses.join("; ")}.`;
+}
+
+export function routeOrder(section, widgetId) {
+  const variants = [...section.querySelectorAll("[data-variant]")];
+  const requests = JSON.parse(section.querySelector("[data-order-requests]").textContent);
+  const status = section.querySelector("[data-order-status]");
+  const saveStatus = section.querySelector("[data-order-save-status]");
+  const verdictBox = section.querySelector("[data-verdict]");
+  const editors = new Map(variants.map((v) => [v.dataset.variant, variantEditor(widgetId, v, saveStatus, () => runBoth())]));
+  let shown = variants[0].dataset.variant;
+  let running = null;
+
+  function show(part) {
+    shown = part;
+    for (const variant of variants) variant.hidden = variant.dataset.variant !== part;
+    for (const column of section.querySelectorAll("[data-outcome-of]")) column.classList.toggle("is-shown", column.dataset.outcomeOf === part);
+  }
+
+  async function runOne(variant, signal) {
+    const part = variant.dataset.variant;
+    const editor = editors.get(part);
+    const column = section.querySelector(`[data-outcome-of="${part}"]`);
+    editor.clearErrors();
+    const result = await runCode({ widget: `${widgetId}:${part}`, code: editor.getCode(), requests, signal, onStatus: (text) => (status.textContent = text) });
+    const heading = column.querySelector("h5");
+    const nodes = [heading];
+    if (result.outcome !== "ok" || !result.responses.length) {
+      nodes.push(failure(result));
+    } else {
+      nodes.push(...routeList(result, requests).filter(Boolean));
+      result.responses.forEach((response, index) => nodes.push(answer(requests[index], response, routingOf(result, index))));
+    }
+    column.replaceChildren(...nodes);
+    column.dataset.outcome = result.outcome;
+    editor.markErrors(errorMarkers(result));
+    return result;
+  }
+
+  async function runBoth() {
+    if (running) running.abort();
+    const controller = new AbortController();
+    running = controller;
+    section.dataset.state = "running";
+    status.textContent = "Running both versions…";
+    verdictBox.hidden = true;
+    try {
+      const results = await Promise.all(variants.map((variant) => runOne(variant, controller.signal)));
+      const outcomes = new Map(variants.map((variant, i) => [variant.dataset.variant, results[i]]));
+      const sentence = verdict(outcomes, variants);
+      verdictBox.textContent = sentence || "";
+      verdictBox.hidden = !sentence;
+      status.textContent = results.every((r) => r.outcome === "ok") ? "Ran both versions." : "One version did not run: see its column.";
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      status.textContent = error.message;
+    } finally {
+      if (running === controller) {
+        running = null;
+        section.dataset.state = "idle";
+      }
+    }
+  }
+
+  for (const radio of section.querySelectorAll("[data-order-choice]")) radio.addEventListener("change", () => show(radio.value));
+  section.querySelector("[data-run-orders]").addEventListener("click", runBoth);
+  section.querySelector("[data-reset-order]").addEventListener("click", () => {
+    const variant = variants.find((v) => v.dataset.variant === shown);
+    const editor = editors.get(shown);
+    editor.setCode(variant.querySelector("template[data-starter]").content.textContent.replace(/\n$/, ""));
+    editor.clearErrors();
+    editor.focus();
+  });
+  show(shown);
+  return { editors };
+}
