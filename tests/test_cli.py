@@ -33,7 +33,7 @@ def _deepdive(
         input=input,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=600,
     )
 
 
