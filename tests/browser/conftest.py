@@ -21,10 +21,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _is_browser_test(item: pytest.Item) -> bool:
+    return "tests/browser/" in str(item.path).replace(os.sep, "/")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+        if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
+    # Playwright's sync API keeps an event loop registered on the main thread while the browser
+    # is open, so tests that call asyncio.run() (the sandbox suite) must run before it starts.
+    items.sort(key=_is_browser_test)
 
 
 @pytest.fixture(scope="session")
