@@ -12,6 +12,8 @@ STARTER = (
 ).read_text()
 
 
+# Tests ask for `live_server` before `page`, so the page closes (and any draft it is still
+# saving gets sent) while the server is up.
 def _panel(page: Page, live_server) -> Locator:
     page.goto(f"{live_server.url}/lessons/request-body")
     panel = page.locator("#interactive-validation-sandbox")
@@ -33,7 +35,7 @@ def _sent(panel: Locator, status: int) -> None:
     expect(panel).to_have_attribute("data-status", str(status))
 
 
-def test_year_500_gets_the_real_422_beside_year_and_on_its_line(page: Page, live_server):
+def test_year_500_gets_the_real_422_beside_year_and_on_its_line(live_server, page: Page):
     panel = _panel(page, live_server)
     panel.get_by_role("button", name="Year 500").click()
     _sent(panel, 422)
@@ -50,7 +52,7 @@ def test_year_500_gets_the_real_422_beside_year_and_on_its_line(page: Page, live
     expect(panel.locator("[data-run-status]")).to_contain_text("1 validation error")
 
 
-def test_malformed_json_is_sent_as_is_and_the_decode_position_is_marked(page: Page, live_server):
+def test_malformed_json_is_sent_as_is_and_the_decode_position_is_marked(live_server, page: Page):
     panel = _panel(page, live_server)
     panel.get_by_role("button", name="Malformed JSON").click()
     _sent(panel, 422)
@@ -63,7 +65,7 @@ def test_malformed_json_is_sent_as_is_and_the_decode_position_is_marked(page: Pa
 
 
 def test_a_changed_constraint_and_a_forbidding_config_change_the_real_answer(
-    page: Page, live_server
+    live_server, page: Page
 ):
     panel = _panel(page, live_server)
     _replace(page, panel, "model", STARTER.replace("ge=1000", "ge=0"))
@@ -91,7 +93,7 @@ def test_a_changed_constraint_and_a_forbidding_config_change_the_real_answer(
     expect(panel.locator('[data-editor="body"] .cm-lintRange-error')).to_contain_text('"isbn"')
 
 
-def test_a_typed_body_is_sent_and_kept_after_a_reload(page: Page, live_server):
+def test_a_typed_body_is_sent_and_kept_after_a_reload(live_server, page: Page):
     panel = _panel(page, live_server)
     typed = '{\n  "title": "Emma",\n  "author": "Jane Austen",\n  "year": 1815,\n  "genre": 7\n}'
     _replace(page, panel, "body", typed)
@@ -108,7 +110,7 @@ def test_a_typed_body_is_sent_and_kept_after_a_reload(page: Page, live_server):
     expect(panel.locator('[data-editor="body"] .cm-content')).to_contain_text("Frank Herbert")
 
 
-def test_broken_model_code_is_reported_on_its_line_and_reset_recovers(page: Page, live_server):
+def test_broken_model_code_is_reported_on_its_line_and_reset_recovers(live_server, page: Page):
     panel = _panel(page, live_server)
     _replace(
         page, panel, "model", STARTER.replace("_ids = count(start=1)", "_ids = count(start=1) / 0")
@@ -126,3 +128,20 @@ def test_broken_model_code_is_reported_on_its_line_and_reset_recovers(page: Page
     panel.get_by_role("button", name="A valid book").click()
     _sent(panel, 201)
     expect(panel).to_have_attribute("data-outcome", "ok")
+
+
+def test_reveal_solution_after_a_first_send_loads_the_stricter_model(live_server, page: Page):
+    panel = _panel(page, live_server)
+    reveal = panel.get_by_role("button", name="Reveal solution")
+    expect(reveal).to_be_disabled()
+    panel.get_by_role("button", name="An extra field").click()
+    _sent(panel, 201)
+    expect(reveal).to_be_enabled()
+    page.once("dialog", lambda dialog: dialog.accept())
+    reveal.click()
+    expect(panel.locator('[data-editor="model"] .cm-content')).to_contain_text('extra="forbid"')
+    panel.get_by_role("button", name="Send POST /books").click()
+    _sent(panel, 422)
+    expect(panel.locator('[data-fields] tr[data-field="isbn"]')).to_contain_text(
+        "Extra inputs are not permitted"
+    )

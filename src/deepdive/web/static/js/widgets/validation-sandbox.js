@@ -69,9 +69,9 @@ function errorList(errors, field) {
 function row(name, rule, sent, outcome, state) {
   return element("tr", { class: `field-${state}`, "data-field": name },
     element("th", { scope: "row" }, element("code", { text: name })),
-    element("td", {}, rule),
-    element("td", {}, sent === null ? element("span", { class: "hint", text: "not sent" }) : element("code", { class: "sent", text: sent.length > 80 ? sent.slice(0, 79) + "…" : sent })),
-    element("td", { class: "field-outcome" }, outcome));
+    element("td", { "data-label": "Your model says" }, rule),
+    element("td", { "data-label": "You sent" }, sent === null ? element("span", { class: "hint", text: "not sent" }) : element("code", { class: "sent", text: sent.length > 80 ? sent.slice(0, 79) + "…" : sent })),
+    element("td", { class: "field-outcome", "data-label": "What happened" }, outcome));
 }
 
 function ruleOf(field) {
@@ -223,8 +223,7 @@ function mount(panel) {
     model.clearErrors();
     body.clearErrors();
     const text = body.getCode();
-    // Save now what is about to run, rather than when the typing pause ends.
-    modelDrafts.flush();
+    // Save the body now rather than when the typing pause ends (the run itself saves the model).
     bodyDrafts.flush();
     // Sent exactly as typed, so broken JSON reaches FastAPI and earns its real answer.
     const request = { method: target.method, path: target.path, headers: JSON_HEADERS, body: text };
