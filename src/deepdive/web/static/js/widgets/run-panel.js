@@ -1,9 +1,9 @@
 // The run panel: edit a FastAPI app, send it requests in the sandbox, see exactly what came back.
 import { createEditor } from "../../build/editor.js";
-import { csrfToken } from "../csrf.js";
 import { draftSaver } from "../drafts.js";
 import { element, errorMarkers, parseQuery, renderOutput, renderResponse } from "../results.js";
 import { startRun } from "../runs.js";
+import { offerSolution } from "../solution.js";
 
 function mount(panel) {
   const host = panel.querySelector("[data-editor]");
@@ -160,19 +160,7 @@ function mount(panel) {
     editor.focus();
   });
 
-  revealButton?.addEventListener("click", async () => {
-    const [slug, interactiveId] = widgetId.split("/");
-    const response = await fetch(`/api/widgets/${slug}/${interactiveId}/solution`, { headers: { Accept: "application/json", "X-CSRF-Token": csrfToken() } });
-    const data = await response.json();
-    if (!response.ok) {
-      runStatus.textContent = data.message;
-      return;
-    }
-    if (window.confirm("Replace your code with the solution? Ctrl+Z in the editor brings your version back.")) {
-      editor.setCode(data.code.replace(/\n$/, ""));
-      editor.focus();
-    }
-  });
+  offerSolution(revealButton, widgetId, editor, { onMessage: (text) => (runStatus.textContent = text) });
 
   panel.editor = editor;
   panel.dataset.ready = "true";
