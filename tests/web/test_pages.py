@@ -115,3 +115,23 @@ def test_a_widget_with_two_editors_saves_each_part(client, course):
     saved = client.put(url, params={"part": "body"}, json={"code": '{"title": "Dune"}'})
     assert saved.json()["widget"].endswith(":body")
     assert client.put(url, params={"part": "../x"}, json={"code": ""}).status_code == 422
+
+
+def test_concurrent_first_saves_of_a_draft_do_not_collide(live_server, course):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    lesson = next(item for item in course.lessons if item.meta.interactives)
+    url = f"/api/drafts/{lesson.slug}/{lesson.meta.interactives[0].id}"
+    with httpx.Client(base_url=live_server.url) as browser:
+        browser.get("/")
+        headers = {"X-CSRF-Token": browser.cookies["deepdive_csrf"], "Origin": live_server.url}
+        cookies = dict(browser.cookies)
+
+    def save(number: int) -> int:
+        with httpx.Client(base_url=live_server.url, cookies=cookies) as c:
+            return c.put(url, json={"code": f"# version {number}"}, headers=headers).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert set(pool.map(save, range(12))) == {200}

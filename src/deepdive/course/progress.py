@@ -87,10 +87,14 @@ def local_learner(session: Session) -> Learner:
     return learner
 
 
+def _dialect_module(session: Session) -> Any:
+    """The SQLAlchemy dialect module whose `insert` supports ON CONFLICT for this database."""
+    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+
+
 def _insert_ignoring_duplicates(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
     """INSERT that silently does nothing on a unique-key conflict; True if a row was added."""
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
+    module = _dialect_module(session)
     statement = module.insert(model).values(**values).on_conflict_do_nothing()
     return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
@@ -144,16 +148,25 @@ def read_progress(session: Session, learner_id: int) -> Progress:
 
 def save_draft(
     session: Session, learner_id: int, widget_id: str, code: str, *, attempted: bool = False
-) -> Draft:
-    draft = session.get(Draft, (learner_id, widget_id))
-    if draft is None:
-        draft = Draft(learner_id=learner_id, widget_id=widget_id, code=code, attempts=0)
-        session.add(draft)
-    draft.code = code
-    if attempted:
-        draft.attempts = (draft.attempts or 0) + 1
+) -> int:
+    """Store the learner's code for a widget (counting a run when `attempted`); returns the
+    number of runs so far. One upsert, so a save and a run arriving together cannot collide."""
+    module = _dialect_module(session)
+    now = utcnow()
+    statement = module.insert(Draft).values(
+        learner_id=learner_id,
+        widget_id=widget_id,
+        code=code,
+        attempts=int(attempted),
+        updated_at=now,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Draft.learner_id, Draft.widget_id],
+        set_={"code": code, "updated_at": now, "attempts": Draft.attempts + int(attempted)},
+    ).returning(Draft.attempts)
+    attempts = session.execute(statement).scalar_one()
     session.commit()
-    return draft
+    return attempts
 
 
 def load_draft(session: Session, learner_id: int, widget_id: str) -> Draft | None:

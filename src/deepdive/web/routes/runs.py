@@ -75,7 +75,7 @@ SandboxDep = Annotated[RunnerClient, Depends(get_sandbox)]
 
 def _record_attempt(request: Request, learner_id: int, widget: str, code: str) -> int:
     with request.app.state.session_factory() as session:
-        return save_draft(session, learner_id, widget, code, attempted=True).attempts
+        return save_draft(session, learner_id, widget, code, attempted=True)
 
 
 def _run_request(body: RunIn) -> RunRequest:
