@@ -478,6 +478,7 @@ def test_blocking_the_alarm_then_sleeping_is_killed_by_the_runner(attack):
     code = "import signal, time\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\n"
     result = attack(code + "time.sleep(60)", wall_seconds=1)
     assert result.outcome == "timeout"
+    assert result.message.startswith("Your code ran for more than 1 s")
     assert result.usage.wall_ms < 4000
 
 

@@ -108,6 +108,28 @@ def test_client_says_clearly_when_no_runner_answers(tmp_path):
         asyncio.run(client.run(RunRequest(code=FIRST)))
 
 
+# Learner code that looks for the runner's token in every object it can reach, and in its
+# environment (the needle is assembled at run time, so the code itself does not contain it).
+TOKEN_HUNT = """
+import gc, os
+needle = "s3cret" + "-token"
+found = []
+for obj in gc.get_objects():
+    values = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, list | tuple) else ()
+    for value in list(values):
+        if isinstance(value, str) and value is not needle and needle in value:
+            found.append(type(obj).__name__)
+    secret = getattr(obj, "_secret_value", None)
+    if isinstance(secret, str) and needle in secret:
+        found.append("SecretStr")
+if needle.encode() in open("/proc/self/environ", "rb").read() or needle in str(os.environ):
+    found.append("environment")
+print("found:", found)
+from fastapi import FastAPI
+app = FastAPI()
+"""
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -133,6 +155,8 @@ def test_tcp_runner_needs_the_shared_token(tmp_path):
             asyncio.run(RunnerClient(url).ping())
         result = asyncio.run(RunnerClient(url, "s3cret-token").run(RunRequest(code=FIRST)))
         assert result.outcome == "ok"
+        hunt = asyncio.run(RunnerClient(url, "s3cret-token").run(RunRequest(code=TOKEN_HUNT)))
+        assert hunt.stdout == "found: []\n", hunt.stdout
     finally:
         process.terminate()
         process.wait(10)

@@ -54,13 +54,13 @@ def _read(path: Path) -> str:
 def _execute(request: RunRequest, runner_url: str | None) -> None:
     from deepdive.sandbox.engine import EngineError, IsolationUnavailableError
 
-    settings = Settings()
     try:
         if runner_url:
+            settings = Settings()
             token = settings.runner_token.get_secret_value() if settings.runner_token else None
             result = asyncio.run(RunnerClient(runner_url, token).run(request))
         else:
-            result = asyncio.run(_run_here(request, settings))
+            result = asyncio.run(_run_here(request, _runner_config()))
     except (RunnerUnavailableError, RunnerError, EngineError, IsolationUnavailableError) as error:
         raise _fail(str(error)) from error
     except ValueError as error:
@@ -68,12 +68,18 @@ def _execute(request: RunRequest, runner_url: str | None) -> None:
     typer.echo(result.model_dump_json(indent=2))
 
 
-async def _run_here(request: RunRequest, settings: Settings) -> RunResult:
-    """Run through an engine inside this process (one warm sandbox of the needed flavour)."""
+def _runner_config(**overrides: object) -> Any:
+    """The engine's configuration. The Settings object (which may hold the platform's secret
+    key) is dropped right away: sandboxes forked from this process must not find it."""
     from deepdive.sandbox.config import RunnerConfig
+
+    return RunnerConfig.from_settings(Settings(**overrides))  # type: ignore[arg-type]
+
+
+async def _run_here(request: RunRequest, config: Any) -> RunResult:
+    """Run through an engine inside this process (one warm sandbox of the needed flavour)."""
     from deepdive.sandbox.engine import Engine
 
-    config = RunnerConfig.from_settings(settings)
     flavor = "test" if request.kind == "test" else "app"
     config = dataclasses.replace(config, spares={flavor: 1})
     forget_environment()
@@ -135,13 +141,12 @@ def run_tests_command(
 @sandbox_app.command("check")
 def check_command() -> None:
     """Start one sandbox and print which isolation features this machine provides."""
-    from deepdive.sandbox.config import RunnerConfig
     from deepdive.sandbox.engine import Engine, EngineError, IsolationUnavailableError
 
-    settings = Settings()
+    base = _runner_config()
 
     async def probe() -> str:
-        config = dataclasses.replace(RunnerConfig.from_settings(settings), spares={"app": 1})
+        config = dataclasses.replace(base, spares={"app": 1})
         forget_environment()
         async with Engine(config) as engine:
             return engine.info().model_dump_json(indent=2)
@@ -167,7 +172,6 @@ def runner_command(
     ] = None,
 ) -> None:
     """Serve sandbox runs to web servers on a Unix socket or TCP port."""
-    from deepdive.sandbox.config import RunnerConfig
     from deepdive.sandbox.engine import EngineError, IsolationUnavailableError
 
     if socket_path is None and tcp is None:
@@ -179,13 +183,14 @@ def runner_command(
             raise _fail(f"--tcp needs HOST:PORT, got {tcp!r}")
         address = (host.strip("[]"), int(port))
     overrides = {"sandbox_workers": workers} if workers else {}
-    settings = Settings(**overrides)  # type: ignore[arg-type]
-    token = settings.runner_token.get_secret_value() if settings.runner_token else None
+    secret = Settings().runner_token
+    token = secret.get_secret_value() if secret else None
+    del secret
     if address is not None and not token:
         raise _fail("A TCP runner needs a shared token: set DEEPDIVE_RUNNER_TOKEN.")
     digest = token_digest(token) if token else None
     del token
-    config = RunnerConfig.from_settings(settings)
+    config = _runner_config(**overrides)
     forget_environment()
     if parent_pid is not None:
         _stop_with_parent(parent_pid)

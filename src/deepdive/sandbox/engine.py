@@ -219,11 +219,9 @@ class Engine:
         on_event: EventHandler | None,
         commands: asyncio.Queue[SessionCommand | None] | None,
     ) -> RunResult:
-        limits = self.config.limits
-        if request.kind == "session":
-            deadline = self.config.session_seconds
-        else:
-            deadline = min(limits.wall_seconds, request.limits.wall_seconds or limits.wall_seconds)
+        limits = self.config.limits.tightened_by(request.limits)
+        session = request.kind == "session"
+        deadline = self.config.session_seconds if session else limits.wall_seconds
         relays: list[asyncio.Future[Any]] = []
         if request.kind == "session":
             relays.append(asyncio.ensure_future(_relay_events(process, on_event)))

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from deepdive.sandbox.run_request import RunKind
+from deepdive.sandbox.run_request import LimitOverrides, RunKind
 
 Outcome = Literal[
     "ok",
@@ -94,6 +94,15 @@ class Limits(BaseModel):
     file_mib: int
     output_kib: int
     open_files: int
+
+    def tightened_by(self, overrides: LimitOverrides) -> Limits:
+        """These limits, lowered (never raised) where a request asks for less."""
+        update: dict[str, Any] = {}
+        for name in ("cpu_seconds", "wall_seconds", "memory_mib", "output_kib"):
+            value = getattr(overrides, name)
+            if value is not None and value < getattr(self, name):
+                update[name] = value
+        return self.model_copy(update=update) if update else self
 
 
 class Usage(BaseModel):

@@ -8,7 +8,8 @@ conftest) or import the fixtures by name. They run real sandboxes: nothing is mo
 * `sandbox_runner` – the `LocalRunner` (a `deepdive runner` process on a Unix socket).
 * `runner_url` – its URL, for `Settings(runner_url=...)`.
 * `runner_client` – a `RunnerClient` for it.
-* `run_in_sandbox` – `run_in_sandbox(RunRequest) -> RunResult`, for synchronous tests.
+* `run_in_sandbox` – `run_in_sandbox(RunRequest) -> RunResult`, for synchronous tests (also
+  where the thread already runs an event loop; see `run_sync`).
 
 `require_full_isolation(info)` skips where the machine cannot isolate (never silently where
 isolation is required). `runner_environment_for(home)` and `wait_for_runner(process, url)` help
@@ -21,8 +22,10 @@ import asyncio
 import os
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -32,6 +35,8 @@ from deepdive.sandbox.local import LocalRunner, start_local_runner
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import RunResult
 from deepdive.settings import Settings
+
+_T = TypeVar("_T")
 
 
 @pytest.fixture(scope="session")
@@ -70,9 +75,20 @@ def runner_client(runner_url: str) -> RunnerClient:
 @pytest.fixture
 def run_in_sandbox(runner_client: RunnerClient) -> Callable[[RunRequest], RunResult]:
     def run(request: RunRequest) -> RunResult:
-        return asyncio.run(runner_client.run(request))
+        return run_sync(lambda: runner_client.run(request))
 
     return run
+
+
+def run_sync(make: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+    """Run a coroutine to completion from synchronous code, even where this thread already has
+    a running event loop (Playwright's synchronous API keeps one): then on a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
 
 
 def require_full_isolation(info: RunnerInfo) -> None:

@@ -164,7 +164,7 @@ class Sandbox:
 
     def _begin(self, request: RunRequest) -> None:
         self.request = request
-        self.limits = _tightened(self.limits, request)
+        self.limits = self.limits.tightened_by(request.limits)
         cap = self.limits.output_kib * 1024
         self.stdout.cap = self.stderr.cap = cap
         with contextlib.suppress(ValueError, OSError):
@@ -363,16 +363,6 @@ def _prepare_process(paths: SandboxPaths) -> None:
     os.chdir(paths.work)
     # Thread stacks count against the address-space limit; 1 MiB is plenty for Python code.
     threading.stack_size(1024 * 1024)
-
-
-def _tightened(limits: Limits, request: RunRequest) -> Limits:
-    wanted = request.limits
-    update: dict[str, Any] = {}
-    for name in ("cpu_seconds", "wall_seconds", "memory_mib", "output_kib"):
-        value = getattr(wanted, name)
-        if value is not None and value < getattr(limits, name):
-            update[name] = value
-    return limits.model_copy(update=update) if update else limits
 
 
 def _release_memory_margin() -> None:
