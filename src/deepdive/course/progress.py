@@ -145,13 +145,18 @@ def read_progress(session: Session, learner_id: int) -> Progress:
 def save_draft(
     session: Session, learner_id: int, widget_id: str, code: str, *, attempted: bool = False
 ) -> Draft:
+    # A page may save a draft and start a run of the same code at once: whichever request comes
+    # second must find the row instead of failing to insert it, and count its attempt too.
+    _insert_ignoring_duplicates(
+        session,
+        Draft,
+        {"learner_id": learner_id, "widget_id": widget_id, "code": code, "attempts": 0},
+    )
     draft = session.get(Draft, (learner_id, widget_id))
-    if draft is None:
-        draft = Draft(learner_id=learner_id, widget_id=widget_id, code=code, attempts=0)
-        session.add(draft)
+    assert draft is not None
     draft.code = code
     if attempted:
-        draft.attempts = (draft.attempts or 0) + 1
+        draft.attempts = Draft.attempts + 1  # type: ignore[assignment]  (counted in SQL)
     session.commit()
     return draft
 

@@ -1,4 +1,4 @@
-"""The `dependencies` instrument records FastAPI's real resolution inside the sandbox."""
+"""The `resolution` instrument records FastAPI's real resolution inside the sandbox."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ def _example(name: str) -> str:
 
 def _trace(run_in_sandbox, code: str, *requests: HttpRequest, **options: Any) -> list[dict]:
     result = run_in_sandbox(
-        RunRequest(code=code, requests=list(requests), instruments=["dependencies"], **options)
+        RunRequest(code=code, requests=list(requests), instruments=["resolution"], **options)
     )
     assert result.outcome in ("ok", "http_error"), result.message
-    data = result.instrumentation["dependencies"]
+    data = result.instrumentation["resolution"]
     assert "error" not in data, data
     return data["requests"]
 
@@ -179,11 +179,11 @@ def test_async_callables_instances_and_security_schemes_are_traced_without_chang
         RunRequest(
             code=ASYNC_APP,
             requests=[HttpRequest(path="/x", headers={"X-Key": "abc"})],
-            instruments=["dependencies"],
+            instruments=["resolution"],
         )
     )
     assert result.responses[0].json_body == {"c": "conn", "k": "abc"}
-    (trace,) = result.instrumentation["dependencies"]["requests"]
+    (trace,) = result.instrumentation["resolution"]["requests"]
     kinds = {s["dependency"]: s["kind"] for s in trace["steps"] if s["type"] == "call"}
     assert kinds == {
         "settings": "async function",
@@ -207,9 +207,9 @@ def test_requests_sent_by_the_learners_tests_are_traced_too(run_in_sandbox):
             kind="test",
             code=_example("nested_dependencies"),
             tests=tests,
-            instruments=["dependencies"],
+            instruments=["resolution"],
         )
     )
     assert result.outcome == "ok", result.message
-    (trace,) = result.instrumentation["dependencies"]["requests"]
+    (trace,) = result.instrumentation["resolution"]["requests"]
     assert trace["calls"] == {"get_settings": 1, "get_db_session": 1, "require_api_key": 1}

@@ -1,4 +1,4 @@
-"""`dependencies`: how FastAPI resolved each request's dependencies, recorded as it happened.
+"""`resolution`: how FastAPI resolved each request's dependencies, recorded as it happened.
 
 For every request the result lists numbered steps: each dependency call (with the arguments it
 received and what it returned or raised), each value served from the per-request cache, the
@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 from deepdive.sandbox.instruments import Instrument, RunContext, register
-from deepdive.sandbox.instruments.dependencies.calls import Wrappers
-from deepdive.sandbox.instruments.dependencies.describe import Describer
-from deepdive.sandbox.instruments.dependencies.trace import CURRENT, RequestTrace
+from deepdive.sandbox.instruments.resolution.calls import Wrappers
+from deepdive.sandbox.instruments.resolution.describe import Describer
+from deepdive.sandbox.instruments.resolution.trace import CURRENT, RequestTrace
 from deepdive.sandbox.worker.asgi import ASGIApp, Message, Receive, Scope, Send
 
 MAX_REQUESTS = 20
@@ -75,7 +75,7 @@ class _Provider:
 
 @register
 class Dependencies(Instrument):
-    name = "dependencies"
+    name = "resolution"
 
     def __init__(self, context: RunContext) -> None:
         super().__init__(context)

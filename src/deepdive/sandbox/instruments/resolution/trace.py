@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from deepdive.sandbox.instruments.dependencies.describe import Describer, ObjectLabels
+from deepdive.sandbox.instruments.resolution.describe import Describer, ObjectLabels
 
 MAX_STEPS = 300
 _MAX_ERRORS = 5

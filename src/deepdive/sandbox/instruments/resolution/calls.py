@@ -17,7 +17,7 @@ from fastapi.dependencies.models import (
     _is_gen_callable,
 )
 
-from deepdive.sandbox.instruments.dependencies.trace import CURRENT
+from deepdive.sandbox.instruments.resolution.trace import CURRENT
 
 _ASSIGNED = ("__module__", "__name__", "__qualname__", "__doc__")
 
