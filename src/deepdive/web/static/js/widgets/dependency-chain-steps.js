@@ -75,6 +75,8 @@ export function stepTitle(step) {
 
 /** The badge shown beside a step: what kind of event it was. */
 export function stepBadge(step) {
+  // A cleanup that lets the request's exception continue is a normal cleanup, not an error.
+  if (step.type === "teardown") return step.outcome === "raised" ? "error" : "cleanup";
   if (step.raised || step.type === "invalid" || step.type === "skipped") return "error";
   return { call: "call", cache_hit: "cache", endpoint: "endpoint", response: "response", teardown: "cleanup" }[step.type] || step.type;
 }
