@@ -225,7 +225,7 @@ def _read_sources(
     lesson_file: Path,
     problems: _Problems,
 ) -> dict[str, str]:
-    """Files the front matter names (main example, starters, solutions, extras), by path."""
+    """Files the front matter names (main example, starters, solutions, extras, challenge apps)."""
     named: list[tuple[tuple[str | int, ...], str]] = [(("main_example",), meta.main_example)]
     for index, interactive in enumerate(meta.interactives):
         named.append((("interactives", index, "starter"), interactive.starter))
@@ -233,6 +233,8 @@ def _read_sources(
             named.append((("interactives", index, "solution"), interactive.solution))
         for position, extra in enumerate(interactive.files):
             named.append((("interactives", index, "files", position), extra))
+    for index, challenge in enumerate(meta.challenges):
+        named.append((("challenges", index, "check", "app"), challenge.check.app))
     sources: dict[str, str] = {}
     for location, relative in named:
         path = directory / relative

@@ -72,6 +72,33 @@ class Interactive(_Strict):
         return self
 
 
+class DependencyCallsCheck(_Strict):
+    """The answer is a number: how many times `dependency` runs while `app` handles `request`.
+
+    Checked by running `app` in the sandbox with the `resolution` instrument and counting.
+    """
+
+    kind: Literal["dependency-calls"]
+    app: RelativeFile
+    request: RequestPreset
+    dependency: str = Field(pattern=r"^[A-Za-z_][\w.]*$", max_length=100)
+
+
+# How a challenge's answer is checked; each kind of check is one model, chosen by `kind`.
+ChallengeCheck = Annotated[DependencyCallsCheck, Field(discriminator="kind")]
+
+
+class Challenge(_Strict):
+    """A question worth XP whose answer the server checks by running code, never from a list."""
+
+    id: Slug
+    title: str = Field(min_length=3, max_length=120)
+    prompt: str = Field(min_length=10, max_length=600)
+    xp: int = Field(default=50, ge=0, le=500)
+    check: ChallengeCheck
+    explanation: str = Field(min_length=10, max_length=1500)
+
+
 class XpValues(_Strict):
     quiz_question: int = Field(default=10, ge=0, le=500)
 
@@ -87,10 +114,29 @@ class LessonMeta(_Strict):
     main_example: RelativeFile
     xp: XpValues = Field(default_factory=XpValues)
     interactives: list[Interactive] = Field(default_factory=list)
+    # Each challenge is presented by the interactive whose `options.challenge` names it.
+    challenges: list[Challenge] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_interactive_ids(self) -> LessonMeta:
         _require_unique("interactive", [interactive.id for interactive in self.interactives])
+        _require_unique("challenge", [challenge.id for challenge in self.challenges])
+        return self
+
+    @model_validator(mode="after")
+    def _every_challenge_presented_once(self) -> LessonMeta:
+        ids = {challenge.id for challenge in self.challenges}
+        shown = [i.options["challenge"] for i in self.interactives if "challenge" in i.options]
+        unknown = sorted(str(s) for s in shown if s not in ids)
+        if unknown:
+            raise ValueError(f"options.challenge names no challenge: {', '.join(unknown)}")
+        _require_unique("presented challenge", [str(s) for s in shown])
+        missing = sorted(ids - set(shown))
+        if missing:
+            raise ValueError(
+                f"challenge {', '.join(missing)} is not presented: name it in an interactive's "
+                "options.challenge"
+            )
         return self
 
 
@@ -171,6 +217,9 @@ class Lesson:
     def interactive(self, interactive_id: str) -> Interactive | None:
         return next((i for i in self.meta.interactives if i.id == interactive_id), None)
 
+    def challenge(self, challenge_id: str) -> Challenge | None:
+        return next((c for c in self.meta.challenges if c.id == challenge_id), None)
+
     @property
     def interactive_kinds(self) -> list[str]:
         """The widget kinds this lesson uses, each once, in order of appearance."""
@@ -179,11 +228,17 @@ class Lesson:
     @property
     def award_keys(self) -> dict[str, int]:
         """Every XP award this lesson can give, with its value."""
-        return {quiz_award_key(self.slug, q.id): self.question_xp(q) for q in self.quiz.questions}
+        keys = {quiz_award_key(self.slug, q.id): self.question_xp(q) for q in self.quiz.questions}
+        keys.update({challenge_award_key(self.slug, c.id): c.xp for c in self.meta.challenges})
+        return keys
 
 
 def quiz_award_key(lesson_slug: str, question_id: str) -> str:
     return f"quiz:{lesson_slug}:{question_id}"
+
+
+def challenge_award_key(lesson_slug: str, challenge_id: str) -> str:
+    return f"challenge:{lesson_slug}:{challenge_id}"
 
 
 @dataclass(frozen=True)
