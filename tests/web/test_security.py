@@ -14,8 +14,10 @@ from tests.conftest import BASE_URL
 def test_every_response_carries_a_strict_csp_and_security_headers(client, path):
     headers = client.get(path).headers
     csp = headers["content-security-policy"]
-    assert "script-src 'self'" in csp
-    assert "unsafe-inline" not in csp
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src-elem"] == "'self'"
     assert "unsafe-eval" not in csp
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["x-frame-options"] == "SAMEORIGIN"

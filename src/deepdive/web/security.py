@@ -26,6 +26,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'none'",
         "script-src 'self'",
         "style-src 'self'",
+        "style-src-elem 'self'",
+        # Style attributes only: Chromium's own editing writes them into the code editors while
+        # text is replaced. They cannot run script; <style> elements stay forbidden.
+        "style-src-attr 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",

@@ -11,7 +11,8 @@ Adding one never touches the engine: create a module in this package that define
 The hook contract, in the order the engine calls the hooks (each is optional):
 
 1. `__init__(context)` – `context` is a `RunContext`: the `RunRequest`, `elapsed_ms()` since the
-   run started, and `exchange()` for the request being handled in the current task.
+   run started, `exchange()` for the request being handled in the current task, and
+   `learner_file(path)` to tell the learner's files from library code.
 2. `before_import()` – the learner's module has not run yet; patch libraries here (for example
    listen to SQLAlchemy engine events, or wrap `fastapi.Depends` resolution).
 3. `after_import(app)` – the module ran; `app` is the object the learner named `app`.
@@ -32,7 +33,9 @@ An instrument that raises does not break the run: the engine stores
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +63,18 @@ class RunContext:
     def exchange(self) -> Exchange | None:
         """The engine's request being handled in the current task, if any."""
         return EXCHANGE.get()
+
+    def learner_file(self, path: str) -> str | None:
+        """The learner's own name for `path` ("app.py", a file of `request.files`) when the
+        path is one of their files, else None. Known once their module has been imported."""
+        module = sys.modules.get(self.request.filename.removesuffix(".py"))
+        main = getattr(module, "__file__", None)
+        if not main or not path:
+            return None
+        name = os.path.basename(path)
+        folder = os.path.dirname(os.path.abspath(main))
+        mine = name == self.request.filename or name in self.request.files
+        return name if mine and os.path.dirname(os.path.abspath(path)) == folder else None
 
 
 class Instrument:

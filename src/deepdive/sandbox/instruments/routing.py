@@ -12,8 +12,7 @@ routes included (they come first), each flagged `learner` when its function is t
 from __future__ import annotations
 
 import inspect
-import os
-import sys
+from collections.abc import Callable
 from typing import Any
 
 from deepdive.sandbox.instruments import Instrument, register
@@ -31,14 +30,9 @@ class Routing(Instrument):
         super().__init__(*args, **kwargs)
         self._app: Any = None
         self._requests: list[dict[str, Any]] = []
-        self._code_dir: str | None = None
 
     def after_import(self, app: Any) -> None:
         self._app = app
-        # The learner's main module runs as `<filename without .py>`; its folder holds their files.
-        module = sys.modules.get(self.context.request.filename.removesuffix(".py"))
-        module_file = getattr(module, "__file__", None)
-        self._code_dir = os.path.dirname(os.path.abspath(module_file)) if module_file else None
 
     def wrap_app(self, app: ASGIApp) -> ASGIApp:
         async def watched(scope: Scope, receive: Receive, send: Send) -> None:
@@ -66,7 +60,9 @@ class Routing(Instrument):
                 raw_query.decode("latin-1") if isinstance(raw_query, bytes) else ""
             ),
             "route": (
-                _route(route, self._position(route), self._code_dir) if route is not None else None
+                _route(route, self._position(route), self.context.learner_file)
+                if route is not None
+                else None
             ),
             "path_params": _path_params(route, path, scope.get("path_params")),
         }
@@ -81,7 +77,7 @@ class Routing(Instrument):
     def result(self) -> Any:
         routes = getattr(getattr(self._app, "router", None), "routes", None)
         listed = [
-            _route(route, position, self._code_dir)
+            _route(route, position, self.context.learner_file)
             for position, route in enumerate(list(routes or [])[:_MAX_ROUTES])
         ]
         requests = sorted(
@@ -90,9 +86,11 @@ class Routing(Instrument):
         return {"routes": listed, "requests": requests}
 
 
-def _route(route: Any, position: int | None, code_dir: str | None) -> dict[str, Any]:
+def _route(
+    route: Any, position: int | None, learner_file: Callable[[str], str | None]
+) -> dict[str, Any]:
     endpoint = getattr(route, "endpoint", None)
-    file, line = _source_of(endpoint, code_dir)
+    file, line = _source_of(endpoint, learner_file)
     methods = getattr(route, "methods", None)
     return {
         "position": position,
@@ -106,16 +104,16 @@ def _route(route: Any, position: int | None, code_dir: str | None) -> dict[str, 
     }
 
 
-def _source_of(endpoint: Any, code_dir: str | None) -> tuple[str | None, int | None]:
+def _source_of(
+    endpoint: Any, learner_file: Callable[[str], str | None]
+) -> tuple[str | None, int | None]:
     """The learner's file and line where `endpoint` is defined (its first decorator)."""
     try:
         code = getattr(inspect.unwrap(endpoint), "__code__", None) if endpoint else None
     except ValueError:  # a wrapper chain that loops
         return None, None
-    filename = getattr(code, "co_filename", "")
-    if not filename or code_dir is None or os.path.dirname(os.path.abspath(filename)) != code_dir:
-        return None, None
-    return os.path.basename(filename), getattr(code, "co_firstlineno", None)
+    name = learner_file(getattr(code, "co_filename", ""))
+    return (name, getattr(code, "co_firstlineno", None)) if name else (None, None)
 
 
 def _path_params(route: Any, path: str, params: Any) -> list[dict[str, Any]]:

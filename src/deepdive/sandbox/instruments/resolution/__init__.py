@@ -79,7 +79,7 @@ class Dependencies(Instrument):
 
     def __init__(self, context: RunContext) -> None:
         super().__init__(context)
-        self._describer = Describer(context.request)
+        self._describer = Describer(context)
         self._wrappers = Wrappers()
         self._traces: list[RequestTrace] = []
         self._dropped = 0

@@ -10,13 +10,12 @@ import ast
 import builtins
 import functools
 import inspect
-import os
 import reprlib
 from types import CodeType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deepdive.sandbox.run_request import RunRequest
-from deepdive.sandbox.worker.files import CODE_DIR
+if TYPE_CHECKING:
+    from deepdive.sandbox.instruments import RunContext
 
 _MAX_TEXT = 120
 _MAX_FIELDS = 4
@@ -66,10 +65,10 @@ class ObjectLabels:
 class Describer:
     """Describes values and code for one run (knows which files are the learner's)."""
 
-    def __init__(self, request: RunRequest) -> None:
-        names = [request.filename, *request.files]
-        self._files = {os.path.join(CODE_DIR, name): name for name in names}
-        self._modules = {name.removesuffix(".py") for name in names}
+    def __init__(self, context: RunContext) -> None:
+        request = context.request
+        self._learner_file = context.learner_file
+        self._modules = {name.removesuffix(".py") for name in [request.filename, *request.files]}
         self._main_source = request.code
         self._main_file = request.filename
         self._instances: dict[int, tuple[object, int]] = {}
@@ -126,14 +125,14 @@ class Describer:
         return self.code_lines(code) if code is not None else {}
 
     def code_lines(self, code: CodeType) -> dict[str, Any]:
-        file = self._files.get(code.co_filename)
+        file = self._learner_file(code.co_filename)
         if file is None:
             return {}
         lines = [line for _start, _end, line in code.co_lines() if line is not None]
         return {"file": file, "lines": [code.co_firstlineno, max(lines, default=0)]}
 
     def file_of(self, path: str) -> str | None:
-        return self._files.get(path)
+        return self._learner_file(path)
 
     def parameter_line(self, call: object, parameter: str | None) -> int | None:
         """The line in the main file where `call` declares `parameter`."""
@@ -141,7 +140,7 @@ class Describer:
         if (
             parameter is None
             or code is None
-            or self._files.get(code.co_filename) != (self._main_file)
+            or self._learner_file(code.co_filename) != (self._main_file)
         ):
             return None
         return _parameter_lines(self._main_source).get(code.co_firstlineno, {}).get(parameter)
