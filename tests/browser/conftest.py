@@ -47,8 +47,10 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+# The page depends on the live server so that it is closed first: a draft save still pending
+# when a test ends must not meet a server that has already stopped.
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     messages: list[str] = []
     page = context.new_page()

@@ -4,6 +4,9 @@ Two directives extend Markdown, each on a line of its own:
 
 - `{* examples/app.py lines=4-9 highlight=6 *}` shows a file of the lesson as a code block;
 - `{! interactive ID !}` marks where an interactive goes.
+
+Links may point into the reference Bookstore API:
+`[the books router](bookstore:api/routes/books.py#L44)`.
 """
 
 from __future__ import annotations
@@ -23,10 +26,14 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.util import ClassNotFound
 
+import bookstore
+
 _INCLUDE = re.compile(r"^\{\*\s+(?P<path>\S+)(?P<options>(?:\s+\w+=\S+)*)\s*\*\}\s*$")
 _INTERACTIVE = re.compile(r"^\{!\s+interactive\s+(?P<id>[a-z0-9-]+)\s*!\}\s*$")
 _OPTION = re.compile(r"(\w+)=(\S+)")
 _ENV_KEY = "deepdive"
+BOOKSTORE_SCHEME = "bookstore:"
+BOOKSTORE_DIR = Path(bookstore.__file__).resolve().parent
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.-]*")
 
 
@@ -189,9 +196,32 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
+def _resolve_source_links(tokens: list[Token], env: RenderEnv) -> None:
+    """Turn `bookstore:PATH#LINE` link targets into links to the course's Bookstore source view,
+    reporting targets that do not exist (so a lesson can never link to a file that moved)."""
+    for block in tokens:
+        for token in block.children or []:
+            href = token.attrGet("href") if token.type == "link_open" else None
+            if not isinstance(href, str) or not href.startswith(BOOKSTORE_SCHEME):
+                continue
+            relative, _, anchor = href.removeprefix(BOOKSTORE_SCHEME).partition("#")
+            target = (BOOKSTORE_DIR / relative).resolve()
+            line = block.map[0] if block.map else 0
+            if not target.is_relative_to(BOOKSTORE_DIR) or not target.is_file():
+                env.problem(line, f"link to {href!r}: src/bookstore/{relative} does not exist")
+                continue
+            total = len(target.read_text(encoding="utf-8").splitlines())
+            if anchor and not (anchor[1:].isdigit() and 1 <= int(anchor[1:]) <= total):
+                env.problem(line, f"link to {href!r}: write #L<line> with a line of the file")
+                continue
+            line_anchor = f"#L-{anchor[1:]}" if anchor else ""  # the source view's line ids
+            token.attrSet("href", f"/bookstore/{relative}{line_anchor}")
+
+
 def render_markdown(md: MarkdownIt, text: str, env: RenderEnv) -> RenderedMarkdown:
     md_env = {_ENV_KEY: env}
     tokens = md.parse(text, md_env)
+    _resolve_source_links(tokens, env)
     chunks: list[str | tuple[str]] = []
     start = 0
     for index, token in enumerate(tokens):

@@ -21,7 +21,17 @@ from deepdive.web.assets import STATIC_DIR, VersionedStaticFiles
 from deepdive.web.deps import require_csrf
 from deepdive.web.errors import install_error_handlers
 from deepdive.web.page_cache import PageCache, PageCacheMiddleware
-from deepdive.web.routes import challenges, docs_viewer, drafts, health, pages, progress, quiz, runs
+from deepdive.web.routes import (
+    bookstore_source,
+    challenges,
+    docs_viewer,
+    drafts,
+    health,
+    pages,
+    progress,
+    quiz,
+    runs,
+)
 from deepdive.web.security import (
     CsrfCookieMiddleware,
     CsrfTokens,
@@ -72,7 +82,8 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     app.state.csrf_tokens = CsrfTokens(settings.secret)
     app.state.templates = make_templates(isolation_warning=_isolation_warning(settings))
 
-    for module in (pages, quiz, challenges, progress, drafts, runs, docs_viewer, health):
+    routers = (pages, quiz, challenges, progress, drafts, runs, docs_viewer, bookstore_source)
+    for module in (*routers, health):
         app.include_router(module.router)
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
