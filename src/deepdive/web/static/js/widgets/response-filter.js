@@ -69,30 +69,50 @@ function mount(panel) {
   }
 
   // Each edit is saved twice: as the variant's own code, and as the widget's current code (which
-  // tells the page, on the next visit, which variant was open). "Saved" waits for both.
-  const unsaved = new Set();
+  // tells the page, on the next visit, which variant was open). "Saved" means both arrived, for
+  // the latest edit.
+  const mainDraft = draftSaver(widgetId, { onStatus: noteSave });
+  const partDrafts = {};
+  const partDraft = (id) => (partDrafts[id] ||= draftSaver(widgetId, { part: id, onStatus: noteSave }));
   let saveProblem = null;
-  const reportSave = (name) => (text) => {
-    unsaved.delete(name);
+  let saveTimer = null;
+  let edits = 0;
+  let pendingSave = null;
+  function noteSave(text) {
     if (text !== "Saved") saveProblem = text;
-    if (!unsaved.size) {
+  }
+  async function saveNow() {
+    clearTimeout(saveTimer);
+    if (!pendingSave) return;
+    const { code, id, edit } = pendingSave;
+    pendingSave = null;
+    mainDraft.save(code);
+    partDraft(id).save(code);
+    await Promise.all([mainDraft.flush(), partDraft(id).flush()]);
+    if (edit === edits) {
       saveStatus.textContent = saveProblem || "Saved";
       saveProblem = null;
     }
-  };
-  const mainDraft = draftSaver(widgetId, { onStatus: reportSave("") });
-  const partDrafts = {};
-  const partDraft = (id) => (partDrafts[id] ||= draftSaver(widgetId, { part: id, onStatus: reportSave(id) }));
-  function saveDrafts(code) {
-    unsaved.add("").add(current);
-    saveStatus.textContent = "Saving…";
-    mainDraft.save(code);
-    partDraft(current).save(code);
   }
+  function saveDrafts(code) {
+    edits += 1;
+    pendingSave = { code, id: current, edit: edits };
+    saveStatus.textContent = "Saving…";
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(saveNow, 600);
+  }
+  window.addEventListener("pagehide", saveNow);
 
   let selected = null;
   let running = null;
   let statusTimer = null;
+  let sendTimer = null;
+
+  // Arrow keys on a focused <select> change it once per press: run only when the choice settles.
+  function sendSoon() {
+    clearTimeout(sendTimer);
+    sendTimer = setTimeout(() => selected && send(selected), 350);
+  }
 
   host.textContent = "";
   host.dataset.mounted = "true";
@@ -140,15 +160,14 @@ function mount(panel) {
   }
 
   select.addEventListener("change", () => {
-    mainDraft.flush();
-    partDraft(current).flush();
+    saveNow();
     const previous = current;
     current = select.value;
     if (codes[current] !== codes[previous]) editor.setCode(codes[current]);
     else saveDrafts(codes[current]);
     editor.clearErrors();
     showVariant(current);
-    if (selected) send(selected);
+    if (selected) sendSoon();
   });
 
   // -- the status_code control ----------------------------------------------------------------
@@ -191,7 +210,7 @@ function mount(panel) {
       }
     }
     syncStatusControl();
-    send(selected);
+    sendSoon();
   });
 
   // -- running --------------------------------------------------------------------------------
@@ -307,6 +326,7 @@ function mount(panel) {
   }
 
   async function send(request) {
+    clearTimeout(sendTimer);
     if (running) running.abort();
     const controller = new AbortController();
     running = controller;
