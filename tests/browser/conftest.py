@@ -29,6 +29,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
+    # Once Playwright's sync API has started, its event loop counts as running in this thread,
+    # so a later asyncio.run() (the sandbox fixtures) would fail: browser tests go last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 # Per module: while Playwright's synchronous API is open it holds an event loop in this thread,
