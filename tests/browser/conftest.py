@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = Path(os.environ.get("DEEPDIVE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -19,6 +19,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# A run in the sandbox has a 10 s wall-clock limit, and a busy CI machine is slower than a laptop:
+# every expectation may wait for a whole run to be reported.
+expect.set_options(timeout=20_000)
 
 
 def _is_browser_test(item: pytest.Item) -> bool:

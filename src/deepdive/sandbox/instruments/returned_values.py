@@ -17,7 +17,6 @@ which applies the response model. Nothing else of FastAPI is touched.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -25,7 +24,6 @@ from typing import Any
 from deepdive.sandbox.instruments import Instrument, register
 from deepdive.sandbox.instruments.value_tree import describe, error_list, type_name
 from deepdive.sandbox.worker.asgi import ASGIApp, Receive, Scope, Send
-from deepdive.sandbox.worker.files import CODE_DIR
 
 _FLAGS = ("exclude_unset", "exclude_defaults", "exclude_none")
 # Values beyond this many calls in one run are not described, to keep the result small.
@@ -83,7 +81,9 @@ class ReturnedValues(Instrument):
 
     def _wrap_endpoint_runner(self, original: Any) -> Any:
         async def run_endpoint_function(**kwargs: Any) -> Any:
-            call = _quietly(partial(_call_summary, kwargs.get("dependant")))
+            call = _quietly(
+                partial(_call_summary, kwargs.get("dependant"), self.context.learner_file)
+            )
             if call is not None:
                 self._entry()["calls"].append(call)
             try:
@@ -142,17 +142,19 @@ def _is_response(value: Any) -> bool:
     return isinstance(value, Response)
 
 
-def _learner_location(function: Any) -> tuple[str | None, int | None]:
+def _learner_location(
+    function: Any, learner_file: Callable[[str], str | None]
+) -> tuple[str | None, int | None]:
     code = getattr(function, "__code__", None)
-    filename = getattr(code, "co_filename", "")
-    if not filename or os.path.dirname(os.path.abspath(filename)) != CODE_DIR:
+    name = learner_file(getattr(code, "co_filename", ""))
+    if name is None:
         return None, None
-    return os.path.basename(filename), getattr(code, "co_firstlineno", None)
+    return name, getattr(code, "co_firstlineno", None)
 
 
-def _call_summary(dependant: Any) -> dict[str, Any]:
+def _call_summary(dependant: Any, learner_file: Callable[[str], str | None]) -> dict[str, Any]:
     function = getattr(dependant, "call", None)
-    file, line = _learner_location(function)
+    file, line = _learner_location(function, learner_file)
     return {
         "endpoint": getattr(function, "__name__", type_name(function)),
         "file": file,
