@@ -12,8 +12,6 @@ STARTER = (
 ).read_text()
 
 
-# Tests ask for `live_server` before `page`, so the page closes (and any draft it is still
-# saving gets sent) while the server is up.
 def _panel(page: Page, live_server) -> Locator:
     page.goto(f"{live_server.url}/lessons/request-body")
     panel = page.locator("#interactive-validation-sandbox")
