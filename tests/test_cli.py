@@ -121,3 +121,19 @@ def test_check_content_reports_broken_content_with_file_and_line(env, tmp_path):
     assert result.returncode == 1
     assert f"{quiz}:" in result.stderr
     assert "invalid YAML" in result.stderr
+
+
+def test_check_content_reports_a_widget_mistake_with_file_and_line(env, tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content, ignore=shutil.ignore_patterns("__pycache__"))
+    lesson_md = content / "lessons" / "05-dependencies" / "lesson.md"
+    text = lesson_md.read_text()
+    line = text[: text.index('start: "def get_test_session"')].count("\n") + 1
+    lesson_md.write_text(text.replace('def get_test_session"', 'def get_tset_session"', 1))
+    result = _deepdive(
+        "check-content", "--no-tests", env={**env, "DEEPDIVE_CONTENT_DIR": str(content)}
+    )
+    assert result.returncode == 1
+    assert f"{lesson_md}:{line}: interactives.0.options.override.start:" in result.stderr

@@ -52,11 +52,11 @@ def test_a_challenge_names_an_app_file_that_exists(lesson_md):
 
 def test_an_interactive_cannot_present_an_unknown_challenge(lesson_md):
     problems = _problems(lesson_md, "challenge: settings-calls", "challenge: settings-count")
-    assert "options.challenge names no challenge: settings-count" in problems
+    assert "`challenge` names no challenge of this lesson: settings-count" in problems
 
 
 def test_every_challenge_is_presented_by_an_interactive(lesson_md):
-    problems = _problems(lesson_md, "      challenge: settings-calls\n", "")
+    problems = _problems(lesson_md, "    challenge: settings-calls\n", "")
     assert "challenge settings-calls is not presented" in problems
 
 

@@ -28,7 +28,7 @@ def test_the_lesson_page_carries_the_starter_both_route_orders_and_the_presets(c
     html = client.get("/lessons/path-and-query").text
     assert 'data-widget="endpoint-builder"' in html
     assert str(escape(lesson.sources[interactive.starter])) in html
-    order = interactive.options["route_order"]
+    order = interactive.options.model_dump(mode="json")["route_order"]
     for name in ("template_first", "fixed_first"):
         assert order[name] in interactive.files
         assert str(escape(lesson.sources[order[name]])) in html
@@ -41,7 +41,7 @@ def test_the_lesson_page_carries_the_starter_both_route_orders_and_the_presets(c
 def test_the_form_defaults_describe_the_starter(course):
     lesson, interactive = _interactive(course)
     starter = lesson.sources[interactive.starter]
-    form = interactive.options["form"]
+    form = interactive.options.model_dump(mode="json")["form"]
     route = form["route"] + "".join(
         f"/{{{p['name']}}}" for p in form["params"] if p["location"] == "path"
     )
@@ -52,7 +52,7 @@ def test_the_form_defaults_describe_the_starter(course):
 
 def test_each_route_order_runs_for_real_and_names_the_function_that_answered(client, course):
     lesson, interactive = _interactive(course)
-    order = interactive.options["route_order"]
+    order = interactive.options.model_dump(mode="json")["route_order"]
     outcomes = {}
     for part in ("template_first", "fixed_first"):
         code = lesson.sources[order[part]]
@@ -69,7 +69,7 @@ def test_each_route_order_runs_for_real_and_names_the_function_that_answered(cli
 
 def test_a_run_of_one_editor_saves_its_code_as_that_part_only(client, course):
     lesson, interactive = _interactive(course)
-    code = lesson.sources[interactive.options["route_order"]["template_first"]] + "# mine\n"
+    code = lesson.sources[interactive.options.route_order.template_first] + "# mine\n"
     first = _run(client, f"{WIDGET}:template-first", code, {"method": "GET", "path": "/books/3"})
     assert first["attempts"] == 1
     again = _run(client, f"{WIDGET}:template-first", code, {"method": "GET", "path": "/books/3"})

@@ -99,14 +99,15 @@ def test_oversized_draft_is_refused_with_a_message(client, course):
 
 
 def test_every_interactive_kind_has_a_template_and_a_script():
-    from deepdive.course.models import INTERACTIVE_KINDS
+    from deepdive.course.interactives import KINDS, kind_name
     from deepdive.web.assets import STATIC_DIR
     from deepdive.web.templating import TEMPLATES_DIR
 
-    for kind in INTERACTIVE_KINDS:
-        assert (TEMPLATES_DIR / "widgets" / f"{kind}.html").is_file(), kind
-        assert (STATIC_DIR / "js" / "widgets" / f"{kind}.js").is_file(), kind
-        assert (STATIC_DIR / "css" / "widgets" / f"{kind}.css").is_file(), kind
+    for kind in KINDS:
+        name = kind_name(kind)
+        assert (TEMPLATES_DIR / "widgets" / f"{name}.html").is_file(), name
+        assert (STATIC_DIR / "js" / "widgets" / name / "main.js").is_file(), name
+        assert (STATIC_DIR / "css" / "widgets" / f"{name}.css").is_file(), name
 
 
 def test_a_widget_with_two_editors_saves_each_part(client, course):

@@ -21,7 +21,8 @@ def _interactive(course: Course):
 
 def _variants(course: Course) -> list[dict]:
     _, interactive = _interactive(course)
-    return [variant for group in interactive.options["groups"] for variant in group["variants"]]
+    groups = interactive.options.model_dump(mode="json")["groups"]
+    return [variant for group in groups for variant in group["variants"]]
 
 
 def _source(course: Course, variant_id: str) -> str:

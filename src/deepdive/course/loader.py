@@ -87,6 +87,19 @@ def _check_course(lessons: list[Lesson], problems: _Problems) -> None:
                     2,
                     f"{key[0]} {key[1]!r} is already used by {other.directory.name}",
                 )
+    # The course page shows interactives of every lesson together, so their ids (the element
+    # ids of the page) must differ across lessons, not only within one.
+    owners: dict[str, Lesson] = {}
+    for lesson in lessons:
+        for index, interactive in enumerate(lesson.meta.interactives):
+            other = owners.setdefault(interactive.id, lesson)
+            if other is not lesson:
+                problems.add(
+                    lesson.directory / "lesson.md",
+                    lesson.line_of(("interactives", index, "id")),
+                    f"interactives.{index}.id: {interactive.id!r} is already the id of an "
+                    f"interactive in {other.directory.name}; ids are unique in the whole course",
+                )
 
 
 def _validate(
@@ -96,10 +109,38 @@ def _validate(
         return model.model_validate(document.data)
     except ValidationError as error:
         for detail in error.errors():
-            where = ".".join(str(part) for part in detail["loc"]) or "(top level)"
+            location = _data_location(detail["loc"], document.data)
+            if detail["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                location = (*location, str(detail["ctx"]["discriminator"]).strip("'"))
+            where = ".".join(str(part) for part in location) or "(top level)"
             message = detail["msg"].removeprefix("Value error, ")
-            problems.add(file, document.line_of(detail["loc"]), f"{where}: {message}")
+            problems.add(file, document.line_of(location), f"{where}: {message}")
         return None
+
+
+def _data_location(loc: tuple[int | str, ...], data: object) -> tuple[int | str, ...]:
+    """`loc` without the parts Pydantic adds that are not in the YAML: the tag of a union
+    member (an interactive's `kind`, or the type tried in `str | Model`)."""
+    kept: list[int | str] = []
+    node = data
+    for part in loc:
+        inside_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if (isinstance(node, dict) and part in node) or inside_list:
+            node = node[part]  # type: ignore[index]
+        elif isinstance(node, dict | list) and _is_union_tag(part, node):
+            continue
+        else:
+            node = None  # a missing key or a value below which nothing is written
+        kept.append(part)
+    return tuple(kept)
+
+
+def _is_union_tag(part: int | str, node: object) -> bool:
+    if not isinstance(part, str):
+        return False
+    if isinstance(node, dict) and node.get("kind") == part:
+        return True
+    return part[:1].isupper() or part in {"str", "int", "float", "bool"} or "[" in part
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -144,6 +185,7 @@ def _load_lesson(directory: Path, md: MarkdownIt, problems: _Problems) -> Lesson
             f"folder {directory.name!r} must match order and slug: {meta.order:02d}-{meta.slug}",
         )
     sources = _read_sources(directory, meta, front_document, lesson_file, problems)
+    _check_interactives(meta, sources, front_document, lesson_file, problems)
     _check_example_tests(directory, problems)
 
     intro_text, more, rest = body.partition(_MORE)
@@ -195,6 +237,7 @@ def _load_lesson(directory: Path, md: MarkdownIt, problems: _Problems) -> Lesson
         tip_html=render_inline(md, meta.tip),
         word_count=words,
         sources=sources,
+        front=front_document,
     )
 
 
@@ -228,11 +271,8 @@ def _read_sources(
     """Files the front matter names (main example, starters, solutions, extras, challenge apps)."""
     named: list[tuple[tuple[str | int, ...], str]] = [(("main_example",), meta.main_example)]
     for index, interactive in enumerate(meta.interactives):
-        named.append((("interactives", index, "starter"), interactive.starter))
-        if interactive.solution:
-            named.append((("interactives", index, "solution"), interactive.solution))
-        for position, extra in enumerate(interactive.files):
-            named.append((("interactives", index, "files", position), extra))
+        for location, relative in interactive.named_files():
+            named.append((("interactives", index, *location), relative))
     for index, challenge in enumerate(meta.challenges):
         named.append((("challenges", index, "check", "app"), challenge.check.app))
     sources: dict[str, str] = {}
@@ -246,6 +286,23 @@ def _read_sources(
                 lesson_file, front.line_of(location), f"{where}: file {relative!r} does not exist"
             )
     return sources
+
+
+def _check_interactives(
+    meta: LessonMeta,
+    sources: dict[str, str],
+    front: YamlDocument,
+    lesson_file: Path,
+    problems: _Problems,
+) -> None:
+    """The cross-references of each interactive that need the lesson's files."""
+    for index, interactive in enumerate(meta.interactives):
+        if any(relative not in sources for _, relative in interactive.named_files()):
+            continue  # already reported as a missing file
+        for location, message in interactive.check(sources):
+            where = ("interactives", index, *location)
+            dotted = ".".join(str(part) for part in where)
+            problems.add(lesson_file, front.line_of(where), f"{dotted}: {message}")
 
 
 def _check_example_tests(directory: Path, problems: _Problems) -> None:

@@ -8,71 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
-RelativeFile = Annotated[str, StringConstraints(pattern=r"^[\w.-]+(/[\w.-]+)*$")]
-HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-
-# Interactive widgets the platform knows how to draw; a lesson may only use these. A kind exists
-# when its template web/templates/widgets/<kind>.html does; it comes with a script
-# web/static/js/widgets/<kind>.js and a style sheet web/static/css/widgets/<kind>.css.
-_WIDGET_TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates" / "widgets"
-INTERACTIVE_KINDS = frozenset(path.stem for path in _WIDGET_TEMPLATES.glob("*.html"))
-
-
-def _require_unique(what: str, ids: list[str]) -> None:
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise ValueError(f"{what} ids must be unique; repeated: {', '.join(repeated)}")
+from deepdive.course.interactives import (
+    Interactive,
+    RelativeFile,
+    RequestPreset,
+    Slug,
+    Strict,
+    require_unique,
+)
+from deepdive.course.interactives.base import InteractiveBase
+from deepdive.course.yaml_source import YamlDocument
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RequestPreset(_Strict):
-    """A request the learner can send with one click."""
-
-    label: str = Field(min_length=1, max_length=60)
-    method: HttpMethod = "GET"
-    path: str = Field(pattern=r"^/", max_length=500)
-    query: dict[str, str] = Field(default_factory=dict)
-    headers: dict[str, str] = Field(default_factory=dict)
-    json_body: Any = Field(default=None, alias="json")
-    body: str | None = None
-
-    @model_validator(mode="after")
-    def _one_body(self) -> RequestPreset:
-        if self.json_body is not None and self.body is not None:
-            raise ValueError("give either `json` or `body`, not both")
-        return self
-
-
-class Interactive(_Strict):
-    id: Slug
-    kind: str
-    title: str = Field(min_length=1, max_length=120)
-    starter: RelativeFile
-    solution: RelativeFile | None = None
-    requests: list[RequestPreset] = Field(default_factory=list)
-    try_this: list[str] = Field(default_factory=list)
-    # Further files of the lesson that the widget shows or runs (variants, helper modules).
-    files: list[RelativeFile] = Field(default_factory=list)
-    # Settings particular to the widget kind (read by that widget only).
-    options: dict[str, Any] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _known_kind(self) -> Interactive:
-        if self.kind not in INTERACTIVE_KINDS:
-            known = ", ".join(sorted(INTERACTIVE_KINDS))
-            raise ValueError(f"unknown interactive kind {self.kind!r} (known: {known})")
-        return self
-
-
-class DependencyCallsCheck(_Strict):
+class DependencyCallsCheck(Strict):
     """The answer is a number: how many times `dependency` runs while `app` handles `request`.
 
     Checked by running `app` in the sandbox with the `resolution` instrument and counting.
@@ -88,7 +40,7 @@ class DependencyCallsCheck(_Strict):
 ChallengeCheck = Annotated[DependencyCallsCheck, Field(discriminator="kind")]
 
 
-class Challenge(_Strict):
+class Challenge(Strict):
     """A question worth XP whose answer the server checks by running code, never from a list."""
 
     id: Slug
@@ -99,11 +51,11 @@ class Challenge(_Strict):
     explanation: str = Field(min_length=10, max_length=1500)
 
 
-class XpValues(_Strict):
+class XpValues(Strict):
     quiz_question: int = Field(default=10, ge=0, le=500)
 
 
-class LessonMeta(_Strict):
+class LessonMeta(Strict):
     """The YAML front matter of `lesson.md`."""
 
     title: str = Field(min_length=3, max_length=120)
@@ -114,39 +66,39 @@ class LessonMeta(_Strict):
     main_example: RelativeFile
     xp: XpValues = Field(default_factory=XpValues)
     interactives: list[Interactive] = Field(default_factory=list)
-    # Each challenge is presented by the interactive whose `options.challenge` names it.
+    # Each challenge is presented by the interactive whose `challenge` names it.
     challenges: list[Challenge] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_interactive_ids(self) -> LessonMeta:
-        _require_unique("interactive", [interactive.id for interactive in self.interactives])
-        _require_unique("challenge", [challenge.id for challenge in self.challenges])
+        require_unique("interactive ids", [interactive.id for interactive in self.interactives])
+        require_unique("challenge ids", [challenge.id for challenge in self.challenges])
         return self
 
     @model_validator(mode="after")
     def _every_challenge_presented_once(self) -> LessonMeta:
         ids = {challenge.id for challenge in self.challenges}
-        shown = [i.options["challenge"] for i in self.interactives if "challenge" in i.options]
-        unknown = sorted(str(s) for s in shown if s not in ids)
+        shown = [i.challenge for i in self.interactives if i.challenge]
+        unknown = sorted(s for s in shown if s not in ids)
         if unknown:
-            raise ValueError(f"options.challenge names no challenge: {', '.join(unknown)}")
-        _require_unique("presented challenge", [str(s) for s in shown])
+            raise ValueError(f"`challenge` names no challenge of this lesson: {', '.join(unknown)}")
+        require_unique("presented challenges", shown)
         missing = sorted(ids - set(shown))
         if missing:
             raise ValueError(
                 f"challenge {', '.join(missing)} is not presented: name it in an interactive's "
-                "options.challenge"
+                "`challenge`"
             )
         return self
 
 
-class QuizOption(_Strict):
+class QuizOption(Strict):
     text: str = Field(min_length=1)
     correct: bool = False
     why: str = Field(min_length=10)
 
 
-class QuizQuestion(_Strict):
+class QuizQuestion(Strict):
     id: Slug
     type: Literal["single", "multiple"]
     prompt: str = Field(min_length=5)
@@ -169,12 +121,12 @@ class QuizQuestion(_Strict):
         return frozenset(i for i, option in enumerate(self.options) if option.correct)
 
 
-class Quiz(_Strict):
+class Quiz(Strict):
     questions: list[QuizQuestion] = Field(min_length=5)
 
     @model_validator(mode="after")
     def _unique_question_ids(self) -> Quiz:
-        _require_unique("question", [question.id for question in self.questions])
+        require_unique("question ids", [question.id for question in self.questions])
         return self
 
 
@@ -183,7 +135,7 @@ class ArticlePart:
     """A run of rendered HTML, or the place where an interactive goes."""
 
     html: str = ""
-    interactive: Interactive | None = None
+    interactive: InteractiveBase | None = None
 
 
 @dataclass(frozen=True)
@@ -199,10 +151,16 @@ class Lesson:
     tip_html: str
     word_count: int
     sources: dict[str, str] = field(default_factory=dict)
+    # Where each value of the front matter was written (for content errors found later).
+    front: YamlDocument | None = None
 
     @property
     def slug(self) -> str:
         return self.meta.slug
+
+    def line_of(self, location: tuple[str | int, ...]) -> int:
+        """The line of lesson.md where the front matter value at `location` is written."""
+        return self.front.line_of(location) if self.front else 1
 
     @property
     def title(self) -> str:
@@ -214,16 +172,22 @@ class Lesson:
     def question(self, question_id: str) -> QuizQuestion | None:
         return next((q for q in self.quiz.questions if q.id == question_id), None)
 
-    def interactive(self, interactive_id: str) -> Interactive | None:
+    def interactive(self, interactive_id: str) -> InteractiveBase | None:
         return next((i for i in self.meta.interactives if i.id == interactive_id), None)
 
     def challenge(self, challenge_id: str) -> Challenge | None:
         return next((c for c in self.meta.challenges if c.id == challenge_id), None)
 
     @property
-    def interactive_kinds(self) -> list[str]:
-        """The widget kinds this lesson uses, each once, in order of appearance."""
-        return list(dict.fromkeys(i.kind for i in self.meta.interactives))
+    def widget_assets(self) -> list[tuple[str, str]]:
+        """(style sheet, script) of each widget kind this lesson uses, once, in order."""
+        return _assets(self.meta.interactives)
+
+    def quiz_key(self, question: QuizQuestion) -> str:
+        return quiz_award_key(self.slug, question.id)
+
+    def challenge_key(self, challenge: Challenge) -> str:
+        return challenge_award_key(self.slug, challenge.id)
 
     @property
     def award_keys(self) -> dict[str, int]:
@@ -231,6 +195,10 @@ class Lesson:
         keys = {quiz_award_key(self.slug, q.id): self.question_xp(q) for q in self.quiz.questions}
         keys.update({challenge_award_key(self.slug, c.id): c.xp for c in self.meta.challenges})
         return keys
+
+
+def _assets(interactives: list[InteractiveBase]) -> list[tuple[str, str]]:
+    return list(dict.fromkeys((i.stylesheet, i.script) for i in interactives))
 
 
 def quiz_award_key(lesson_slug: str, question_id: str) -> str:
@@ -255,12 +223,15 @@ class Course:
         return previous, following
 
     @property
-    def course_page_kinds(self) -> list[str]:
-        """Widget kinds shown on the course page (each lesson's first interactive)."""
-        kinds = (
-            lesson.meta.interactives[0].kind for lesson in self.lessons if lesson.meta.interactives
-        )
-        return list(dict.fromkeys(kinds))
+    def course_page_interactives(self) -> list[tuple[Lesson, InteractiveBase]]:
+        """What the course page shows: each lesson's first interactive."""
+        lessons = (item for item in self.lessons if item.meta.interactives)
+        return [(item, item.meta.interactives[0]) for item in lessons]
+
+    @property
+    def widget_assets(self) -> list[tuple[str, str]]:
+        """(style sheet, script) of each widget kind on the course page, once, in order."""
+        return _assets([interactive for _, interactive in self.course_page_interactives])
 
     @property
     def award_keys(self) -> dict[str, int]:
@@ -269,7 +240,7 @@ class Course:
             keys.update(lesson.award_keys)
         return keys
 
-    def widget(self, widget_id: str) -> tuple[Lesson, Interactive] | None:
+    def widget(self, widget_id: str) -> tuple[Lesson, InteractiveBase] | None:
         """Find an interactive by its course-wide id `<lesson-slug>/<interactive-id>`."""
         slug, _, interactive_id = widget_id.partition("/")
         lesson = self.lesson(slug)

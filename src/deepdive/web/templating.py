@@ -8,9 +8,9 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from deepdive.course.levels import LEVELS
-from deepdive.course.models import RequestPreset
 from deepdive.course.render import make_markdown, render_inline
 from deepdive.web.assets import static_url
 
@@ -27,9 +27,15 @@ def _markdown_inline_filter() -> Callable[[str], Markup]:
     return render
 
 
-def _request_presets(presets: list[RequestPreset]) -> list[dict[str, object]]:
-    """Presets as the run panel sends them (the sandbox's request shape)."""
-    return [preset.model_dump(exclude_none=True) for preset in presets]
+def _plain(value: object) -> object:
+    """Models (options, presets) as the JSON a widget's script reads: field names, no nulls."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=True)
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def make_templates(*, isolation_warning: str | None = None) -> Jinja2Templates:
@@ -37,7 +43,7 @@ def make_templates(*, isolation_warning: str | None = None) -> Jinja2Templates:
     env = templates.env
     env.globals.update(static_url=static_url, levels=LEVELS, isolation_warning=isolation_warning)
     env.filters["markdown_inline"] = _markdown_inline_filter()
-    env.filters["request_presets"] = _request_presets
+    env.filters["plain"] = _plain
     env.auto_reload = False  # templates ship with the package and never change while serving
     env.trim_blocks = True
     env.lstrip_blocks = True

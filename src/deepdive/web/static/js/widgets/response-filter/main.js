@@ -1,15 +1,15 @@
 // Response filtering: run one endpoint under different response models and compare, side by side,
 // the value the endpoint returned (recorded in the sandbox) with the response that left the server,
 // plus what the app's own OpenAPI document promises for that route.
-import { createEditor } from "../../build/editor.js";
-import { csrfToken } from "../csrf.js";
-import { draftSaver } from "../drafts.js";
-import { element, errorMarkers, parseQuery, renderOutput } from "../results.js";
-import { startRun } from "../runs.js";
-import { findRoute, statusChange, statusOf } from "./response-filter/decorator.js";
-import { docsView } from "./response-filter/docs-view.js";
-import { jsonView } from "./response-filter/json-view.js";
-import { valueView } from "./response-filter/value-view.js";
+import { createEditor } from "../../../build/editor.js";
+import { csrfToken } from "../../csrf.js";
+import { draftSaver } from "../../drafts.js";
+import { element, errorMarkers, parseQuery, renderOutput } from "../../results.js";
+import { startRun } from "../../runs.js";
+import { findRoute, statusChange, statusOf } from "./decorator.js";
+import { docsView } from "./docs-view.js";
+import { jsonView } from "./json-view.js";
+import { valueView } from "./value-view.js";
 
 const INSTRUMENTS = ["returned_values", "openapi"];
 

@@ -1,9 +1,9 @@
 // The run panel: edit a FastAPI app, send it requests in the sandbox, see exactly what came back.
-import { createEditor } from "../../build/editor.js";
-import { draftSaver } from "../drafts.js";
-import { element, errorMarkers, parseQuery, renderOutput, renderResponse } from "../results.js";
-import { startRun } from "../runs.js";
-import { offerSolution } from "../solution.js";
+import { createEditor } from "../../../build/editor.js";
+import { draftSaver } from "../../drafts.js";
+import { element, errorMarkers, parseQuery, renderOutput, renderResponse } from "../../results.js";
+import { startRun } from "../../runs.js";
+import { offerSolution } from "../../solution.js";
 
 function mount(panel) {
   const host = panel.querySelector("[data-editor]");

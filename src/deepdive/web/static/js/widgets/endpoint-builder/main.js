@@ -1,13 +1,13 @@
 // "Build an endpoint": a form writes an endpoint that echoes its parameters, the learner sends it
 // any URL in the sandbox and sees FastAPI's real conversions and 422s; then route order, both ways.
-import { createEditor } from "../../build/editor.js";
-import { draftSaver } from "../drafts.js";
-import { element, errorMarkers, parseQuery, renderOutput } from "../results.js";
-import { exampleUrl, generate } from "./endpoint-builder/code.js";
-import { paramForm } from "./endpoint-builder/param-form.js";
-import { renderExchange } from "./endpoint-builder/request-view.js";
-import { routeOrder } from "./endpoint-builder/route-order.js";
-import { routingOf, runCode } from "./endpoint-builder/run.js";
+import { createEditor } from "../../../build/editor.js";
+import { draftSaver } from "../../drafts.js";
+import { element, errorMarkers, parseQuery, renderOutput } from "../../results.js";
+import { exampleUrl, generate } from "./code.js";
+import { paramForm } from "./param-form.js";
+import { renderExchange } from "./request-view.js";
+import { routeOrder } from "./route-order.js";
+import { routingOf, runCode } from "./run.js";
 
 const EDITED = "The editor holds your own edits, so the form will not touch them unless you press “Generate code”.";
 const FOLLOWS = "The code follows the form.";

@@ -1,11 +1,11 @@
 // The resolution chain: run the learner's app in the sandbox with the `resolution` instrument
 // and step through one real request (calls, cache hits, endpoint, response, cleanup).
-import { createEditor } from "../../build/editor.js";
-import { draftSaver } from "../drafts.js";
-import { element, errorMarkers, renderOutput, renderResponse } from "../results.js";
-import { startRun } from "../runs.js";
-import { describeStep, listSteps, stepBadge, stepTitle } from "./dependency-chain-steps.js";
-import { cacheSwitches, hasSnippet, toggleSnippet } from "./dependency-chain-source.js";
+import { createEditor } from "../../../build/editor.js";
+import { draftSaver } from "../../drafts.js";
+import { element, errorMarkers, renderOutput, renderResponse } from "../../results.js";
+import { startRun } from "../../runs.js";
+import { describeStep, listSteps, stepBadge, stepTitle } from "./steps.js";
+import { cacheSwitches, hasSnippet, toggleSnippet } from "./source.js";
 
 const LEARNER_FILE = "app.py";
 

@@ -1,12 +1,12 @@
 // The validation sandbox: edit a Pydantic model and a JSON body, send the body to the learner's
 // app in the sandbox, and see each of FastAPI's real validation errors beside its field and on
 // its line of the JSON text.
-import { createEditor } from "../../build/editor.js";
-import { draftSaver } from "../drafts.js";
-import { codePointToIndex, lineAndColumn, locateJson, pathKey } from "../json-locations.js";
-import { element, errorMarkers, renderOutput, renderResponse } from "../results.js";
-import { startRun } from "../runs.js";
-import { offerSolution } from "../solution.js";
+import { createEditor } from "../../../build/editor.js";
+import { draftSaver } from "../../drafts.js";
+import { codePointToIndex, lineAndColumn, locateJson, pathKey } from "../../json-locations.js";
+import { element, errorMarkers, renderOutput, renderResponse } from "../../results.js";
+import { startRun } from "../../runs.js";
+import { offerSolution } from "../../solution.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 

@@ -1,0 +1,69 @@
+"""The kinds of interactive a lesson can declare, each a typed model chosen by its `kind`.
+
+Adding a kind is a short list of files (see content/README.md, "Adding a widget kind"):
+
+* a module here with the kind's model (options, instruments, checks, the course walk's runs),
+  added to `Interactive` below;
+* its template `web/templates/widgets/<kind>.html`;
+* its script folder `web/static/js/widgets/<kind>/` with `main.js`, built on the widget kit
+  (`web/static/js/kit/`), and its style sheet `web/static/css/widgets/<kind>.css`;
+* a browser test in `tests/browser/` that uses it as a learner would.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from deepdive.course.interactives.base import (
+    InteractiveBase,
+    RelativeFile,
+    RequestPreset,
+    Slug,
+    Strict,
+    WalkRun,
+    require_unique,
+)
+from deepdive.course.interactives.dependency_chain import DependencyChain
+from deepdive.course.interactives.endpoint_builder import EndpointBuilder
+from deepdive.course.interactives.response_filter import ResponseFilter
+from deepdive.course.interactives.run_panel import RunPanel
+from deepdive.course.interactives.validation_sandbox import ValidationSandbox
+
+KINDS: tuple[type[InteractiveBase], ...] = (
+    RunPanel,
+    EndpointBuilder,
+    ValidationSandbox,
+    ResponseFilter,
+    DependencyChain,
+)
+
+Interactive = Annotated[
+    RunPanel | EndpointBuilder | ValidationSandbox | ResponseFilter | DependencyChain,
+    Field(discriminator="kind"),
+]
+
+
+def kind_name(model: type[InteractiveBase]) -> str:
+    """The `kind` value of a kind's model, e.g. "run-panel"."""
+    return model.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
+
+
+__all__ = [
+    "KINDS",
+    "DependencyChain",
+    "EndpointBuilder",
+    "Interactive",
+    "InteractiveBase",
+    "RelativeFile",
+    "RequestPreset",
+    "ResponseFilter",
+    "RunPanel",
+    "Slug",
+    "Strict",
+    "ValidationSandbox",
+    "WalkRun",
+    "kind_name",
+    "require_unique",
+]
