@@ -203,6 +203,10 @@ class Engine:
             flavor = "test" if request.kind == "test" else "app"
             process = await self._take(flavor)
             result = await self._execute(process, request, on_event, commands)
+            # What an instrument reports was made beside the learner's code: check it here.
+            result.instrumentation = instruments.checked(
+                request.instruments, result.instrumentation
+            )
         except BaseException:
             self._line.leave()
             raise

@@ -28,11 +28,18 @@ The hook contract, in the order the engine calls the hooks (each is optional):
 An instrument that raises does not break the run: the engine stores
 `{"error": "<what went wrong>"}` under its name instead. Test runs call hooks 1–3 and 6 only
 (the learner's tests send their own requests).
+
+Every instrument documents its data as a Pydantic model, `result_model`. The data is produced
+inside the sandbox, next to the learner's code, so the runner trusts none of it: `checked()`
+validates each instrument's data against its model (and a size cap) once the run is over, and
+replaces anything malformed or oversized by `{"error": "<a sentence for the learner>"}`. A widget
+therefore reads either the documented fields or `error`, never anything else.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import pkgutil
 import sys
@@ -41,12 +48,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange
 
 _REGISTRY: dict[str, type[Instrument]] = {}
 _T = TypeVar("_T", bound="type[Instrument]")
+# One instrument's data, serialised, may not be larger than this.
+MAX_RESULT_BYTES = 4 * 1024 * 1024
+
+
+class ResultShape(BaseModel):
+    """Base of the documented result models: every key is known."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class InstrumentError(ResultShape):
+    """What an instrument's entry holds when it could not report: one sentence."""
+
+    error: str
 
 
 @dataclass
@@ -81,6 +104,8 @@ class Instrument:
     """Base class: override the hooks you need (see the module docstring for the contract)."""
 
     name: ClassVar[str]
+    # The documented shape of `result()`; the runner checks the data against it.
+    result_model: ClassVar[type[BaseModel]]
 
     def __init__(self, context: RunContext) -> None:
         self.context = context
@@ -111,6 +136,8 @@ def register(cls: _T) -> _T:
         raise ValueError(f"{cls.__name__} needs a `name` that is a plain identifier")
     if name in _REGISTRY and _REGISTRY[name] is not cls:
         raise ValueError(f"two instruments are called {name!r}")
+    if not isinstance(getattr(cls, "result_model", None), type):
+        raise ValueError(f"{cls.__name__} needs a `result_model` documenting its data")
     _REGISTRY[name] = cls
     return cls
 
@@ -128,6 +155,45 @@ def available() -> list[str]:
 
 def unknown(names: list[str]) -> list[str]:
     return [n for n in names if n not in _REGISTRY]
+
+
+def result_model(name: str) -> type[BaseModel]:
+    return _REGISTRY[name].result_model
+
+
+def checked(requested: list[str], data: dict[str, Any]) -> dict[str, Any]:
+    """The instrumentation of a run as the runner passes it on: one entry per requested
+    instrument, each valid against its model or replaced by an `InstrumentError`."""
+    return {name: _checked(name, data.get(name)) for name in dict.fromkeys(requested)}
+
+
+def _checked(name: str, value: Any) -> Any:
+    if name not in _REGISTRY:
+        return {"error": f"there is no {name} instrument"}
+    if value is None:
+        return {"error": f"the run ended before the {name} instrument could report"}
+    try:
+        size = len(json.dumps(value))
+    except (TypeError, ValueError, RecursionError):
+        return {"error": f"the {name} instrument returned data that is not JSON"}
+    if size > MAX_RESULT_BYTES:
+        mib = size / (1024 * 1024)
+        return {
+            "error": f"the {name} instrument recorded {mib:.1f} MiB, too much to show: send "
+            "fewer requests, or make the app produce less"
+        }
+    if isinstance(value, dict) and set(value) == {"error"} and isinstance(value["error"], str):
+        return {"error": value["error"][:2000]}
+    try:
+        _REGISTRY[name].result_model.model_validate(value)
+    except ValidationError as problem:
+        first = problem.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the top level"
+        return {
+            "error": f"the {name} instrument returned data in an unexpected shape "
+            f"({where}: {first['msg']}), so it is not shown"
+        }
+    return value
 
 
 def create(names: list[str], context: RunContext) -> list[Instrument]:

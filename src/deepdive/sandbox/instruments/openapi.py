@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from deepdive.sandbox.instruments import Instrument, register
+from pydantic import Field
+
+from deepdive.sandbox.instruments import Instrument, ResultShape, register
+
+
+class OpenAPIResult(ResultShape):
+    available: bool = Field(description="Whether the app produced a schema")
+    schema_: dict[str, Any] | None = Field(
+        default=None, alias="schema", description="The OpenAPI document, when available"
+    )
+    reason: str | None = Field(default=None, description="Why there is none, when unavailable")
 
 
 @register
@@ -12,6 +22,7 @@ class OpenAPI(Instrument):
     """Calls `app.openapi()` at the end of the run (routes added at startup are included)."""
 
     name = "openapi"
+    result_model = OpenAPIResult
 
     def after_import(self, app: Any) -> None:
         self._app = app

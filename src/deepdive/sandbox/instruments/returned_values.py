@@ -19,10 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
-from deepdive.sandbox.instruments import Instrument, register
-from deepdive.sandbox.instruments.value_tree import describe, error_list, type_name
+from pydantic import Field
+
+from deepdive.sandbox.instruments import Instrument, ResultShape, register
+from deepdive.sandbox.instruments.value_tree import (
+    ValidationErrorEntry,
+    ValueNode,
+    describe,
+    error_list,
+    type_name,
+)
 from deepdive.sandbox.worker.asgi import ASGIApp, Receive, Scope, Send
 
 _FLAGS = ("exclude_unset", "exclude_defaults", "exclude_none")
@@ -30,9 +38,59 @@ _FLAGS = ("exclude_unset", "exclude_defaults", "exclude_none")
 MAX_DESCRIBED_CALLS = 100
 
 
+class RaisedSummary(ResultShape):
+    type: str
+    message: str
+    status_code: int | None = None
+
+
+class Processing(ResultShape):
+    """How FastAPI turned the value into a response."""
+
+    kind: Literal["response", "model", "encoder"]
+    response_class: str | None = Field(default=None, description="response: its class")
+    model: str | None = Field(default=None, description="model: the response model")
+    flags: list[str] | None = Field(default=None, description="model: response_model_* set")
+    include: str | None = None
+    exclude: str | None = None
+
+
+class EndpointCall(ResultShape):
+    endpoint: str
+    file: str | None = Field(description="The learner's file, when the endpoint is theirs")
+    line: int | None
+    returned: bool
+    value: ValueNode | None = Field(default=None, description="What it returned (a tree)")
+    raised: RaisedSummary | None = None
+    processing: Processing | None = None
+    response_errors: list[ValidationErrorEntry] | None = Field(
+        default=None, description="The ResponseValidationError's errors, if the value failed"
+    )
+
+
+class RouteSummary(ResultShape):
+    path: str | None
+    methods: list[str]
+    name: str | None
+    status_code: int | None
+    response_model: str | None
+    flags: list[str]
+
+
+class ReturnedEntry(ResultShape):
+    request: int
+    route: RouteSummary | None
+    calls: list[EndpointCall]
+
+
+class ReturnedValuesResult(ResultShape):
+    requests: list[ReturnedEntry]
+
+
 @register
 class ReturnedValues(Instrument):
     name = "returned_values"
+    result_model = ReturnedValuesResult
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,16 +15,51 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from deepdive.sandbox.instruments import Instrument, register
+from pydantic import Field
+
+from deepdive.sandbox.instruments import Instrument, ResultShape, register
 from deepdive.sandbox.worker.asgi import ASGIApp, Receive, Scope, Send
 
 _MAX_ROUTES = 200
 _MAX_TEXT = 500
 
 
+class RouteInfo(ResultShape):
+    position: int | None = Field(description="Place in the order the router tries routes")
+    path: str
+    methods: list[str]
+    name: str
+    function: str
+    file: str | None = Field(description="The learner's file defining the endpoint, if theirs")
+    line: int | None
+    learner: bool
+
+
+class PathParam(ResultShape):
+    name: str
+    value: str = Field(description="The raw text captured from the path")
+    start: int | None = Field(default=None, description="Offset of the value in the path")
+    end: int | None = None
+
+
+class RoutedRequest(ResultShape):
+    request: int | None
+    method: str | None
+    path: str
+    query_string: str
+    route: RouteInfo | None = Field(description="The route that answered; None when none did")
+    path_params: list[PathParam]
+
+
+class RoutingResult(ResultShape):
+    routes: list[RouteInfo] = Field(description="Every route, in the order they are tried")
+    requests: list[RoutedRequest]
+
+
 @register
 class Routing(Instrument):
     name = "routing"
+    result_model = RoutingResult
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

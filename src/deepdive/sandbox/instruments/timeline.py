@@ -9,13 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from deepdive.sandbox.instruments import Instrument, register
+from pydantic import Field
+
+from deepdive.sandbox.instruments import Instrument, ResultShape, register
 from deepdive.sandbox.worker.asgi import ASGIApp, Message, Receive, Scope, Send
+
+
+class TimedRequest(ResultShape):
+    request: int | None = Field(description="Index of the request in the run")
+    method: str | None
+    path: str | None
+    start_ms: float = Field(description="When the app received the request")
+    response_ms: float | None = Field(description="When the last byte of the body was sent")
+    end_ms: float | None = Field(description="When the app returned (after background tasks)")
+    status: int | None
+
+
+class TimelineResult(ResultShape):
+    requests: list[TimedRequest]
+    total_ms: float = Field(description="From the first start to the last end")
 
 
 @register
 class Timeline(Instrument):
     name = "timeline"
+    result_model = TimelineResult
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

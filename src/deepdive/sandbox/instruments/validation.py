@@ -21,7 +21,9 @@ import dataclasses
 import json
 from typing import Any
 
-from deepdive.sandbox.instruments import Instrument, register
+from pydantic import Field
+
+from deepdive.sandbox.instruments import Instrument, ResultShape, register
 from deepdive.sandbox.worker.asgi import ASGIApp, Receive, Scope, Send
 
 MAX_ERRORS = 100
@@ -29,9 +31,59 @@ MAX_FIELDS = 60
 MAX_VALUE_CHARS = 2000
 
 
+class MatchedRoute(ResultShape):
+    path: str | None
+    name: str | None
+    methods: list[str] | None
+
+
+class BodyField(ResultShape):
+    name: str
+    key: str = Field(description="The JSON key (the alias, if there is one)")
+    type: str
+    required: bool
+    default: str | None = Field(description="repr() of the default, when not required")
+    constraints: list[str] = Field(description="As written in Field(...): `ge=1000`")
+
+
+class BodyDescription(ResultShape):
+    model: str | None = Field(description="None when FastAPI wraps several body parameters")
+    embedded: bool
+    extra: str | None = Field(description="How unknown keys are treated: ignore, allow, forbid")
+    fields: list[BodyField]
+
+
+class RaisedError(ResultShape):
+    type: str | None
+    loc: list[int | str]
+    msg: str
+    input: Any = None
+    ctx: Any = None
+
+
+class RaisedValidation(ResultShape):
+    exception: str = Field(description="RequestValidationError or ResponseValidationError")
+    errors: list[RaisedError]
+    truncated: bool
+
+
+class ValidationEntry(ResultShape):
+    request: int
+    method: str | None
+    path: str | None
+    route: MatchedRoute | None
+    body: BodyDescription | None
+    raised: list[RaisedValidation]
+
+
+class ValidationResult(ResultShape):
+    requests: list[ValidationEntry]
+
+
 @register
 class Validation(Instrument):
     name = "validation"
+    result_model = ValidationResult
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

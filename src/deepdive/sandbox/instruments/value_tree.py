@@ -22,7 +22,11 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from itertools import islice
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
+
+from deepdive.sandbox.instruments import ResultShape
 
 MAX_DEPTH = 8
 MAX_ITEMS = 50
@@ -31,6 +35,45 @@ MAX_NODES = 1500
 
 _SCALARS = (type(None), bool, int, float, str, bytes)
 _MODULE_PREFIX = re.compile(r"\b(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_])")
+
+
+class ValueNode(ResultShape):
+    """One node of a value tree; which keys are present depends on `kind`."""
+
+    kind: Literal["scalar", "model", "object", "mapping", "sequence", "response"]
+    type: str
+    repr: str | None = Field(default=None, description="scalar: the value's repr()")
+    fields: list[ValueField] | None = Field(default=None, description="model, object")
+    extra: list[ValueField] | None = Field(default=None, description="model: extra keys")
+    items: list[ValueItem] | None = Field(default=None, description="mapping, sequence")
+    length: int | None = Field(default=None, description="mapping, sequence: full length")
+    status_code: int | None = Field(default=None, description="response")
+    media_type: str | None = Field(default=None, description="response")
+    body: str | None = Field(default=None, description="response: the body as text")
+    truncated: bool | None = None
+
+
+class ValueField(ResultShape):
+    name: str
+    value: ValueNode
+    set: bool | None = Field(default=None, description="model: given when the object was built")
+
+
+class ValueItem(ResultShape):
+    key: str | None = Field(default=None, description="mapping: the key")
+    value: ValueNode
+
+
+class ValidationErrorEntry(ResultShape):
+    """A Pydantic error as `error_list` reports it: `input` described as a value tree."""
+
+    type: str
+    loc: list[int | str]
+    msg: str
+    input: ValueNode
+
+
+ValueNode.model_rebuild()
 
 
 def describe(value: Any) -> dict[str, Any]:

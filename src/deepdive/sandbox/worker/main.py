@@ -193,7 +193,8 @@ class Sandbox:
         )
         payload = result.model_dump_json().encode()
         if len(payload) > channel.REGION_BYTES // 2:
-            result.instrumentation = {"error": "the instrumentation data was too large to return"}
+            too_large = {"error": "the run recorded too much to return: send fewer requests"}
+            result.instrumentation = dict.fromkeys(result.instrumentation, too_large)
             for response in result.responses:
                 response.body, response.json_body, response.truncated = "", None, True
             payload = result.model_dump_json().encode()

@@ -15,9 +15,11 @@ overriding behave exactly as without the instrument.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from deepdive.sandbox.instruments import Instrument, RunContext, register
+from pydantic import Field
+
+from deepdive.sandbox.instruments import Instrument, ResultShape, RunContext, register
 from deepdive.sandbox.instruments.resolution.calls import Wrappers
 from deepdive.sandbox.instruments.resolution.describe import Describer
 from deepdive.sandbox.instruments.resolution.trace import CURRENT, RequestTrace
@@ -73,9 +75,88 @@ class _Provider:
         return getattr(self._provider, name)
 
 
+class Described(ResultShape):
+    text: str = Field(description="A short repr() of the value")
+    type: str
+    ref: int | None = Field(default=None, description="Same number, same object in this request")
+
+
+class Argument(ResultShape):
+    name: str
+    value: Described
+
+
+class WantedBy(ResultShape):
+    parameter: str | None
+    of: str | None = Field(default=None, description="The dependant that declared it")
+    line: int | None = Field(default=None, description="Where, in the learner's main file")
+
+
+class ExceptionSeen(ResultShape):
+    type: str
+    text: str
+
+
+class ErrorSeen(ResultShape):
+    loc: list[str]
+    msg: str
+
+
+class Step(ResultShape):
+    """One thing that happened; the keys present depend on `type` (see the module docs)."""
+
+    n: int
+    type: Literal["call", "cache_hit", "invalid", "skipped", "teardown", "endpoint", "response"]
+    t_ms: float
+    dependency: str | None = None
+    for_: WantedBy | None = Field(default=None, alias="for")
+    use_cache: bool | None = None
+    overrides: str | None = Field(default=None, description="The callable an override replaced")
+    kind: str | None = Field(default=None, description="call: function, generator, …")
+    count: int | None = Field(default=None, description="call: how many calls so far")
+    args: list[Argument] | None = None
+    stored: bool | None = Field(default=None, description="call: the value went to the cache")
+    file: str | None = None
+    lines: list[int] | None = Field(default=None, description="[first, last] line of the code")
+    result: Described | None = None
+    raised: ExceptionSeen | None = None
+    paused_at: int | None = Field(default=None, description="call: the line of its `yield`")
+    value: Described | None = Field(default=None, description="cache_hit: the value served")
+    from_step: int | None = Field(default=None, description="cache_hit: the step that stored it")
+    errors: list[ErrorSeen] | None = None
+    call_step: int | None = Field(default=None, description="teardown: the step of its call")
+    thrown: ExceptionSeen | None = Field(default=None, description="teardown: thrown into it")
+    outcome: str | None = Field(default=None, description="teardown: finished, raised, …")
+    status: int | None = Field(default=None, description="response: the status sent")
+
+
+class Override(ResultShape):
+    original: str
+    replacement: str
+
+
+class RequestResolution(ResultShape):
+    request: int | None
+    method: str
+    path: str
+    status: int | None
+    steps: list[Step]
+    calls: dict[str, int] = Field(description="Real calls per dependency")
+    cache_hits: dict[str, int] = Field(description="Values served from the cache, per dependency")
+    overrides: list[Override]
+    truncated: bool
+    problems: list[str]
+
+
+class ResolutionResult(ResultShape):
+    requests: list[RequestResolution]
+    requests_not_traced: int
+
+
 @register
 class Dependencies(Instrument):
     name = "resolution"
+    result_model = ResolutionResult
 
     def __init__(self, context: RunContext) -> None:
         super().__init__(context)
