@@ -6,14 +6,26 @@ import base64
 import json
 import re
 import shlex
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from deepdive.sandbox import chaining
 
 RunKind = Literal["app", "test", "session"]
 
 _MODULE_FILE = r"^[A-Za-z_][A-Za-z0-9_]{0,63}\.py$"
 _MAX_SOURCE = 512 * 1024
+_TEN_YEARS = 10 * 366 * 24 * 3600
+CaptureName = Annotated[str, StringConstraints(pattern=chaining.CAPTURE_NAME)]
+CaptureSource = Annotated[str, StringConstraints(pattern=chaining.CAPTURE_SOURCE, max_length=200)]
 
 
 class UploadedFile(BaseModel):
@@ -35,6 +47,10 @@ class HttpRequest(BaseModel):
 
     Give at most one body: `json_body` (sent as JSON), `body` (raw text), or `form` (with optional
     `files`, sent as multipart when there are files).
+
+    A request can use values captured from earlier responses of the same run (`{{name}}`, see
+    `deepdive.sandbox.chaining`), and can ask for the sandbox's wall clock to be moved forward
+    before it is sent (`advance_clock`, in seconds; the moves add up over the run).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -47,6 +63,17 @@ class HttpRequest(BaseModel):
     body: str | None = None
     form: dict[str, str] | None = None
     files: list[UploadedFile] = Field(default_factory=list)
+    capture: dict[CaptureName, CaptureSource] = Field(
+        default_factory=dict,
+        max_length=10,
+        description="Values to keep from this response for later requests: name -> source",
+    )
+    advance_clock: float = Field(
+        default=0.0,
+        ge=0,
+        le=_TEN_YEARS,
+        description="Seconds the sandbox's wall clock moves forward before this request",
+    )
 
     @field_validator("method")
     @classmethod
@@ -133,6 +160,11 @@ class RunRequest(BaseModel):
     def _consistent(self) -> RunRequest:
         if self.kind == "test" and self.tests is None:
             raise ValueError("a test run needs `tests`")
+        problems = chaining.check(
+            [request.model_dump() for request in self.requests], concurrent=self.concurrent
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
         names = [self.filename, *self.files]
         if self.kind == "test":
             names.append(self.tests_filename)

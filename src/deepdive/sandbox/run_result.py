@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from deepdive.sandbox.run_request import LimitOverrides, RunKind
+from deepdive.sandbox.run_request import HttpRequest, LimitOverrides, RunKind
 
 Outcome = Literal[
     "ok",
@@ -58,6 +58,14 @@ class HttpResponse(BaseModel):
     truncated: bool = False
     elapsed_ms: float = 0.0
     error: ErrorInfo | None = None
+    skipped: str | None = Field(
+        default=None,
+        description="Why this request was not sent (a value it needed was missing); status is 0",
+    )
+    sent_request: HttpRequest | None = Field(
+        default=None,
+        description="The request as sent, when it used values from earlier responses",
+    )
 
 
 class CaseResult(BaseModel):

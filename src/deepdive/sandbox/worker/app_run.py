@@ -16,9 +16,11 @@ from typing import Any
 
 import httpx
 
+from deepdive.sandbox import chaining
 from deepdive.sandbox.instruments import Instruments
 from deepdive.sandbox.run_request import HttpRequest
 from deepdive.sandbox.run_result import HttpResponse
+from deepdive.sandbox.worker import clock
 from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange
 from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.tracebacks import error_info
@@ -45,13 +47,15 @@ async def send_all(
     concurrent: bool,
     instruments: Instruments,
     files: LearnerFiles,
-    exchanges: list[Exchange],
 ) -> list[HttpResponse]:
-    """Send `requests` (at once when `concurrent`) and describe every response."""
+    """Send `requests` (at once when `concurrent`) and describe every response.
+
+    One after the other, each request first moves the clock when it asks to, takes the values
+    it uses from earlier responses, and keeps the values it captures; a request whose values
+    are missing is not sent, and its entry says why."""
 
     async def one(index: int, request: HttpRequest) -> HttpResponse:
         exchange = Exchange(index)
-        exchanges.append(exchange)
         EXCHANGE.set(exchange)
         instruments.before_request(index, request)
         response = await send_one(client, request, exchange, files)
@@ -59,9 +63,58 @@ async def send_all(
         return response
 
     if concurrent:
+        clock.advance(sum(request.advance_clock for request in requests))
         tasks = [asyncio.ensure_future(one(i, r)) for i, r in enumerate(requests)]
         return list(await asyncio.gather(*tasks))
-    return [await one(i, r) for i, r in enumerate(requests)]
+    values: dict[str, Any] = {}
+    missing: dict[str, str] = {}
+    responses = []
+    for index, request in enumerate(requests):
+        clock.advance(request.advance_clock)
+        fields = request.model_dump()
+        used = chaining.uses(fields)
+        if not used:
+            response = await one(index, request)
+        else:
+            try:
+                sent = HttpRequest.model_validate(chaining.fill(fields, values))
+            except (chaining.ChainError, ValueError) as problem:
+                responses.append(_not_sent(request, _why_not_sent(used, missing, problem)))
+                continue
+            response = await one(index, sent)
+            response.sent_request = sent
+        _keep(request, response, values, missing)
+        responses.append(response)
+    return responses
+
+
+def _keep(
+    request: HttpRequest, response: HttpResponse, values: dict[str, Any], missing: dict[str, str]
+) -> None:
+    data = response.json_body if response.is_json else chaining.NO_JSON
+    for name, source in request.capture.items():
+        try:
+            values[name] = chaining.capture(
+                source, response.status, response.headers, response.body, data
+            )
+            missing.pop(name, None)
+        except chaining.ChainError as problem:
+            values.pop(name, None)
+            answered = f"{request.method} {request.path} answered {response.status}"
+            missing[name] = f"{answered} and {problem}"
+
+
+def _why_not_sent(
+    used: list[tuple[str, list[str]]], missing: dict[str, str], problem: Exception
+) -> str:
+    for name, _ in used:
+        if name in missing:
+            return f"Not sent: it needs {{{{{name}}}}}, but {missing[name]}."
+    return f"Not sent: {problem}."
+
+
+def _not_sent(request: HttpRequest, why: str) -> HttpResponse:
+    return HttpResponse(method=request.method, path=request.path, status=0, skipped=why)
 
 
 async def send_one(

@@ -28,7 +28,7 @@ from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import CaseResult, HttpResponse, Limits, RunResult, Usage
 from deepdive.sandbox.worker import app_run, loader, session_run, test_run, warmup
-from deepdive.sandbox.worker.asgi import Exchange, Lifespan, Recorder
+from deepdive.sandbox.worker.asgi import Lifespan, Recorder
 from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.guard import Guard, LimitExceeded, find_limit
 from deepdive.sandbox.worker.output import CappedStream, RawOutput
@@ -222,7 +222,6 @@ class Sandbox:
 
     def _execute(self, request: RunRequest) -> RunResult:
         responses: list[HttpResponse] = []
-        exchanges: list[Exchange] = []
         failure: BaseException | None = None
         assert self.instruments is not None
         try:
@@ -232,18 +231,22 @@ class Sandbox:
             self.loop = asyncio.new_event_loop()
             asyncio.set_event_loop(self.loop)
             if request.kind == "session":
-                runner = session_run.SessionRun(self, wrapped, self.instruments)
+                runner = session_run.SessionRun(
+                    wrapped,
+                    control=self.ctl,
+                    files=self.files,
+                    emit=self.send_event,
+                    idle_seconds=self.config.session_idle_seconds,
+                )
                 self.loop.run_until_complete(runner.serve())
                 responses = runner.responses
             else:
-                self.loop.run_until_complete(self._send_requests(wrapped, responses, exchanges))
+                self.loop.run_until_complete(self._send_requests(wrapped, responses))
         except BaseException as exc:
             failure = exc
         return self._result(request, failure, responses=responses)
 
-    async def _send_requests(
-        self, app: Any, responses: list[HttpResponse], exchanges: list[Exchange]
-    ) -> None:
+    async def _send_requests(self, app: Any, responses: list[HttpResponse]) -> None:
         assert self.request is not None
         assert self.instruments is not None
         lifespan = Lifespan(app)
@@ -256,7 +259,6 @@ class Sandbox:
                     concurrent=self.request.concurrent,
                     instruments=self.instruments,
                     files=self.files,
-                    exchanges=exchanges,
                 )
             )
         await lifespan.shutdown()

@@ -11,20 +11,19 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import socket
 import urllib.parse
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import ValidationError
 
 from deepdive.sandbox import channel
-from deepdive.sandbox.instruments import Instruments
 from deepdive.sandbox.run_request import SessionCommand
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker import app_run
 from deepdive.sandbox.worker.asgi import ASGIApp, Exchange, Lifespan, Message
-
-if TYPE_CHECKING:
-    from deepdive.sandbox.worker.main import Sandbox
+from deepdive.sandbox.worker.files import LearnerFiles
 
 
 class _Connection:
@@ -88,10 +87,22 @@ class _Connection:
 
 
 class SessionRun:
-    def __init__(self, sandbox: Sandbox, app: ASGIApp, instruments: Instruments) -> None:
-        self.sandbox = sandbox
+    """Serves one session: commands arrive on `control`, events leave through `emit`."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        control: socket.socket,
+        files: LearnerFiles,
+        emit: Callable[[dict[str, Any]], None],
+        idle_seconds: float,
+    ) -> None:
         self.app = app
-        self.instruments = instruments
+        self._control = control
+        self._files = files
+        self._emit = emit
+        self._idle_seconds = idle_seconds
         self.responses: list[HttpResponse] = []
         self.failures: list[BaseException] = []
         self._connections: dict[str, _Connection] = {}
@@ -99,13 +110,13 @@ class SessionRun:
         self._commands: asyncio.Queue[SessionCommand | None] = asyncio.Queue()
 
     def emit(self, event: dict[str, Any]) -> None:
-        self.sandbox.send_event(event)
+        self._emit(event)
 
     async def serve(self) -> None:
         lifespan = Lifespan(self.app)
         await lifespan.startup()
         loop = asyncio.get_running_loop()
-        ctl = self.sandbox.ctl
+        ctl = self._control
         ctl.setblocking(False)
         loop.add_reader(ctl.fileno(), self._on_packet)
         self.emit({"kind": "ready"})
@@ -125,7 +136,7 @@ class SessionRun:
             raise self.failures[0]
 
     async def _loop(self, client: Any) -> None:
-        idle = self.sandbox.config.session_idle_seconds
+        idle = self._idle_seconds
         while True:
             try:
                 command = await asyncio.wait_for(self._commands.get(), idle)
@@ -148,7 +159,7 @@ class SessionRun:
         elif command.op == "request" and command.request is not None:
             index = len(self.responses)
             exchange = Exchange(index)
-            response = await app_run.send_one(client, command.request, exchange, self.sandbox.files)
+            response = await app_run.send_one(client, command.request, exchange, self._files)
             self.responses.append(response)
             self.emit({"kind": "response", "response": response.model_dump(mode="json")})
         elif connection is None or connection.closed:
@@ -166,7 +177,7 @@ class SessionRun:
     def _on_packet(self) -> None:
         while True:
             try:
-                packet = self.sandbox.ctl.recv(channel.MAX_MESSAGE)
+                packet = self._control.recv(channel.MAX_MESSAGE)
             except BlockingIOError:
                 return
             except OSError:

@@ -18,7 +18,7 @@ from deepdive.sandbox.instruments import Instruments, RunContext
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker import app_run, loader
-from deepdive.sandbox.worker.asgi import Exchange, Lifespan, Recorder
+from deepdive.sandbox.worker.asgi import Lifespan, Recorder
 from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.tracebacks import error_info
 
@@ -64,7 +64,13 @@ _REQUESTS = [
     HttpRequest(path="/"),
     HttpRequest(path="/books/3", query={"limit": "5"}),
     HttpRequest(path="/books/0"),
-    HttpRequest(method="POST", path="/books", json_body={"title": "Warm", "year": 2001}),
+    HttpRequest(
+        method="POST",
+        path="/books",
+        json_body={"title": "Warm", "year": 2001},
+        capture={"year": "json.year"},
+    ),
+    HttpRequest(path="/books/{{year}}", headers={"X-Seen": "{{year}}"}),
     HttpRequest(method="POST", path="/books", json_body={"title": "", "year": "x"}),
     HttpRequest(path="/boom"),
 ]
@@ -102,15 +108,9 @@ async def _drive(
 ) -> list[HttpResponse]:
     lifespan = Lifespan(application)
     await lifespan.startup()
-    exchanges: list[Exchange] = []
     async with app_run.client_for(application) as client:
         responses = await app_run.send_all(
-            client,
-            request.requests,
-            concurrent=False,
-            instruments=instruments,
-            files=files,
-            exchanges=exchanges,
+            client, request.requests, concurrent=False, instruments=instruments, files=files
         )
     await lifespan.shutdown()
     return responses
