@@ -156,3 +156,42 @@ def test_no_tests_found_is_said_plainly(run_in_sandbox):
     assert result.outcome == "ok"
     assert result.tests == []
     assert "found no tests" in result.message
+
+
+SLOW_TESTS = """
+import time
+
+
+def test_quick():
+    assert 1 + 1 == 2
+
+
+def test_slow():
+    time.sleep(1.5)
+    assert "slow".upper() == "SLOW"
+
+
+def test_wrong():
+    assert [1, 2] == [1, 3]
+"""
+
+
+def test_each_test_is_reported_as_soon_as_it_finishes(runner_client):
+    import asyncio
+    import time
+
+    from deepdive.sandbox.events import CaseFinished, Finished
+
+    async def collect() -> list[tuple[float, object]]:
+        request = RunRequest(kind="test", code=APP, tests=SLOW_TESTS)
+        return [(time.monotonic(), event) async for event in runner_client.events(request)]
+
+    events = asyncio.run(collect())
+    cases = [(at, e.case) for at, e in events if isinstance(e, CaseFinished)]
+    finished_at, finished = next((at, e) for at, e in events if isinstance(e, Finished))
+    assert [case.name for _, case in cases] == ["test_quick", "test_slow", "test_wrong"]
+    assert [case.outcome for _, case in cases] == ["passed", "passed", "failed"]
+    assert [case.name for case in finished.result.tests] == [case.name for _, case in cases]
+    assert "assert [1, 2] == [1, 3]" in cases[2][1].details
+    # The quick test was reported while the slow one was still running.
+    assert finished_at - cases[0][0] >= 1.0

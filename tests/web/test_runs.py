@@ -189,3 +189,81 @@ def test_health_stays_fast_while_two_hostile_runs_execute(live_server):
         attack.join()
     assert len(timings) >= 5, "the hostile runs ended too quickly to measure anything"
     assert max(timings) < 200, timings
+
+
+def test_a_test_run_streams_each_test_as_it_finishes_then_the_result(client, course):
+    tests = (
+        "from fastapi.testclient import TestClient\nfrom app import app\n\n"
+        "def test_health():\n"
+        "    assert TestClient(app).get('/health').json() == {'status': 'ok'}\n\n"
+        "def test_wrong():\n    assert TestClient(app).get('/health').status_code == 404\n"
+    )
+    body = {"widget": WIDGET, "kind": "test", "code": _starter(course), "tests": tests}
+    response = client.post("/api/runs", json=body, headers={"accept": "application/x-ndjson"})
+    events = [json.loads(line) for line in response.text.splitlines() if line]
+    cases = [event["case"] for event in events if event["event"] == "case"]
+    assert [(case["name"], case["outcome"]) for case in cases] == [
+        ("test_health", "passed"),
+        ("test_wrong", "failed"),
+    ]
+    assert events[-1]["event"] == "result"
+    assert events[-1]["result"]["message"] == "pytest ran 2 tests: 1 passed, 1 failed."
+    # The test module is kept as the draft of the widget's `tests` editor.
+    from deepdive.course.progress import load_draft
+
+    state = client.app.state
+    with state.session_factory() as session:
+        draft = load_draft(session, state.local_learner_id, f"{WIDGET}:tests")
+        assert draft is not None
+        assert "def test_wrong" in draft.code
+
+
+def test_a_chained_run_through_the_web_uses_a_value_from_an_earlier_response(client):
+    code = HEADER + (
+        "@app.post('/items', status_code=201)\ndef create():\n    return {'id': 41}\n\n"
+        "@app.get('/items/{item_id}')\ndef read(item_id: int):\n    return {'id': item_id}\n"
+    )
+    first = {"method": "POST", "path": "/items", "capture": {"item": "json.id"}}
+    second = {"method": "GET", "path": "/items/{{item}}"}
+    result = _run(client, code, first, second).json()["result"]
+    assert [r["status"] for r in result["responses"]] == [201, 200]
+    assert result["responses"][1]["json_body"] == {"id": 41}
+    assert result["responses"][1]["sent_request"]["path"] == "/items/41"
+
+
+def test_concurrent_requests_through_the_web_overlap_and_each_is_timed(client):
+    code = HEADER + (
+        "import asyncio\n\n@app.get('/wait')\nasync def wait():\n"
+        "    await asyncio.sleep(0.3)\n    return {'ok': True}\n"
+    )
+    body = {
+        "widget": WIDGET,
+        "code": code,
+        "requests": [{"method": "GET", "path": "/wait"}] * 5,
+        "concurrent": True,
+        "instruments": ["timeline"],
+    }
+    result = client.post("/api/runs", json=body).json()["result"]
+    timeline = result["instrumentation"]["timeline"]
+    assert len(timeline["requests"]) == 5
+    starts = [entry["start_ms"] for entry in timeline["requests"]]
+    assert max(starts) - min(starts) < 150
+    assert 300 <= timeline["total_ms"] < 5 * 300  # overlapping, not one after the other
+
+
+def test_an_unknown_instrument_is_refused_with_its_name(client, course):
+    body = {"widget": WIDGET, "code": _starter(course), "instruments": ["telepathy"]}
+    response = client.post("/api/runs", json=body)
+    assert response.status_code == 422
+    assert "unknown instrument 'telepathy'" in response.json()["message"]
+
+
+def test_a_request_using_a_value_no_request_captures_is_refused(client, course):
+    body = {
+        "widget": WIDGET,
+        "code": _starter(course),
+        "requests": [{"method": "GET", "path": "/items/{{item}}"}],
+    }
+    response = client.post("/api/runs", json=body)
+    assert response.status_code == 422
+    assert "which no earlier request captures" in response.json()["message"]

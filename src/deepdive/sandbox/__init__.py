@@ -39,13 +39,22 @@ effort, falsify *its own* result; it cannot reach the runner, other runs, the pl
 the network or the machine. Printing, forking or closing descriptors never corrupts a result.
 """
 
+from deepdive.sandbox import chaining, instruments
 from deepdive.sandbox.client import (
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
     Session,
 )
-from deepdive.sandbox.events import Finished, Queued, RunEvent, RunnerInfo, SessionEvent, Started
+from deepdive.sandbox.events import (
+    CaseFinished,
+    Finished,
+    Queued,
+    RunEvent,
+    RunnerInfo,
+    SessionEvent,
+    Started,
+)
 from deepdive.sandbox.local import LocalRunner, RunnerStartError, local_runner, start_local_runner
 from deepdive.sandbox.ratelimit import RateLimiter, RateLimitError
 from deepdive.sandbox.run_request import (
@@ -67,6 +76,7 @@ from deepdive.sandbox.run_result import (
 )
 
 __all__ = [
+    "CaseFinished",
     "CaseResult",
     "ErrorInfo",
     "Finished",
@@ -94,6 +104,8 @@ __all__ = [
     "Started",
     "UploadedFile",
     "Usage",
+    "chaining",
+    "instruments",
     "local_runner",
     "start_local_runner",
 ]

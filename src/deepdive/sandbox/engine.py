@@ -23,14 +23,24 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from pydantic import ValidationError
+
 from deepdive.sandbox import instruments, preload
 from deepdive.sandbox.config import RunnerConfig
-from deepdive.sandbox.events import Finished, Queued, RunEvent, RunnerInfo, SessionEvent, Started
+from deepdive.sandbox.events import (
+    CaseFinished,
+    Finished,
+    Queued,
+    RunEvent,
+    RunnerInfo,
+    SessionEvent,
+    Started,
+)
 from deepdive.sandbox.isolation import filesystem, libc, setup
 from deepdive.sandbox.isolation.state import isolation_report
 from deepdive.sandbox.process import SandboxProcess
 from deepdive.sandbox.run_request import RunRequest, SessionCommand
-from deepdive.sandbox.run_result import IsolationReport, RunResult
+from deepdive.sandbox.run_result import CaseResult, IsolationReport, RunResult
 from deepdive.sandbox.waiting import WaitingLine
 from deepdive.sandbox.worker import warmup
 from deepdive.sandbox.worker.main import WorkerConfig
@@ -231,8 +241,14 @@ class Engine:
             relays.append(asyncio.ensure_future(_relay_events(process, on_event)))
             if commands is not None:
                 relays.append(asyncio.ensure_future(_relay_commands(process, commands)))
+        elif request.kind == "test":
+            relays.append(asyncio.ensure_future(_relay_cases(process, on_event)))
         try:
-            return await process.execute(request, limits, deadline)
+            result = await process.execute(request, limits, deadline)
+            if request.kind == "test":  # tests reported just before the result: pass them on
+                while not process.events.empty():
+                    await _relay_case(process.events.get_nowait(), on_event)
+            return result
         except BaseException:
             process.kill()
             raise
@@ -410,6 +426,23 @@ async def _relay_events(process: SandboxProcess, on_event: EventHandler | None) 
     while True:
         event = await process.events.get()
         await _emit(on_event, SessionEvent(event=event))
+
+
+async def _relay_cases(process: SandboxProcess, on_event: EventHandler | None) -> None:
+    """Test runs: each finished test, as the sandbox reports it."""
+    while True:
+        await _relay_case(await process.events.get(), on_event)
+
+
+async def _relay_case(event: dict[str, Any], on_event: EventHandler | None) -> None:
+    # Checked here: whatever the sandbox sends is untrusted.
+    if event.get("kind") != "case":
+        return
+    try:
+        finished = CaseFinished(case=CaseResult.model_validate(event.get("case")))
+    except ValidationError:
+        return
+    await _emit(on_event, finished)
 
 
 async def _relay_commands(

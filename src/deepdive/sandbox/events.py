@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from deepdive.sandbox.run_result import IsolationReport, Limits, RunResult
+from deepdive.sandbox.run_result import CaseResult, IsolationReport, Limits, RunResult
 
 
 class Queued(BaseModel):
@@ -30,6 +30,13 @@ class SessionEvent(BaseModel):
     event: dict[str, Any]
 
 
+class CaseFinished(BaseModel):
+    """Test runs: one test is over (reported while the others still run)."""
+
+    type: Literal["case"] = "case"
+    case: CaseResult
+
+
 class Finished(BaseModel):
     """The run is over; `result` says how it went."""
 
@@ -37,7 +44,9 @@ class Finished(BaseModel):
     result: RunResult
 
 
-RunEvent = Annotated[Queued | Started | SessionEvent | Finished, Field(discriminator="type")]
+RunEvent = Annotated[
+    Queued | Started | SessionEvent | CaseFinished | Finished, Field(discriminator="type")
+]
 
 
 class RunnerInfo(BaseModel):

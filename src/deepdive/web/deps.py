@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 from deepdive.course.models import Course, Lesson
 from deepdive.course.progress import (
     LearnerView,
+    LessonState,
     Progress,
     local_learner,
     read_learner_view,
 )
+from deepdive.sandbox import RunnerClient
 from deepdive.settings import Settings
 from deepdive.web.errors import CsrfRejectedError
 from deepdive.web.security import (
@@ -81,8 +83,29 @@ def get_progress(view: Annotated[LearnerView, Depends(get_learner_view)]) -> Pro
     return view.progress
 
 
-LearnerViewDep = Annotated[LearnerView, Depends(get_learner_view)]
 ProgressDep = Annotated[Progress, Depends(get_progress)]
+
+NO_RUNNER = (
+    "Code cannot run right now: the sandbox runner is not available. "
+    "Restart the course with `make run` (or `deepdive serve`), then try again."
+)
+
+
+async def get_sandbox(request: Request) -> RunnerClient:
+    """The client of the sandbox runner; 503 when this server has none."""
+    client: RunnerClient | None = request.app.state.sandbox
+    if client is None:
+        raise HTTPException(503, NO_RUNNER)
+    return client
+
+
+SandboxDep = Annotated[RunnerClient, Depends(get_sandbox)]
+
+
+def page_context(course: Course, progress: Progress, **extra: object) -> dict[str, object]:
+    """What every page with the table of contents needs (templates get it whole)."""
+    done = sum(progress.state(lesson) is LessonState.DONE for lesson in course.lessons)
+    return {"course": course, "progress": progress, "done_count": done, **extra}
 
 
 async def get_lesson(slug: str, course: CourseDep) -> Lesson:

@@ -144,16 +144,24 @@ def register(cls: _T) -> _T:
 
 def load_all() -> list[str]:
     """Import every instrument module of this package; return the registered names."""
-    for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
-    return available()
-
-
-def available() -> list[str]:
+    global _loaded
+    if not _loaded:
+        for info in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{info.name}")
+        _loaded = True
     return sorted(_REGISTRY)
 
 
+_loaded = False
+
+
+def available() -> list[str]:
+    """The names of every instrument (their modules are imported on first use)."""
+    return load_all()
+
+
 def unknown(names: list[str]) -> list[str]:
+    available()
     return [n for n in names if n not in _REGISTRY]
 
 

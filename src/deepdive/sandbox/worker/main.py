@@ -37,6 +37,8 @@ from deepdive.sandbox.worker.verdict import Verdict, decide
 
 Flavor = Literal["app", "test"]
 
+# Tests beyond this many are reported in the result only, not one by one as they finish.
+MAX_STREAMED_CASES = 500
 # Room kept back under the memory limit, so a run that hit it can still report.
 _MEMORY_MARGIN = 64 * MIB
 _ENVIRONMENT = {
@@ -106,6 +108,7 @@ class Sandbox:
         self._started = 0.0
         self._cpu_start = 0.0
         self._recorder: test_run.Recorder | None = None
+        self._cases_sent = 0
         self._load_failure: BaseException | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -266,7 +269,9 @@ class Sandbox:
     # -- test runs --------------------------------------------------------------------------
 
     def _serve_tests(self) -> RunResult:
-        recorder = test_run.Recorder(self.files, (self.stdout, self.stderr), self._tests_arrive)
+        recorder = test_run.Recorder(
+            self.files, (self.stdout, self.stderr), self._tests_arrive, on_case=self._case_finished
+        )
         recorder.guard = self.guard
         self._recorder = recorder
         warm = os.path.join(self.paths.tmp, "warm-tests")
@@ -283,6 +288,12 @@ class Sandbox:
             error = recorder.collection_error
             failure = loader.LoadError(error.outcome, error.error)  # type: ignore[arg-type]
         return self._result(self.request, failure, tests=recorder.cases)
+
+    def _case_finished(self, case: CaseResult) -> None:
+        """Test runs: pass each finished test on at once, so results appear as tests run."""
+        self._cases_sent += 1
+        if self._cases_sent <= MAX_STREAMED_CASES:
+            self.send_event({"kind": "case", "case": case.model_dump(mode="json")})
 
     def _tests_arrive(self) -> None:
         """Called by pytest at session start: get the request and import the learner's app."""
@@ -347,7 +358,7 @@ class Sandbox:
             self.ctl.send(channel.encode(message))
 
     def send_event(self, event: dict[str, Any]) -> None:
-        """Session runs: pass an event on to the client."""
+        """Session and test runs: pass an event on to the client."""
         with contextlib.suppress(OSError, ValueError):
             self._send({"type": "event", "event": event})
 

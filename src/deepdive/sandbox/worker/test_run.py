@@ -72,10 +72,13 @@ class Recorder:
         files: LearnerFiles,
         streams: tuple[CappedStream, CappedStream],
         on_session_start: Callable[[], None],
+        on_case: Callable[[CaseResult], None] | None = None,
     ) -> None:
         self._files = files
         self._streams = streams
         self._on_session_start = on_session_start
+        # Told about each test as soon as it is over (setup, call and teardown reported).
+        self._on_case = on_case
         self.cases: list[CaseResult] = []
         self._by_id: dict[str, CaseResult] = {}
         self._marks: dict[str, tuple[int, int]] = {}
@@ -160,6 +163,8 @@ class Recorder:
             return
         out = self._streams[0].text()[start[0] :] + self._streams[1].text()[start[1] :]
         case.output = out if len(out) <= CASE_OUTPUT_CAP else out[:CASE_OUTPUT_CAP] + "\n[…]"
+        if self._on_case is not None:
+            self._on_case(case)
         if self.guard is not None and self.guard.tripped is not None and self._session:
             self._session.shouldstop = "a limit of the run was reached"
 

@@ -25,8 +25,7 @@ from deepdive.course.challenges import (
 from deepdive.course.models import Challenge, Lesson, challenge_award_key
 from deepdive.course.progress import Progress, award_xp, read_progress
 from deepdive.sandbox import RateLimitError, RunnerClient, RunnerError, RunnerUnavailableError
-from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep
-from deepdive.web.routes.pages import page_context
+from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, page_context
 
 router = APIRouter()
 

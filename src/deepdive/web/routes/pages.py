@@ -13,24 +13,15 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from deepdive.course.models import Course
 from deepdive.course.progress import (
     LearnerView,
-    LessonState,
-    Progress,
     mark_started,
     read_learner_view,
 )
-from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep
+from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, page_context
 from deepdive.web.page_cache import PageCache
 
 router = APIRouter(include_in_schema=False)
-
-
-def page_context(course: Course, progress: Progress, **extra: object) -> dict[str, object]:
-    """What every page with the table of contents needs."""
-    done = sum(progress.state(lesson) is LessonState.DONE for lesson in course.lessons)
-    return {"course": course, "progress": progress, "done_count": done, **extra}
 
 
 def _read_view(request: Request, learner_id: int) -> LearnerView:

@@ -16,9 +16,8 @@ from deepdive.course.transfer import (
     import_progress,
     parse_progress_file,
 )
-from deepdive.web.deps import CourseDep, LearnerIdDep, ProgressDep, SessionDep
+from deepdive.web.deps import CourseDep, LearnerIdDep, ProgressDep, SessionDep, page_context
 from deepdive.web.errors import wants_json
-from deepdive.web.routes.pages import page_context
 
 router = APIRouter()
 

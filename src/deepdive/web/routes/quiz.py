@@ -11,8 +11,7 @@ from pydantic import BaseModel, Field
 from deepdive.course.models import Lesson, QuizQuestion, quiz_award_key
 from deepdive.course.progress import award_xp, read_progress
 from deepdive.course.quiz import AnswerError, AnswerResult, check_answer
-from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, SessionDep
-from deepdive.web.routes.pages import page_context
+from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, SessionDep, page_context
 
 router = APIRouter()
 

@@ -1,23 +1,25 @@
 """Running a learner's code: `POST /api/runs` hands it to the sandbox runner and streams progress.
 
 The web server never executes learner code; it only talks to a runner process (see
-`deepdive.sandbox`). With `Accept: application/x-ndjson` the answer is a stream of JSON lines —
-`queued` (with the position), `started`, then `result` — so the page can say what is happening.
+`deepdive.sandbox`). With `Accept: application/x-ndjson` the answer is a stream of JSON lines:
+`queued` (with the position), `started`, `case` (test runs: one per finished test, as it
+finishes), then `result`; or `error` with a message when the runner went away.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from deepdive.course.progress import load_draft, save_draft
 from deepdive.sandbox import (
+    CaseFinished,
     Finished,
     HttpRequest,
     Queued,
@@ -28,16 +30,15 @@ from deepdive.sandbox import (
     RunRequest,
     RunResult,
     Started,
+    chaining,
+    instruments,
 )
-from deepdive.web.deps import CourseDep, LearnerIdDep
+from deepdive.web.deps import NO_RUNNER, CourseDep, LearnerIdDep, SandboxDep
 from deepdive.web.routes.drafts import MAX_CODE_CHARS, find_widget
 
 router = APIRouter(tags=["runs"])
 
-_NO_RUNNER = (
-    "Code cannot run right now: the sandbox runner is not available. "
-    "Restart the course with `make run` (or `deepdive serve`), then try again."
-)
+TESTS_PART = "tests"
 
 
 class RunIn(BaseModel):
@@ -45,13 +46,54 @@ class RunIn(BaseModel):
         pattern=r"^[a-z0-9-]+/[a-z0-9-]+(:[a-z0-9-]{1,40})?$",
         description="lesson-slug/interactive-id, then `:part` for a widget's second editor",
     )
+    kind: Literal["app", "test"] = Field(
+        default="app", description="`app`: send the requests; `test`: run pytest on `tests`"
+    )
     code: str = Field(max_length=MAX_CODE_CHARS)
-    requests: list[HttpRequest] = Field(default_factory=list, max_length=20)
+    tests: str | None = Field(
+        default=None, max_length=MAX_CODE_CHARS, description="Test runs: the test module"
+    )
+    requests: list[HttpRequest] = Field(default_factory=list, max_length=100)
+    concurrent: bool = Field(
+        default=False, description="Send every request at once (each one's timing is measured)"
+    )
     instruments: list[str] = Field(
         default_factory=list,
         max_length=10,
         description="What the sandbox should measure besides the responses (e.g. openapi)",
     )
+
+    @field_validator("instruments")
+    @classmethod
+    def _known_instruments(cls, names: list[str]) -> list[str]:
+        unknown = [name for name in names if name not in instruments.available()]
+        if unknown:
+            raise ValueError(
+                f"unknown instrument {', '.join(map(repr, unknown))} "
+                f"(available: {', '.join(instruments.available())})"
+            )
+        return names
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RunIn:
+        if self.kind == "test" and self.tests is None:
+            raise ValueError("a test run needs `tests`")
+        problems = chaining.check(
+            [request.model_dump() for request in self.requests], concurrent=self.concurrent
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def run_request(self) -> RunRequest:
+        return RunRequest(
+            kind=self.kind,
+            code=self.code,
+            tests=self.tests,
+            requests=self.requests,
+            concurrent=self.concurrent,
+            instruments=self.instruments,
+        )
 
 
 class RunOut(BaseModel):
@@ -63,25 +105,11 @@ class SolutionOut(BaseModel):
     code: str
 
 
-def get_sandbox(request: Request) -> RunnerClient:
-    client: RunnerClient | None = request.app.state.sandbox
-    if client is None:
-        raise HTTPException(503, _NO_RUNNER)
-    return client
-
-
-SandboxDep = Annotated[RunnerClient, Depends(get_sandbox)]
-
-
-def _record_attempt(request: Request, learner_id: int, widget: str, code: str) -> int:
+def _record_attempt(request: Request, learner_id: int, body: RunIn) -> int:
     with request.app.state.session_factory() as session:
-        return save_draft(session, learner_id, widget, code, attempted=True)
-
-
-def _run_request(body: RunIn) -> RunRequest:
-    return RunRequest(
-        kind="app", code=body.code, requests=body.requests, instruments=body.instruments
-    )
+        if body.kind == "test" and body.tests is not None:
+            save_draft(session, learner_id, f"{body.widget}:{TESTS_PART}", body.tests)
+        return save_draft(session, learner_id, body.widget, body.code, attempted=True)
 
 
 def _line(data: dict[str, object]) -> bytes:
@@ -95,11 +123,13 @@ async def _stream(client: RunnerClient, run: RunRequest, attempts: int) -> Async
                 yield _line({"event": "queued", "position": event.position})
             elif isinstance(event, Started):
                 yield _line({"event": "started"})
+            elif isinstance(event, CaseFinished):
+                yield _line({"event": "case", "case": event.case.model_dump(mode="json")})
             elif isinstance(event, Finished):
                 result = event.result.model_dump(mode="json")
                 yield _line({"event": "result", "result": result, "attempts": attempts})
     except (RunnerUnavailableError, RunnerError, OSError):
-        yield _line({"event": "error", "message": _NO_RUNNER})
+        yield _line({"event": "error", "message": NO_RUNNER})
 
 
 @router.post(
@@ -118,7 +148,7 @@ async def create_run(
     learner_id: LearnerIdDep,
     client: SandboxDep,
 ) -> Response:
-    """Run the learner's app in the sandbox and send it the given requests."""
+    """Run the learner's app in the sandbox: send it the requests, or run pytest on its tests."""
     slug, _, interactive_id = body.widget.partition(":")[0].partition("/")
     find_widget(course, slug, interactive_id)
     try:
@@ -129,14 +159,14 @@ async def create_run(
             status_code=429,
             headers={"Retry-After": str(max(1, round(limited.retry_after)))},
         )
-    attempts = await run_in_threadpool(_record_attempt, request, learner_id, body.widget, body.code)
-    run = _run_request(body)
+    attempts = await run_in_threadpool(_record_attempt, request, learner_id, body)
+    run = body.run_request()
     if "application/x-ndjson" in request.headers.get("accept", ""):
         return StreamingResponse(_stream(client, run, attempts), media_type="application/x-ndjson")
     try:
         result = await client.run(run)
     except (RunnerUnavailableError, RunnerError, OSError) as problem:
-        raise HTTPException(503, _NO_RUNNER) from problem
+        raise HTTPException(503, NO_RUNNER) from problem
     return JSONResponse(RunOut(result=result, attempts=attempts).model_dump(mode="json"))
 
 
