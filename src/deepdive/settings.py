@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # Session runs (WebSocket-style interaction) live longer, and end when left idle.
     sandbox_session_seconds: float = Field(default=600.0, gt=0)
     sandbox_session_idle_seconds: float = Field(default=60.0, gt=0)
+    # What the page may send to a session: message size and messages per second.
+    session_message_kib: int = Field(default=64, ge=1, le=1024)
+    session_messages_per_second: float = Field(default=20.0, gt=0)
     # Where the web server finds a runner: unset means "start one beside the server" (local mode).
     runner_url: str | None = None
     runner_token: SecretStr | None = None

@@ -146,16 +146,23 @@ class Session:
 
         None once the session is over; `result` then holds the run's result.
         """
+        while True:
+            event = await self.next_event()
+            if event is None:
+                return None
+            if isinstance(event, SessionEvent):
+                return event.event
+
+    async def next_event(self) -> RunEvent | None:
+        """The runner's next event of any kind (queue position, start, the app's events, the
+        result); None once the session is over."""
         if self.result is not None:
             return None
         assert self._reader is not None
-        while True:
-            event = _EVENTS.validate_python(await _next(self._reader, self._client.address))
-            if isinstance(event, SessionEvent):
-                return event.event
-            if isinstance(event, Finished):
-                self.result = event.result
-                return None
+        event = _EVENTS.validate_python(await _next(self._reader, self._client.address))
+        if isinstance(event, Finished):
+            self.result = event.result
+        return event
 
     async def end(self) -> RunResult:
         """Finish the session and return its result."""

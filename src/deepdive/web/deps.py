@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 from deepdive.course.models import Course, Lesson
 from deepdive.course.progress import (
@@ -34,12 +35,12 @@ from deepdive.web.security import (
 # loop instead of hopping to the thread pool for each one, which matters on every page view.
 
 
-async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+async def get_settings(connection: HTTPConnection) -> Settings:
+    return connection.app.state.settings
 
 
-async def get_course(request: Request) -> Course:
-    return request.app.state.course
+async def get_course(connection: HTTPConnection) -> Course:
+    return connection.app.state.course
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -52,21 +53,22 @@ CourseDep = Annotated[Course, Depends(get_course)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def _local_learner_id(request: Request) -> int:
-    with request.app.state.session_factory() as session:
+def _local_learner_id(connection: HTTPConnection) -> int:
+    with connection.app.state.session_factory() as session:
         return local_learner(session).id
 
 
-async def get_learner_id(request: Request) -> int:
-    """The learner making the request. Local mode has exactly one, looked up once."""
-    learner_id = getattr(request.app.state, "local_learner_id", None)
+async def learner_id_of(connection: HTTPConnection) -> int:
+    """The learner behind a request or WebSocket. Local mode has exactly one, looked up once."""
+    state = connection.app.state
+    learner_id = getattr(state, "local_learner_id", None)
     if learner_id is None:
-        learner_id = await run_in_threadpool(_local_learner_id, request)
-        request.app.state.local_learner_id = learner_id
+        learner_id = await run_in_threadpool(_local_learner_id, connection)
+        state.local_learner_id = learner_id
     return learner_id
 
 
-LearnerIdDep = Annotated[int, Depends(get_learner_id)]
+LearnerIdDep = Annotated[int, Depends(learner_id_of)]
 
 
 def get_learner_view(request: Request, learner_id: LearnerIdDep) -> LearnerView:
@@ -118,10 +120,13 @@ async def get_lesson(slug: str, course: CourseDep) -> Lesson:
 LessonDep = Annotated[Lesson, Depends(get_lesson)]
 
 
-async def require_csrf(request: Request) -> None:
-    """Every state-changing request must come from our own pages and carry the CSRF token."""
-    if request.method in SAFE_METHODS:
+async def require_csrf(connection: HTTPConnection) -> None:
+    """Every state-changing request must come from our own pages and carry the CSRF token.
+
+    (A WebSocket checks its origin and token itself, before it starts anything.)"""
+    if not isinstance(connection, Request) or connection.method in SAFE_METHODS:
         return
+    request = connection
     if not same_origin(request.headers, request.url.scheme):
         raise CsrfRejectedError(
             "This request did not come from the course's own pages, so it was not carried out."

@@ -12,6 +12,7 @@ import asyncio
 import base64
 import contextlib
 import socket
+import time
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
@@ -103,6 +104,7 @@ class SessionRun:
         self._files = files
         self._emit = emit
         self._idle_seconds = idle_seconds
+        self._started = time.perf_counter()
         self.responses: list[HttpResponse] = []
         self.failures: list[BaseException] = []
         self._connections: dict[str, _Connection] = {}
@@ -110,7 +112,8 @@ class SessionRun:
         self._commands: asyncio.Queue[SessionCommand | None] = asyncio.Queue()
 
     def emit(self, event: dict[str, Any]) -> None:
-        self._emit(event)
+        # Every event carries when it happened, measured here, beside the app.
+        self._emit({**event, "t_ms": round((time.perf_counter() - self._started) * 1000, 3)})
 
     async def serve(self) -> None:
         lifespan = Lifespan(self.app)
