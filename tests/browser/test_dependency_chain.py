@@ -141,6 +141,7 @@ def test_broken_code_points_at_the_line_and_the_widget_recovers(page: Page, live
     expect(panel.locator("[data-result]")).to_be_hidden()
 
     panel.get_by_role("button", name="Reset to the starter code").click()
+    page.keyboard.press("ControlOrMeta+Home")
     page.keyboard.insert_text("raise RuntimeError('broken on purpose')\n")
     page.keyboard.press("ControlOrMeta+Enter")
     expect(panel).to_have_attribute("data-outcome", "runtime_error", timeout=RUN_TIMEOUT)

@@ -1,6 +1,6 @@
 // Words for the steps the `resolution` instrument recorded: a short title for the timeline and
 // the full story of one step. Nothing here decides anything: it only puts the record into words.
-import { element } from "../../results.js";
+import { element } from "../../kit/dom.js";
 
 function code(text) {
   return element("code", { text });

@@ -1,6 +1,7 @@
 // What one request did: the URL with the parts a 422 blames marked, the route that answered, what
 // the function received (value and Python type) or FastAPI's `detail` list, then the raw response.
-import { element, renderResponse } from "../../results.js";
+import { element } from "../../kit/dom.js";
+import { renderResponse } from "../../kit/response-view.js";
 import { handlerName, seenUrl } from "./run.js";
 
 function queryName(segment) {

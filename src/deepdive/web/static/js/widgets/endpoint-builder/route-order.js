@@ -1,22 +1,9 @@
 // Route order: the same routes declared in both orders, each version run for real, side by side.
-import { createEditor } from "../../../build/editor.js";
-import { draftSaver } from "../../drafts.js";
-import { element, errorMarkers } from "../../results.js";
-import { handlerName, learnerRoutes, routingOf, runCode } from "./run.js";
-
-function variantEditor(widgetId, variant, saveStatus, onRun) {
-  const host = variant.querySelector("[data-editor]");
-  const drafts = draftSaver(widgetId, { part: variant.dataset.variant, onStatus: (text) => (saveStatus.textContent = text) });
-  const initial = host.textContent;
-  host.textContent = "";
-  host.dataset.mounted = "true";
-  return createEditor(host, {
-    doc: initial.replace(/\n$/, ""),
-    label: host.dataset.label,
-    onChange: (code) => drafts.save(code),
-    onRun,
-  });
-}
+import { codeEditor } from "../../kit/code-editor.js";
+import { element } from "../../kit/dom.js";
+import { errorMarkers } from "../../kit/response-view.js";
+import { runController } from "../../kit/run-controller.js";
+import { handlerName, learnerRoutes, routingOf } from "./run.js";
 
 function routeList(result, requests) {
   const list = element("ol", { class: "eb-routes", "aria-label": "Routes, in the order the router tries them" });
@@ -70,15 +57,20 @@ function verdict(outcomes, variants) {
   return `${asked}: ${clauses.join("; ")}.`;
 }
 
-export function routeOrder(section, widgetId) {
+export function routeOrder(section, widgetId, instruments) {
   const variants = [...section.querySelectorAll("[data-variant]")];
   const requests = JSON.parse(section.querySelector("[data-order-requests]").textContent);
   const status = section.querySelector("[data-order-status]");
   const saveStatus = section.querySelector("[data-order-save-status]");
   const verdictBox = section.querySelector("[data-verdict]");
-  const editors = new Map(variants.map((v) => [v.dataset.variant, variantEditor(widgetId, v, saveStatus, () => runBoth())]));
+  const runs = runController({ panel: section, status, stop: section.querySelector("[data-stop]") });
+  const editors = new Map(
+    variants.map((v) => [
+      v.dataset.variant,
+      codeEditor(v.querySelector("[data-editor]"), { widgetId, part: v.dataset.variant, status: saveStatus, onRun: () => runBoth() }),
+    ]),
+  );
   let shown = variants[0].dataset.variant;
-  let running = null;
 
   function show(part) {
     shown = part;
@@ -86,14 +78,10 @@ export function routeOrder(section, widgetId) {
     for (const column of section.querySelectorAll("[data-outcome-of]")) column.classList.toggle("is-shown", column.dataset.outcomeOf === part);
   }
 
-  async function runOne(variant, signal) {
+  function draw(variant, result) {
     const part = variant.dataset.variant;
-    const editor = editors.get(part);
     const column = section.querySelector(`[data-outcome-of="${part}"]`);
-    editor.clearErrors();
-    const result = await runCode({ widget: `${widgetId}:${part}`, code: editor.getCode(), requests, signal, onStatus: (text) => (status.textContent = text) });
-    const heading = column.querySelector("h5");
-    const nodes = [heading];
+    const nodes = [column.querySelector("h5")];
     if (result.outcome !== "ok" || !result.responses.length) {
       nodes.push(failure(result));
     } else {
@@ -102,44 +90,31 @@ export function routeOrder(section, widgetId) {
     }
     column.replaceChildren(...nodes);
     column.dataset.outcome = result.outcome;
-    editor.markErrors(errorMarkers(result));
-    return result;
+    editors.get(part).markErrors(errorMarkers(result));
   }
 
   async function runBoth() {
-    if (running) running.abort();
-    const controller = new AbortController();
-    running = controller;
-    section.dataset.state = "running";
-    status.textContent = "Running both versions…";
     verdictBox.hidden = true;
-    try {
-      const results = await Promise.all(variants.map((variant) => runOne(variant, controller.signal)));
-      const outcomes = new Map(variants.map((variant, i) => [variant.dataset.variant, results[i]]));
-      const sentence = verdict(outcomes, variants);
-      verdictBox.textContent = sentence || "";
-      verdictBox.hidden = !sentence;
-      status.textContent = results.every((r) => r.outcome === "ok") ? "Ran both versions." : "One version did not run: see its column.";
-    } catch (error) {
-      if (error.name === "AbortError") return;
-      status.textContent = error.message;
-    } finally {
-      if (running === controller) {
-        running = null;
-        section.dataset.state = "idle";
-      }
-    }
+    for (const editor of editors.values()) editor.clearErrors();
+    const payloads = variants.map((variant) => ({
+      widget: `${widgetId}:${variant.dataset.variant}`,
+      code: editors.get(variant.dataset.variant).getCode(),
+      requests,
+      instruments,
+    }));
+    const outcomes = await runs.run(payloads, { label: "both versions" });
+    if (!outcomes) return;
+    const results = outcomes.map((outcome) => outcome.result);
+    variants.forEach((variant, i) => draw(variant, results[i]));
+    const sentence = verdict(new Map(variants.map((variant, i) => [variant.dataset.variant, results[i]])), variants);
+    verdictBox.textContent = sentence || "";
+    verdictBox.hidden = !sentence;
+    runs.say(results.every((r) => r.outcome === "ok") ? "Ran both versions." : "One version did not run: see its column.");
   }
 
   for (const radio of section.querySelectorAll("[data-order-choice]")) radio.addEventListener("change", () => show(radio.value));
   section.querySelector("[data-run-orders]").addEventListener("click", runBoth);
-  section.querySelector("[data-reset-order]").addEventListener("click", () => {
-    const variant = variants.find((v) => v.dataset.variant === shown);
-    const editor = editors.get(shown);
-    editor.setCode(variant.querySelector("template[data-starter]").content.textContent.replace(/\n$/, ""));
-    editor.clearErrors();
-    editor.focus();
-  });
+  section.querySelector("[data-reset-order]").addEventListener("click", () => editors.get(shown).reset());
   show(shown);
   return { editors };
 }

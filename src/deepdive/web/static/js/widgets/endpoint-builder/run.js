@@ -1,23 +1,4 @@
-// One sandbox run with readable progress, and what to say when it could not run the app.
-import { startRun } from "../../runs.js";
-
-/** Run `code`; `onStatus(text)` hears about the queue. Resolves with the run result. */
-export async function runCode({ widget, code, requests, signal, onStatus }) {
-  const { result } = await startRun(
-    { widget, code, requests, instruments: ["routing"] },
-    {
-      signal,
-      onEvent: (event) => {
-        if (event.event === "queued") {
-          onStatus(event.position > 0 ? `Waiting for a free sandbox: ${event.position} run(s) ahead of yours…` : "Starting the sandbox…");
-        } else if (event.event === "started") {
-          onStatus("Running your code…");
-        }
-      },
-    },
-  );
-  return result;
-}
+// What the routing instrument says about a run: who answered each request, and the routes.
 
 /** The routing instrument's report for request `index` of a run, if it has one. */
 export function routingOf(result, index) {

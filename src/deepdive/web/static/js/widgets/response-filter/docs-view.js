@@ -1,5 +1,5 @@
 // "What the docs promise": the responses the app's own OpenAPI document lists for one operation.
-import { element } from "../../results.js";
+import { element } from "../../kit/dom.js";
 import { sensitivity } from "./secrets.js";
 
 function refName(ref) {

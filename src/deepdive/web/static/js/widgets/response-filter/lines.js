@@ -1,5 +1,5 @@
 // A code block built line by line, where a line can carry short tags ("not sent", "leak", ...).
-import { element } from "../../results.js";
+import { element } from "../../kit/dom.js";
 
 /** {pre, add(text, {tags, mark})}: `mark` colours the whole line (leak, error); tags follow the text. */
 export function codeLines(label) {

@@ -1,167 +1,86 @@
-// The run panel: edit a FastAPI app, send it requests in the sandbox, see exactly what came back.
-import { createEditor } from "../../../build/editor.js";
-import { draftSaver } from "../../drafts.js";
-import { element, errorMarkers, parseQuery, renderOutput, renderResponse } from "../../results.js";
-import { startRun } from "../../runs.js";
-import { offerSolution } from "../../solution.js";
+// The run panel: edit a FastAPI app, send it requests in the sandbox, see exactly what came back,
+// and read the app's own OpenAPI document in the Docs tab.
+import { asRequest, chainFor } from "../../kit/chain.js";
+import { codeEditor } from "../../kit/code-editor.js";
+import { notice } from "../../kit/dom.js";
+import { presetBar } from "../../kit/preset-bar.js";
+import { requestBuilder } from "../../kit/request-builder.js";
+import { errorMarkers, renderOutput, renderResponse } from "../../kit/response-view.js";
+import { revealSolution } from "../../kit/reveal-solution.js";
+import { runController } from "../../kit/run-controller.js";
+import { tabs } from "../../kit/tabs.js";
+
+// The Docs tab: the app's OpenAPI document, drawn by the locally served Swagger UI in a frame.
+function docsTab(panel) {
+  const frame = panel.querySelector("[data-docs-frame]");
+  const note = panel.querySelector("[data-docs-note]");
+  const tab = panel.querySelector('[data-panel="docs"]');
+  let spec = null;
+  const post = () => spec && frame.contentWindow.postMessage({ type: "openapi", spec }, location.origin);
+  window.addEventListener("message", (event) => {
+    if (event.origin === location.origin && event.source === frame.contentWindow && event.data.type === "docs-viewer-ready") post();
+  });
+  return {
+    shown() {
+      if (!frame.getAttribute("src")) frame.setAttribute("src", "/docs-viewer"); // it asks when ready
+      else post();
+    },
+    update(openapi) {
+      if (!openapi) return;
+      if (openapi.error || !openapi.available) {
+        note.textContent = `No documentation this time: ${openapi.error || openapi.reason}.`;
+        return;
+      }
+      note.textContent = "";
+      spec = openapi.schema;
+      if (!tab.hidden) post();
+    },
+  };
+}
 
 function mount(panel) {
-  const host = panel.querySelector("[data-editor]");
-  const starter = panel.querySelector("template[data-starter]").content.textContent;
-  const saveStatus = panel.querySelector("[data-save-status]");
-  const runStatus = panel.querySelector("[data-run-status]");
-  const presets = JSON.parse(panel.querySelector("[data-presets]").textContent);
-  const revealButton = panel.querySelector("[data-reveal]");
-  const frame = panel.querySelector("[data-docs-frame]");
-  const docsNote = panel.querySelector("[data-docs-note]");
   const widgetId = panel.dataset.widgetId;
-  let selected = presets[0] || { method: "GET", path: "/" };
-  let running = null;
-  let latestSpec = null;
+  const instruments = panel.dataset.instruments.split(" ").filter(Boolean);
+  const presets = JSON.parse(panel.querySelector("[data-presets]").textContent);
+  const show = (name, nodes) => panel.querySelector(`[data-panel="${name}"]`).replaceChildren(...nodes);
+  const docs = docsTab(panel);
+  const view = tabs(panel.querySelector('[role="tablist"]'), { onShow: (name) => name === "docs" && docs.shown() });
+  let chosen = presets[0] ? [presets[0]] : [{ method: "GET", path: "/" }];
 
-  const drafts = draftSaver(widgetId, { onStatus: (text) => (saveStatus.textContent = text) });
-  const initial = host.textContent;
-  host.textContent = "";
-  host.dataset.mounted = "true";
-  const editor = createEditor(host, {
-    doc: initial.replace(/\n$/, ""),
-    label: host.dataset.label,
-    onChange: (code) => drafts.save(code),
-    onRun: () => send(selected),
+  const editor = codeEditor(panel.querySelector('[data-editor="code"]'), {
+    widgetId,
+    status: panel.querySelector("[data-save-status]"),
+    onRun: () => send(chosen),
   });
+  const status = panel.querySelector("[data-run-status]");
+  const reveal = revealSolution(panel.querySelector("[data-reveal]"), widgetId, editor, { onMessage: (text) => (status.textContent = text) });
+  const runs = runController({ panel, status, stop: panel.querySelector("[data-stop]"), reveal });
 
-  const tabs = [...panel.querySelectorAll('[role="tab"]')];
-  function showTab(name) {
-    for (const tab of tabs) {
-      const active = tab.dataset.tab === name;
-      tab.setAttribute("aria-selected", String(active));
-      tab.tabIndex = active ? 0 : -1;
-      panel.querySelector(`[data-panel="${tab.dataset.tab}"]`).hidden = !active;
-    }
-    if (name === "docs") showDocs();
-  }
-  tabs.forEach((tab, index) => {
-    tab.addEventListener("click", () => showTab(tab.dataset.tab));
-    tab.addEventListener("keydown", (event) => {
-      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-      if (!step) return;
-      const next = tabs[(index + step + tabs.length) % tabs.length];
-      next.focus();
-      showTab(next.dataset.tab);
-    });
-  });
-
-  function showDocs() {
-    if (!frame.getAttribute("src")) {
-      frame.setAttribute("src", "/docs-viewer");
-      return; // the viewer asks for the document when it is ready
-    }
-    if (latestSpec) frame.contentWindow.postMessage({ type: "openapi", spec: latestSpec }, location.origin);
-  }
-  window.addEventListener("message", (event) => {
-    if (event.origin === location.origin && event.source === frame.contentWindow && event.data.type === "docs-viewer-ready" && latestSpec) {
-      frame.contentWindow.postMessage({ type: "openapi", spec: latestSpec }, location.origin);
-    }
-  });
-
-  function show(name, nodes) {
-    const target = panel.querySelector(`[data-panel="${name}"]`);
-    target.replaceChildren(...nodes);
-  }
-
-  async function send(request) {
-    if (running) running.abort();
-    const controller = new AbortController();
-    running = controller;
-    panel.dataset.state = "running";
-    runStatus.textContent = `Running your app: ${request.method} ${request.path}…`;
+  async function send(requests) {
+    chosen = requests;
+    const last = requests[requests.length - 1];
     editor.clearErrors();
-    const { label, ...sandboxRequest } = request;
-    try {
-      const { result, attempts } = await startRun(
-        { widget: widgetId, code: editor.getCode(), requests: [sandboxRequest], instruments: ["openapi"] },
-        {
-          signal: controller.signal,
-          onEvent: (event) => {
-            if (event.event === "queued") {
-              runStatus.textContent = event.position > 0
-                ? `Waiting for a free sandbox: ${event.position} run(s) ahead of yours…`
-                : "Starting the sandbox…";
-            } else if (event.event === "started") {
-              runStatus.textContent = `Running your app: ${request.method} ${request.path}…`;
-            }
-          },
-        },
-      );
-      panel.dataset.outcome = result.outcome;
-      const took = result.usage ? ` in ${Math.round(result.usage.wall_ms)} ms` : "";
-      runStatus.textContent = result.outcome === "ok" ? `Ran${took}.` : result.message;
-      const response = (result.responses || [])[0];
-      show("response", response ? renderResponse(response) : [element("div", { class: "notice notice-error", role: "alert", text: result.message })]);
-      show("output", renderOutput(result));
-      editor.markErrors(errorMarkers(result));
-      if (result.isolation && result.isolation.warning) {
-        runStatus.textContent += ` ${result.isolation.warning}`;
-      }
-      const openapi = result.instrumentation && result.instrumentation.openapi;
-      docsNote.textContent = openapi && !openapi.available ? `No documentation this time: ${openapi.reason}.` : "";
-      if (openapi && openapi.available) {
-        latestSpec = openapi.schema;
-        if (!panel.querySelector('[data-panel="docs"]').hidden) showDocs();
-      }
-      if (revealButton && attempts >= 1) revealButton.disabled = false;
-      panel.dataset.attempts = String(attempts);
-    } catch (error) {
-      if (error.name === "AbortError") return;
-      panel.dataset.outcome = "failed";
-      runStatus.textContent = error.message;
-      show("response", [element("div", { class: "notice notice-error", role: "alert", text: error.message })]);
-    } finally {
-      if (running === controller) {
-        running = null;
-        panel.dataset.state = "idle";
-      }
-    }
+    const outcome = await runs.run(
+      { widget: widgetId, code: editor.getCode(), requests: requests.map(asRequest), instruments },
+      { label: `${last.method || "GET"} ${last.path}`, onFailure: (text) => show("response", [notice(text)]) },
+    );
+    if (!outcome) return;
+    const { result } = outcome;
+    const response = (result.responses || [])[requests.length - 1];
+    show("response", response ? renderResponse(response) : [notice(result.message)]);
+    show("output", renderOutput(result));
+    editor.markErrors(errorMarkers(result));
+    docs.update(result.instrumentation && result.instrumentation.openapi);
   }
 
-  for (const button of panel.querySelectorAll("[data-preset]")) {
-    button.addEventListener("click", () => {
-      for (const other of panel.querySelectorAll("[data-preset]")) {
-        other.classList.toggle("selected", other === button);
-        other.setAttribute("aria-pressed", String(other === button));
-      }
-      selected = presets[Number(button.dataset.preset)];
-      send(selected);
-    });
-  }
-
-  const builder = panel.querySelector("[data-request-builder]");
-  builder.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const form = new FormData(builder);
-    const request = { method: form.get("method"), path: form.get("path") || "/", query: parseQuery(form.get("query") || ""), headers: {} };
-    if (!request.path.startsWith("/")) request.path = "/" + request.path;
-    const body = (form.get("body") || "").trim();
-    if (body) {
-      try {
-        request.json_body = JSON.parse(body);
-      } catch (e) {
-        request.body = body; // sent as it is: the app will answer what it does with broken JSON
-        request.headers["content-type"] = "application/json";
-      }
-    }
-    selected = request;
-    send(request);
+  presetBar(panel.querySelector("[data-preset-bar]"), presets, {
+    note: panel.querySelector("[data-chain-note]"),
+    onChoose: (preset, index) => send(chainFor(presets, index).order.map((i) => presets[i])),
   });
+  requestBuilder(panel.querySelector("[data-request-builder]"), { onSend: (request) => send([request]) });
+  panel.querySelector("[data-reset]").addEventListener("click", () => editor.reset());
 
-  panel.querySelector("[data-reset]").addEventListener("click", () => {
-    editor.setCode(starter.replace(/\n$/, ""));
-    editor.clearErrors();
-    editor.focus();
-  });
-
-  offerSolution(revealButton, widgetId, editor, { onMessage: (text) => (runStatus.textContent = text) });
-
+  view.show("response");
   panel.editor = editor;
   panel.dataset.ready = "true";
 }

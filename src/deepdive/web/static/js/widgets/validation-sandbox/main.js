@@ -1,295 +1,81 @@
 // The validation sandbox: edit a Pydantic model and a JSON body, send the body to the learner's
 // app in the sandbox, and see each of FastAPI's real validation errors beside its field and on
 // its line of the JSON text.
-import { createEditor } from "../../../build/editor.js";
-import { draftSaver } from "../../drafts.js";
-import { codePointToIndex, lineAndColumn, locateJson, pathKey } from "../../json-locations.js";
-import { element, errorMarkers, renderOutput, renderResponse } from "../../results.js";
-import { startRun } from "../../runs.js";
-import { offerSolution } from "../../solution.js";
+import { codeEditor } from "../../kit/code-editor.js";
+import { notice } from "../../kit/dom.js";
+import { locateJson } from "../../kit/json-locations.js";
+import { presetBar } from "../../kit/preset-bar.js";
+import { errorMarkers, renderOutput, renderResponse } from "../../kit/response-view.js";
+import { revealSolution } from "../../kit/reveal-solution.js";
+import { runController } from "../../kit/run-controller.js";
+import { fieldView, markerFor, summary, validationErrors } from "./fields.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
-/** The errors to show: the 422's own `detail`, or, when the app reshaped its 422, the raised ones. */
-function validationErrors(response, entry) {
-  const detail = response && response.status === 422 && response.is_json && response.json_body && response.json_body.detail;
-  if (Array.isArray(detail) && detail.every((e) => e && Array.isArray(e.loc))) return { errors: detail, reshaped: false };
-  const raised = entry && entry.raised.find((r) => r.exception === "RequestValidationError");
-  return { errors: raised ? raised.errors : [], reshaped: Boolean(raised) };
-}
-
-/** The part of `loc` inside the body (["year"] for ["body", "year"]), or null for query, path... */
-function bodyPath(error) {
-  return error.loc[0] === "body" ? error.loc.slice(1) : null;
-}
-
-function describeLoc(loc) {
-  return loc.length ? loc.join(" → ") : "the whole body";
-}
-
-/** Where to mark an error in the JSON text: its key's line, or its parent's when it is missing. */
-function markerFor(error, text, places) {
-  const path = bodyPath(error);
-  if (path === null) return null;
-  const message = `${describeLoc(path)}: ${error.msg}`;
-  if (error.type === "json_invalid" && typeof path[0] === "number") {
-    const where = lineAndColumn(text, codePointToIndex(text, path[0]));
-    return { ...where, message: `${error.msg}: ${error.ctx ? error.ctx.error : ""} (character ${path[0]})` };
-  }
-  for (let depth = path.length; depth >= 0; depth -= 1) {
-    const place = places.get(pathKey(path.slice(0, depth)));
-    if (place) {
-      const exact = depth === path.length && place.keyFrom !== undefined;
-      return { ...lineAndColumn(text, exact ? place.keyFrom : place.from), message };
-    }
-  }
-  return { line: 1, message };
-}
-
-function sameJson(sentText, value) {
-  try {
-    return JSON.stringify(JSON.parse(sentText)) === JSON.stringify(value);
-  } catch (e) {
-    return false;
-  }
-}
-
-function errorList(errors, field) {
-  const list = element("ul", { class: "field-errors" });
-  for (const error of errors) {
-    const inner = bodyPath(error).slice(1);
-    const item = element("li", { "data-error-type": error.type || "" },
-      element("strong", { text: error.msg }), document.createTextNode(" "), element("code", { text: error.type || "" }));
-    if (inner.length) item.append(document.createTextNode(` at ${describeLoc([field, ...inner])}`));
-    list.append(item);
-  }
-  return list;
-}
-
-function row(name, rule, sent, outcome, state) {
-  return element("tr", { class: `field-${state}`, "data-field": name },
-    element("th", { scope: "row" }, element("code", { text: name })),
-    element("td", { "data-label": "Your model says" }, rule),
-    element("td", { "data-label": "You sent" }, sent === null ? element("span", { class: "hint", text: "not sent" }) : element("code", { class: "sent", text: sent.length > 80 ? sent.slice(0, 79) + "…" : sent })),
-    element("td", { class: "field-outcome", "data-label": "What happened" }, outcome));
-}
-
-function ruleOf(field) {
-  const parts = [element("code", { text: field.type })];
-  const notes = [...field.constraints, field.required ? "required" : `default ${field.default}`];
-  parts.push(document.createTextNode(` · ${notes.join(", ")}`));
-  const cell = element("span");
-  cell.append(...parts);
-  return cell;
-}
-
-/** One row per field of the model the route reads, then unknown keys, then errors elsewhere. */
-function fieldTable({ body, errors, text, places, response }) {
-  const broken = errors.some((e) => e.type === "json_invalid");
-  const created = response && response.status < 300 && response.is_json && response.json_body && typeof response.json_body === "object";
-  const used = new Set();
-  const rows = [];
-  const keys = new Set(body.fields.map((f) => f.key));
-  const errorsAt = (key) => errors.filter((e, i) => {
-    const path = bodyPath(e);
-    const hit = path !== null && path[0] === key && !used.has(i);
-    if (hit) used.add(i);
-    return hit;
-  });
-  const sentText = (key) => {
-    const place = places.get(pathKey([key]));
-    return place ? text.slice(place.from, place.to) : null;
-  };
-
-  for (const field of body.fields) {
-    const own = errorsAt(field.key);
-    const sent = sentText(field.key);
-    let outcome;
-    let state = "ok";
-    if (own.length) {
-      outcome = errorList(own, field.key);
-      state = "error";
-    } else if (broken) {
-      outcome = element("span", { class: "hint", text: "Not checked: the body is not valid JSON." });
-      state = "unchecked";
-    } else if (created && field.key in response.json_body) {
-      const value = JSON.stringify(response.json_body[field.key]);
-      if (sent === null) outcome = element("span", { text: `Not sent; the response has ${value}.` });
-      else if (sameJson(sent, response.json_body[field.key])) outcome = element("span", { text: "Accepted." });
-      else outcome = element("span", { text: `Accepted and converted: the response has ${value}.` });
-    } else {
-      outcome = element("span", { text: response && response.status === 422 ? "No error for this field." : "No error." });
-    }
-    rows.push(row(field.key, ruleOf(field), sent, outcome, state));
-  }
-
-  for (const key of places.keys()) {
-    const path = JSON.parse(key);
-    if (path.length !== 1 || typeof path[0] !== "string" || keys.has(path[0])) continue;
-    const own = errorsAt(path[0]);
-    const note = { ignore: "Not a field of the model: dropped (extra=\"ignore\").", allow: "Not a field of the model: kept (extra=\"allow\")." }[body.extra] || "Not a field of the model.";
-    const outcome = own.length ? errorList(own, path[0]) : element("span", { text: note });
-    rows.push(row(path[0], element("span", { class: "hint", text: "not in the model" }), sentText(path[0]), outcome, own.length ? "error" : "extra"));
-  }
-
-  errors.forEach((error, index) => {
-    if (used.has(index)) return;
-    const path = bodyPath(error);
-    const name = path === null ? error.loc.join(".") : error.type === "json_invalid" ? "JSON text" : path.length ? path.join(".") : "(body)";
-    const detail = error.type === "json_invalid" ? `${error.msg}: ${error.ctx ? error.ctx.error : ""} at character ${path[0]}` : error.msg;
-    const outcome = element("ul", { class: "field-errors" }, element("li", { "data-error-type": error.type || "" },
-      element("strong", { text: detail }), document.createTextNode(" "), element("code", { text: error.type || "" })));
-    rows.push(row(name, element("span", { class: "hint", text: path === null ? "outside the body" : "the body as a whole" }), null, outcome, "error"));
-  });
-
-  const table = element("table", { class: "field-table" },
-    element("caption", { class: "visually-hidden", text: "Each field of the body: what the model requires, what you sent, and what happened" }),
-    element("thead", {}, element("tr", {}, ...["Field", "Your model says", "You sent", "What happened"].map((h) => element("th", { scope: "col", text: h })))));
-  const tbody = element("tbody");
-  tbody.append(...rows);
-  table.append(tbody);
-  const title = body.model ? `Body model: ${body.model}` : "Body: several parameters, each under its own key";
-  return [element("p", { class: "hint", text: title }), table];
-}
-
-function fieldView({ result, response, entry, errors, reshaped, text, places, target }) {
-  if (!response) return [element("div", { class: "notice notice-error", role: "alert", text: result.message })];
-  if (!entry) return [element("p", { class: "hint", text: "No field information this time (the run did not report it)." })];
-  const parts = [];
-  if (reshaped) {
-    parts.push(element("div", { class: "notice notice-warning", text: "Your app's own handler reshaped the 422. The errors below are the ones FastAPI raised, before that handler ran." }));
-  }
-  if (!entry.route) {
-    parts.push(element("div", { class: "notice notice-error", text: `No route of your app matches ${target.method} ${target.path}: it answered ${response.status}. Check the path in the decorator.` }));
-  } else if (!entry.body) {
-    const methods = entry.route.methods && !entry.route.methods.includes(target.method) ? ` (the route accepts ${entry.route.methods.join(", ")})` : "";
-    parts.push(element("div", { class: "notice notice-warning", text: `${target.method} ${target.path} reads no body from the request${methods}. Give the endpoint a parameter annotated with your model.` }));
-  } else {
-    parts.push(...fieldTable({ body: entry.body, errors, text, places, response }));
-  }
-  return parts;
-}
-
-function summary(response, errors) {
-  if (!response) return null;
-  const line = `${response.status} ${response.reason || ""}`.trim();
-  if (response.status < 300) {
-    const id = response.is_json && response.json_body && response.json_body.id;
-    return { ok: true, text: id !== undefined && id !== null ? `${line}: the book was created with id ${JSON.stringify(id)}.` : `${line}.` };
-  }
-  const invalid = errors.find((e) => e.type === "json_invalid");
-  if (invalid) return { ok: false, text: `${line}: the body is not valid JSON, so your model never saw it. The parser stopped at character ${invalid.loc[1]}, marked in the JSON body.` };
-  if (errors.length) {
-    const count = errors.length === 1 ? "1 validation error" : `${errors.length} validation errors`;
-    return { ok: false, text: `${line}: ${count}, each shown beside its field and marked in the JSON body.` };
-  }
-  return { ok: false, text: `${line}.` };
-}
-
 function mount(panel) {
   const widgetId = panel.dataset.widgetId;
+  const instruments = panel.dataset.instruments.split(" ").filter(Boolean);
   const presets = JSON.parse(panel.querySelector("[data-presets]").textContent);
-  const target = presets[0] ? { method: presets[0].method, path: presets[0].path } : { method: "POST", path: "/books" };
-  const starter = panel.querySelector("template[data-starter]").content.textContent;
-  const starterBody = panel.querySelector("template[data-starter-body]").content.textContent;
+  const target = { method: presets[0].method, path: presets[0].path };
+  const status = panel.querySelector("[data-run-status]");
   const saveStatus = panel.querySelector("[data-save-status]");
-  const runStatus = panel.querySelector("[data-run-status]");
-  const revealButton = panel.querySelector("[data-reveal]");
   const outputBox = panel.querySelector("[data-output-box]");
-  let running = null;
-
-  function editorIn(name, options) {
-    const host = panel.querySelector(`[data-editor="${name}"]`);
-    const doc = host.textContent.replace(/\n$/, "");
-    host.textContent = "";
-    host.dataset.mounted = "true";
-    return createEditor(host, { doc, label: host.dataset.label, onRun: () => send(), ...options });
-  }
-  const onStatus = (text) => (saveStatus.textContent = text);
-  const modelDrafts = draftSaver(widgetId, { onStatus });
-  const bodyDrafts = draftSaver(widgetId, { onStatus, part: "body" });
-  const model = editorIn("model", { onChange: (code) => modelDrafts.save(code) });
-  const body = editorIn("body", { language: "json", onChange: (text) => bodyDrafts.save(text) });
-
   const show = (selector, nodes) => panel.querySelector(selector).replaceChildren(...nodes);
 
+  const model = codeEditor(panel.querySelector('[data-editor="model"]'), { widgetId, status: saveStatus, onRun: () => send() });
+  const body = codeEditor(panel.querySelector('[data-editor="body"]'), { widgetId, part: "body", language: "json", status: saveStatus, onRun: () => send() });
+  const reveal = revealSolution(panel.querySelector("[data-reveal]"), widgetId, model, { what: "model", onMessage: (text) => (status.textContent = text) });
+  const runs = runController({ panel, status, stop: panel.querySelector("[data-stop]"), reveal });
+
   async function send() {
-    if (running) running.abort();
-    const controller = new AbortController();
-    running = controller;
-    panel.dataset.state = "running";
-    runStatus.textContent = `Running your app: ${target.method} ${target.path}…`;
-    delete runStatus.dataset.verdict;
+    delete status.dataset.verdict;
     model.clearErrors();
     body.clearErrors();
     const text = body.getCode();
-    // Save the body now rather than when the typing pause ends (the run itself saves the model).
-    bodyDrafts.flush();
+    body.flush(); // the body is saved now, not when the typing pause ends (the run saves the model)
     // Sent exactly as typed, so broken JSON reaches FastAPI and earns its real answer.
     const request = { method: target.method, path: target.path, headers: JSON_HEADERS, body: text };
-    try {
-      const { result, attempts } = await startRun(
-        { widget: widgetId, code: model.getCode(), requests: [request], instruments: ["validation"] },
-        {
-          signal: controller.signal,
-          onEvent: (event) => {
-            if (event.event === "queued" && event.position > 0) runStatus.textContent = `Waiting for a free sandbox: ${event.position} run(s) ahead of yours…`;
-          },
+    const outcome = await runs.run(
+      { widget: widgetId, code: model.getCode(), requests: [request], instruments },
+      {
+        label: `${target.method} ${target.path}`,
+        onFailure: (message) => {
+          status.dataset.verdict = "error";
+          show("[data-response]", [notice(message)]);
         },
-      );
-      const response = (result.responses || [])[0];
-      const validation = result.instrumentation && result.instrumentation.validation;
-      const entry = validation && Array.isArray(validation.requests) ? validation.requests[0] : null;
-      const { errors, reshaped } = response ? validationErrors(response, entry) : { errors: [], reshaped: false };
-      const places = locateJson(text);
+      },
+    );
+    if (!outcome) return;
+    const { result } = outcome;
+    const response = (result.responses || [])[0];
+    const validation = result.instrumentation && result.instrumentation.validation;
+    const entry = validation && Array.isArray(validation.requests) ? validation.requests[0] : null;
+    const { errors, reshaped } = response ? validationErrors(response, entry) : { errors: [], reshaped: false };
+    const places = locateJson(text);
 
-      const told = summary(response, errors);
-      panel.dataset.outcome = result.outcome;
-      panel.dataset.status = response ? String(response.status) : "";
-      runStatus.textContent = told ? told.text : result.message;
-      runStatus.dataset.verdict = told && told.ok ? "ok" : "error";
-      if (result.isolation && result.isolation.warning) runStatus.textContent += ` ${result.isolation.warning}`;
+    const told = summary(response, errors);
+    panel.dataset.status = response ? String(response.status) : "";
+    runs.say(told ? told.text : result.message);
+    status.dataset.verdict = told && told.ok ? "ok" : "error";
 
-      show("[data-fields]", fieldView({ result, response, entry, errors, reshaped, text, places, target }));
-      const responseParts = response ? renderResponse(response) : [element("div", { class: "notice notice-error", role: "alert", text: result.message })];
-      show("[data-response]", responseParts);
-      show("[data-output]", renderOutput(result));
-      outputBox.open = Boolean(result.error || (response && response.error));
-
-      model.markErrors(errorMarkers(result));
-      body.markErrors(errors.map((e) => markerFor(e, text, places)).filter(Boolean));
-      if (revealButton && attempts >= 1) revealButton.disabled = false;
-      panel.dataset.attempts = String(attempts);
-    } catch (error) {
-      if (error.name === "AbortError") return;
-      panel.dataset.outcome = "failed";
-      runStatus.textContent = error.message;
-      runStatus.dataset.verdict = "error";
-      show("[data-response]", [element("div", { class: "notice notice-error", role: "alert", text: error.message })]);
-    } finally {
-      if (running === controller) {
-        running = null;
-        panel.dataset.state = "idle";
-      }
-    }
+    show("[data-fields]", fieldView({ result, response, entry, errors, reshaped, text, places, target }));
+    show("[data-response]", response ? renderResponse(response) : [notice(result.message)]);
+    show("[data-output]", renderOutput(result));
+    outputBox.open = Boolean(result.error || (response && response.error));
+    model.markErrors(errorMarkers(result));
+    body.markErrors(errors.map((e) => markerFor(e, text, places)).filter(Boolean));
   }
 
   panel.querySelector("[data-send]").addEventListener("click", () => send());
-  for (const button of panel.querySelectorAll("[data-preset]")) {
-    button.addEventListener("click", () => {
-      const preset = presets[Number(button.dataset.preset)];
+  presetBar(panel.querySelector("[data-preset-bar]"), presets, {
+    pressed: false,
+    onChoose: (preset) => {
       body.setCode((preset.body !== undefined ? preset.body : JSON.stringify(preset.json_body, null, 2)).replace(/\n$/, ""));
       send();
-    });
-  }
-  const resetOn = (selector, editor, text) => panel.querySelector(selector).addEventListener("click", () => {
-    editor.setCode(text.replace(/\n$/, ""));
-    editor.clearErrors();
-    editor.focus();
+    },
   });
-  resetOn("[data-reset-model]", model, starter);
-  resetOn("[data-reset-body]", body, starterBody);
-  offerSolution(revealButton, widgetId, model, { what: "model", onMessage: (text) => (runStatus.textContent = text) });
+  panel.querySelector("[data-reset]").addEventListener("click", () => model.reset());
+  panel.querySelector("[data-reset-body]").addEventListener("click", () => body.reset());
 
   panel.editors = { model, body };
   panel.dataset.ready = "true";

@@ -1,23 +1,5 @@
 // Drawing what a sandbox run produced: responses, output, errors; shared by every widget.
-
-export function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-export function parseQuery(text) {
-  const query = {};
-  for (const [key, value] of new URLSearchParams(text.replace(/^\?/, ""))) {
-    if (key in query) query[key] = [].concat(query[key], value);
-    else query[key] = value;
-  }
-  return query;
-}
+import { element, notice } from "./dom.js";
 
 function describeLocation(error) {
   return error && error.line ? ` (line ${error.line})` : "";
@@ -36,6 +18,7 @@ export function errorMarkers(result) {
 }
 
 export function renderResponse(response) {
+  if (response.skipped) return [notice(response.skipped, "warning", { title: `${response.method} ${response.path}:` })];
   const status = element("p", { class: `response-status status-${String(response.status)[0]}xx` });
   status.append(
     element("strong", { text: `${response.status} ${response.reason || ""}`.trim(), "data-status": String(response.status) }),
