@@ -1,0 +1,26 @@
+import { exampleUrl, generate, problems, template } from "/static/js/widgets/endpoint-builder/code.js";
+
+const param = (fields) => ({ name: "x", location: "query", type: "str", presence: "required", default: "", ge: "", le: "", max_length: "", ...fields });
+const spec = (params, route = "/books") => ({ route, params: params.map(param) });
+const problemsOf = (...params) => problems(spec(params)).map((p) => `${p.field}: ${p.message}`);
+
+export default [
+  { name: "path parameters go into the template", run: () => template(spec([{ name: "book_id", location: "path", type: "int" }, { name: "q" }])), expected: "/books/{book_id}" },
+  { name: "the root route stays /", run: () => template(spec([], "/")), expected: "/" },
+  { name: "a keyword is not a name", run: () => problemsOf({ name: "class" }), expected: ["name: class is a Python keyword."] },
+  { name: "two parameters with one name", run: () => problemsOf({ name: "a" }, { name: "a" }), expected: ["name: Two parameters are called a."] },
+  { name: "a name starting with a digit", run: () => problemsOf({ name: "2x" })[0].startsWith("name: A name is a Python identifier"), expected: true },
+  { name: "a valid form has no problems", run: () => problemsOf({ name: "limit", type: "int", presence: "default", default: "20", ge: "1", le: "100" }), expected: [] },
+  {
+    name: "the generated endpoint declares constraints with Annotated",
+    run: () => generate(spec([{ name: "limit", type: "int", presence: "default", default: "20", ge: "1" }])).split("\n").filter((line) => line.includes("limit")),
+    expected: ["    limit: Annotated[int, Query(ge=1)] = 20,", '        "limit": _seen(limit),'],
+  },
+  {
+    name: "required parameters come before those with defaults",
+    run: () => generate(spec([{ name: "b", presence: "optional" }, { name: "a" }])).split("\n").filter((line) => /^    [ab]:/.test(line)),
+    expected: ["    a: str,", "    b: str | None = None,"],
+  },
+  { name: "the example URL respects le", run: () => exampleUrl(spec([{ name: "n", type: "int", le: "10" }])), expected: "/books?n=10" },
+  { name: "the example URL fills path values", run: () => exampleUrl(spec([{ name: "book_id", location: "path", type: "int" }])), expected: "/books/42" },
+];
