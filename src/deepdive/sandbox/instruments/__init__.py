@@ -166,6 +166,7 @@ def unknown(names: list[str]) -> list[str]:
 
 
 def result_model(name: str) -> type[BaseModel]:
+    load_all()
     return _REGISTRY[name].result_model
 
 

@@ -1,0 +1,85 @@
+"""The whole course, walked: every page renders, and every interactive runs in the sandbox.
+
+For each interactive, its kind lists the runs its widget makes (the starter and the solution with
+every preset, each variant with its requests, ...); each is run for real with the instruments the
+widget reads. A run must load the learner's code, answer every request, and hand the widget
+every instrument's data valid against its documented model. A content change that breaks a
+widget fails here, with the lesson, the interactive and the run named.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import CONTENT_DIR
+
+from deepdive.course.challenges import check_run, judge
+from deepdive.course.loader import load_course
+from deepdive.sandbox import RunRequest, instruments
+
+COURSE = load_course(CONTENT_DIR)
+INTERACTIVES = [
+    pytest.param(lesson, interactive, id=f"{lesson.slug}/{interactive.id}")
+    for lesson in COURSE.lessons
+    for interactive in lesson.meta.interactives
+]
+CHALLENGES = [
+    pytest.param(lesson, challenge, id=f"{lesson.slug}/{challenge.id}")
+    for lesson in COURSE.lessons
+    for challenge in lesson.meta.challenges
+]
+# What a widget can draw: the run loaded the code and got as far as the requests.
+DRAWABLE = {"ok", "runtime_error"}
+
+
+def test_every_page_renders_with_each_of_its_interactives(client):
+    assert client.get("/").status_code == 200
+    course_page = client.get("/").text
+    for lesson, interactive in COURSE.course_page_interactives:
+        assert f'id="interactive-{interactive.id}"' in course_page, lesson.slug
+    for lesson in COURSE.lessons:
+        page = client.get(f"/lessons/{lesson.slug}")
+        assert page.status_code == 200, lesson.slug
+        for interactive in lesson.meta.interactives:
+            assert f'data-widget-id="{lesson.slug}/{interactive.id}"' in page.text
+    for path in ("/progress", "/bookstore"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_interactive_ids_are_unique_on_the_course_page():
+    ids = [interactive.id for _, interactive in COURSE.course_page_interactives]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(("lesson", "interactive"), INTERACTIVES)
+def test_every_run_of_the_interactive_gives_its_widget_what_it_reads(
+    run_in_sandbox, lesson, interactive
+):
+    runs = interactive.walk(lesson.sources)
+    assert runs, "an interactive has at least one run"
+    for walk in runs:
+        result = run_in_sandbox(
+            RunRequest(
+                code=walk.code,
+                requests=walk.requests,
+                instruments=walk.instruments,
+                concurrent=walk.concurrent,
+                files=walk.files,
+            )
+        )
+        where = f"{lesson.slug}/{interactive.id}: {walk.description}"
+        assert result.outcome in DRAWABLE, f"{where}: {result.outcome}: {result.message}"
+        assert len(result.responses) == len(walk.requests), where
+        assert all(not r.skipped for r in result.responses), where
+        for name in walk.instruments:
+            data = result.instrumentation.get(name)
+            assert isinstance(data, dict), f"{where}: no {name} data"
+            assert "error" not in data, f"{where}: {name}: {data.get('error')}"
+            instruments.result_model(name).model_validate(data)
+
+
+@pytest.mark.parametrize(("lesson", "challenge"), CHALLENGES)
+def test_every_challenge_can_be_checked_by_a_real_run(run_in_sandbox, lesson, challenge):
+    result = run_in_sandbox(check_run(lesson, challenge))
+    verdict = judge(challenge, 0, result)
+    assert verdict.measured >= 0
+    assert judge(challenge, verdict.measured, result).correct
