@@ -136,3 +136,23 @@ def test_concurrent_first_saves_of_a_draft_do_not_collide(live_server, course):
 
     with ThreadPoolExecutor(max_workers=12) as pool:
         assert set(pool.map(save, range(12))) == {200}
+
+
+def test_the_web_server_does_not_load_the_sandbox_engine_or_isolation():
+    import subprocess
+    import sys
+
+    runner_side = (
+        "deepdive.sandbox.engine",
+        "deepdive.sandbox.process",
+        "deepdive.sandbox.isolation",
+        "deepdive.sandbox.worker.main",
+    )
+    probe = (
+        "import sys\n"
+        "import deepdive.web.app, deepdive.web.routes.runs\n"
+        f"print([m for m in sys.modules if m.startswith({runner_side!r})])\n"
+    )
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert output.returncode == 0, output.stderr
+    assert output.stdout.strip() == "[]"

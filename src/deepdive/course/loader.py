@@ -6,6 +6,7 @@ lesson in one pass.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from deepdive.course.models import ArticlePart, Course, Lesson, LessonMeta, Quiz
 from deepdive.course.render import (
     RenderEnv,
+    SourceLinks,
     highlight_code,
     make_markdown,
     render_inline,
@@ -56,8 +58,19 @@ class _Problems:
         self.items.append(ContentProblem(file, line, message))
 
 
-def load_course(content_dir: Path) -> Course:
-    """Load every lesson under `content_dir/lessons`, or raise ContentError listing all problems."""
+def bookstore_source() -> SourceLinks:
+    """The reference Bookstore API's source, found where it is installed (not imported)."""
+    spec = importlib.util.find_spec("bookstore")
+    if spec is None or spec.origin is None:
+        raise ContentError([ContentProblem(Path("bookstore"), 0, "the Bookstore is not installed")])
+    return SourceLinks(root=Path(spec.origin).resolve().parent, url="/bookstore")
+
+
+def load_course(content_dir: Path, bookstore: SourceLinks | None = None) -> Course:
+    """Load every lesson under `content_dir/lessons`, or raise ContentError listing all problems.
+
+    `bookstore:` links in lessons point into `bookstore` (by default, the installed Bookstore)."""
+    links = bookstore or bookstore_source()
     problems = _Problems()
     lessons_dir = content_dir / "lessons"
     if not lessons_dir.is_dir():
@@ -67,13 +80,14 @@ def load_course(content_dir: Path) -> Course:
     for directory in sorted(p for p in lessons_dir.iterdir() if p.is_dir()):
         if directory.name.startswith((".", "_")) or directory.name == "__pycache__":
             continue
-        lesson = _load_lesson(directory, md, problems)
+        lesson = _load_lesson(directory, md, problems, links)
         if lesson is not None:
             lessons.append(lesson)
     _check_course(lessons, problems)
     if problems.items:
         raise ContentError(problems.items)
-    return Course(lessons=tuple(sorted(lessons, key=lambda lesson: lesson.meta.order)))
+    ordered = tuple(sorted(lessons, key=lambda lesson: lesson.meta.order))
+    return Course(lessons=ordered, bookstore=links)
 
 
 def _check_course(lessons: list[Lesson], problems: _Problems) -> None:
@@ -154,7 +168,9 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _load_lesson(directory: Path, md: MarkdownIt, problems: _Problems) -> Lesson | None:
+def _load_lesson(
+    directory: Path, md: MarkdownIt, problems: _Problems, links: SourceLinks
+) -> Lesson | None:
     lesson_file = directory / "lesson.md"
     quiz_file = directory / "quiz.yaml"
     folder = _FOLDER.match(directory.name)
@@ -191,10 +207,10 @@ def _load_lesson(directory: Path, md: MarkdownIt, problems: _Problems) -> Lesson
     intro_text, more, rest = body.partition(_MORE)
     if not more:
         problems.add(lesson_file, body_line, f"the introduction must end with a {_MORE} line")
-    intro_env = RenderEnv(directory, body_line)
+    intro_env = RenderEnv(directory, body_line, links)
     intro = render_markdown(md, intro_text, intro_env)
     rest_line = body_line + intro_text.count("\n")
-    article_env = RenderEnv(directory, rest_line)
+    article_env = RenderEnv(directory, rest_line, links)
     article = render_markdown(md, rest, article_env)
     for env in (intro_env, article_env):
         for problem in env.problems:

@@ -21,6 +21,7 @@ from deepdive.course.interactives import (
     require_unique,
 )
 from deepdive.course.interactives.base import InteractiveBase
+from deepdive.course.render import SourceLinks
 from deepdive.course.yaml_source import YamlDocument
 
 
@@ -212,6 +213,8 @@ def challenge_award_key(lesson_slug: str, challenge_id: str) -> str:
 @dataclass(frozen=True)
 class Course:
     lessons: tuple[Lesson, ...]
+    # The reference Bookstore API's source, which lessons link into.
+    bookstore: SourceLinks | None = None
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)

@@ -26,15 +26,21 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.util import ClassNotFound
 
-import bookstore
-
 _INCLUDE = re.compile(r"^\{\*\s+(?P<path>\S+)(?P<options>(?:\s+\w+=\S+)*)\s*\*\}\s*$")
 _INTERACTIVE = re.compile(r"^\{!\s+interactive\s+(?P<id>[a-z0-9-]+)\s*!\}\s*$")
 _OPTION = re.compile(r"(\w+)=(\S+)")
 _ENV_KEY = "deepdive"
 BOOKSTORE_SCHEME = "bookstore:"
-BOOKSTORE_DIR = Path(bookstore.__file__).resolve().parent
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.-]*")
+
+
+@dataclass(frozen=True)
+class SourceLinks:
+    """Where `bookstore:` links lead: the folder of the Bookstore's source, and the URL of the
+    course's page that shows it."""
+
+    root: Path
+    url: str = "/bookstore"
 
 
 @dataclass
@@ -52,6 +58,7 @@ class RenderEnv:
 
     lesson_dir: Path
     first_line: int
+    links: SourceLinks | None = None
     problems: list[RenderProblem] = field(default_factory=list)
     included: set[str] = field(default_factory=set)
     interactives: list[tuple[str, int]] = field(default_factory=list)
@@ -205,9 +212,13 @@ def _resolve_source_links(tokens: list[Token], env: RenderEnv) -> None:
             if not isinstance(href, str) or not href.startswith(BOOKSTORE_SCHEME):
                 continue
             relative, _, anchor = href.removeprefix(BOOKSTORE_SCHEME).partition("#")
-            target = (BOOKSTORE_DIR / relative).resolve()
             line = block.map[0] if block.map else 0
-            if not target.is_relative_to(BOOKSTORE_DIR) or not target.is_file():
+            if env.links is None:
+                env.problem(line, f"link to {href!r}: no Bookstore source to link to")
+                continue
+            root = env.links.root
+            target = (root / relative).resolve()
+            if not target.is_relative_to(root) or not target.is_file():
                 env.problem(line, f"link to {href!r}: src/bookstore/{relative} does not exist")
                 continue
             total = len(target.read_text(encoding="utf-8").splitlines())
@@ -215,7 +226,7 @@ def _resolve_source_links(tokens: list[Token], env: RenderEnv) -> None:
                 env.problem(line, f"link to {href!r}: write #L<line> with a line of the file")
                 continue
             line_anchor = f"#L-{anchor[1:]}" if anchor else ""  # the source view's line ids
-            token.attrSet("href", f"/bookstore/{relative}{line_anchor}")
+            token.attrSet("href", f"{env.links.url}/{relative}{line_anchor}")
 
 
 def render_markdown(md: MarkdownIt, text: str, env: RenderEnv) -> RenderedMarkdown:

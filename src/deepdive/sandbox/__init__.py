@@ -12,13 +12,35 @@ ready sandbox, which sets its resource limits, runs the learner's code in-proces
 `RunResult` back through a private channel; then it exits, taking every process inside its PID
 namespace with it, and a fresh sandbox is forked in the background.
 
+Where each module runs
+----------------------
+Three kinds of process use this package, and each module belongs to one (or is plain data):
+
+* **The web server** (and `deepdive sandbox run --runner`): `client` (talking to a runner),
+  `ratelimit`, `local` (starting a runner beside the server), and the data models.
+* **The runner** (`deepdive runner`): `server` (its socket), `engine` (the pool of warm
+  sandboxes and the waiting line, `waiting`), `process` (one sandbox seen from outside),
+  `config`, `isolation/` (namespaces, seccomp, limits, the root filesystem, set up while
+  forking), `preload` and `secrets_scrub`. It also checks every instrument's data against its
+  model (`instruments.checked`), since that data comes from the sandbox.
+* **The sandbox child** (forked by the runner, isolated): `worker/` (its PID 1, running the
+  learner's app, tests or session in-process) and the instruments' hooks in `instruments/`.
+* **Plain data, used everywhere**: `run_request`, `run_result`, `events`, `protocol`,
+  `channel`, `chaining` (values passed between the requests of a run) and `messages` (the
+  sentences a learner reads).
+
+The web server never imports `engine`, `process` or `isolation`; of `worker/` it only sees
+`worker.asgi`, the small module of ASGI types the instruments are written against (it knows
+instruments by name, to refuse unknown ones, and their result models).
+
 Public API
 ----------
 Web layer (another process; the runner's URL is `Settings.runner_url`):
 
 * `RunnerClient(url, token).run(request) -> RunResult` and `.events(request)` (yields
-  `Queued(position)`, `Started()`, `Finished(result)`); `.session(request)` for session runs;
-  `.ping() -> RunnerInfo`. Failures raise `RunnerUnavailableError` / `RunnerError`.
+  `Queued(position)`, `Started()`, for test runs `CaseFinished(case)` per finished test, then
+  `Finished(result)`); `.session(request)` for session runs; `.ping() -> RunnerInfo`. Failures
+  raise `RunnerUnavailableError` / `RunnerError`.
 * `RateLimiter(settings.sandbox_runs_per_minute).acquire(learner_id)` raises `RateLimitError`.
 * `local_runner(settings)` / `start_local_runner(settings)`: a runner beside the web server.
 

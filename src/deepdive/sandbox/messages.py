@@ -99,10 +99,6 @@ def crash_exit(code: int) -> str:
     )
 
 
-def crash_unreadable() -> str:
-    return "The sandbox did not return a readable result. Run your code again."
-
-
 def isolation_warning(missing: dict[str, str]) -> str:
     names = ", ".join(name.replace("_", " ") for name in sorted(missing))
     return (

@@ -12,7 +12,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.util import ClassNotFound
 
-from deepdive.course.render import BOOKSTORE_DIR
+from deepdive.course.render import SourceLinks
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,11 +21,11 @@ _SHOWN_NAMES = {"Dockerfile", "Dockerfile.dockerignore"}
 
 
 @cache
-def source_files() -> tuple[str, ...]:
+def source_files(root: Path) -> tuple[str, ...]:
     """Every file of the Bookstore worth reading, relative to its package folder."""
     files = [
-        path.relative_to(BOOKSTORE_DIR).as_posix()
-        for path in BOOKSTORE_DIR.rglob("*")
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*")
         if path.is_file()
         and "__pycache__" not in path.parts
         and (path.suffix in _SHOWN_SUFFIXES or path.name in _SHOWN_NAMES)
@@ -34,8 +34,8 @@ def source_files() -> tuple[str, ...]:
 
 
 @cache
-def _highlighted(relative: str) -> str:
-    path = BOOKSTORE_DIR / relative
+def _highlighted(root: Path, relative: str) -> str:
+    path = root / relative
     try:
         lexer = get_lexer_for_filename(path.name)
     except ClassNotFound:
@@ -46,22 +46,31 @@ def _highlighted(relative: str) -> str:
     return highlight(path.read_text(encoding="utf-8"), lexer, formatter)
 
 
+def _source(request: Request) -> SourceLinks:
+    links: SourceLinks | None = request.app.state.course.bookstore
+    if links is None:
+        raise HTTPException(404, "This course has no Bookstore source to show.")
+    return links
+
+
 def _render(request: Request, current: str | None) -> HTMLResponse:
+    root = _source(request).root
     context = {
-        "files": source_files(),
+        "files": source_files(root),
         "current": current,
-        "code": _highlighted(current) if current else None,
+        "code": _highlighted(root, current) if current else None,
     }
     return request.app.state.templates.TemplateResponse(request, "bookstore_source.html", context)
 
 
 @router.get("/bookstore", response_class=HTMLResponse)
 async def bookstore_index(request: Request) -> HTMLResponse:
-    return _render(request, "README.md" if "README.md" in source_files() else None)
+    files = source_files(_source(request).root)
+    return _render(request, "README.md" if "README.md" in files else None)
 
 
 @router.get("/bookstore/{relative:path}", response_class=HTMLResponse)
 async def bookstore_file(relative: str, request: Request) -> HTMLResponse:
-    if relative not in source_files():
+    if relative not in source_files(_source(request).root):
         raise HTTPException(404, f"The Bookstore API has no file {Path(relative).as_posix()!r}.")
     return _render(request, relative)

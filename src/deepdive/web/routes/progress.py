@@ -102,14 +102,14 @@ def _outcome(
 
 
 @router.post("/api/progress/import", tags=["progress"])
-async def import_file(
+def import_file(
     request: Request,
     course: CourseDep,
     session: SessionDep,
     learner_id: LearnerIdDep,
     file: Annotated[UploadFile, File(description="A file made by export")],
 ) -> Response:
-    raw = await file.read(MAX_IMPORT_BYTES + 1)
+    raw = file.file.read(MAX_IMPORT_BYTES + 1)
     try:
         report = import_progress(session, learner_id, course, parse_progress_file(raw))
     except ProgressFileError as problem:
