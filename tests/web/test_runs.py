@@ -267,3 +267,11 @@ def test_a_request_using_a_value_no_request_captures_is_refused(client, course):
     response = client.post("/api/runs", json=body)
     assert response.status_code == 422
     assert "which no earlier request captures" in response.json()["message"]
+
+
+def test_a_run_through_the_web_can_move_the_clock_between_requests(client):
+    code = HEADER + "import time\n\n@app.get('/now')\ndef now():\n    return {'now': time.time()}\n"
+    requests = [{"path": "/now"}, {"path": "/now", "advance_clock": 3600}]
+    result = _run(client, code, *requests).json()["result"]
+    first, second = (response["json_body"]["now"] for response in result["responses"])
+    assert 3600 <= second - first < 3600 + 5

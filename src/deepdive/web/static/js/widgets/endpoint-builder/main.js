@@ -116,6 +116,8 @@ function mount(panel) {
     const took = result.usage ? ` in ${Math.round(result.usage.wall_ms)} ms` : "";
     runs.say(result.outcome === "ok" && response ? `Ran${took}: ${label} answered ${response.status}.` : result.message);
     const nodes = response ? renderExchange(request, response, routingOf(result, 0)) : [notice(result.message)];
+    const routing = result.instrumentation && result.instrumentation.routing;
+    if (response && routing && routing.error) nodes.push(notice(`The route that answered is not known: ${routing.error}.`, "warning"));
     resultBox.replaceChildren(...nodes, outputDetails(result) || "");
     editor.markErrors(errorMarkers(result));
   }

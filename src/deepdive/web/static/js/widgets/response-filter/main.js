@@ -111,7 +111,9 @@ function mount(panel) {
     const sentence = setupSentence(result, setup.length);
     setupNote.textContent = sentence;
     setupNote.hidden = !sentence;
-    pane("returned").replaceChildren(...returnedNodes(result, response ? entry : null, response));
+    pane("returned").replaceChildren(
+      ...(returns.error ? [notice(`Nothing could be recorded: ${returns.error}.`, "warning")] : returnedNodes(result, response ? entry : null, response)),
+    );
     const sent = sentNodes(result, response);
     pane("sent").replaceChildren(...sent.parts);
     pane("docs").replaceChildren(...docsNodes(result, response ? entry : null, response));

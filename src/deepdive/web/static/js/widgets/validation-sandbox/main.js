@@ -58,7 +58,12 @@ function mount(panel) {
     runs.say(told ? told.text : result.message);
     status.dataset.verdict = told && told.ok ? "ok" : "error";
 
-    show("[data-fields]", fieldView({ result, response, entry, errors, reshaped, text, places, target }));
+    show(
+      "[data-fields]",
+      validation && validation.error && response
+        ? [notice(`No field information this time: ${validation.error}.`, "warning")]
+        : fieldView({ result, response, entry, errors, reshaped, text, places, target }),
+    );
     show("[data-response]", response ? renderResponse(response) : [notice(result.message)]);
     show("[data-output]", renderOutput(result));
     outputBox.open = Boolean(result.error || (response && response.error));
