@@ -14,6 +14,14 @@ from deepdive.web.deps import CourseDep, LearnerIdDep, SessionDep
 router = APIRouter(prefix="/api/drafts", tags=["drafts"])
 
 MAX_CODE_CHARS = 100_000
+# A widget as runs and sessions name it: its course-wide id, then `:part` for a second editor.
+WidgetRef = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9-]+/[a-z0-9-]+(:[a-z0-9-]{1,40})?$",
+        description="lesson-slug/interactive-id, then `:part` for a widget's second editor",
+    ),
+]
 
 
 class DraftIn(BaseModel):

@@ -15,7 +15,7 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from deepdive.course.progress import load_draft, save_draft
 from deepdive.sandbox import (
@@ -30,11 +30,10 @@ from deepdive.sandbox import (
     RunRequest,
     RunResult,
     Started,
-    chaining,
     instruments,
 )
 from deepdive.web.deps import NO_RUNNER, CourseDep, LearnerIdDep, SandboxDep
-from deepdive.web.routes.drafts import MAX_CODE_CHARS, find_widget
+from deepdive.web.routes.drafts import MAX_CODE_CHARS, WidgetRef, find_widget
 
 router = APIRouter(tags=["runs"])
 
@@ -42,10 +41,7 @@ TESTS_PART = "tests"
 
 
 class RunIn(BaseModel):
-    widget: str = Field(
-        pattern=r"^[a-z0-9-]+/[a-z0-9-]+(:[a-z0-9-]{1,40})?$",
-        description="lesson-slug/interactive-id, then `:part` for a widget's second editor",
-    )
+    widget: WidgetRef
     kind: Literal["app", "test"] = Field(
         default="app", description="`app`: send the requests; `test`: run pytest on `tests`"
     )
@@ -75,14 +71,13 @@ class RunIn(BaseModel):
         return names
 
     @model_validator(mode="after")
-    def _consistent(self) -> RunIn:
-        if self.kind == "test" and self.tests is None:
-            raise ValueError("a test run needs `tests`")
-        problems = chaining.check(
-            [request.model_dump() for request in self.requests], concurrent=self.concurrent
-        )
-        if problems:
-            raise ValueError("; ".join(problems))
+    def _a_valid_run(self) -> RunIn:
+        try:
+            self.run_request()
+        except ValidationError as problem:
+            raise ValueError(
+                "; ".join(e["msg"].removeprefix("Value error, ") for e in problem.errors())
+            ) from None
         return self
 
     def run_request(self) -> RunRequest:

@@ -48,7 +48,7 @@ from deepdive.sandbox import (
 from deepdive.sandbox.client import Session
 from deepdive.settings import Settings
 from deepdive.web.deps import NO_RUNNER, learner_id_of
-from deepdive.web.routes.drafts import MAX_CODE_CHARS
+from deepdive.web.routes.drafts import MAX_CODE_CHARS, WidgetRef
 from deepdive.web.security import request_csrf_cookie, same_origin
 
 router = APIRouter()
@@ -59,7 +59,7 @@ _GONE = "The session ended: the sandbox runner closed the connection. Start it a
 
 class SessionStart(BaseModel):
     op: str = Field(pattern="^start$")
-    widget: str = Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+(:[a-z0-9-]{1,40})?$")
+    widget: WidgetRef
     code: str = Field(max_length=MAX_CODE_CHARS)
     csrf: str = Field(max_length=200)
 
