@@ -21,6 +21,7 @@ from deepdive.course.interactives import (
     require_unique,
 )
 from deepdive.course.interactives.base import InteractiveBase
+from deepdive.course.interactives.tasks import Task
 from deepdive.course.render import SourceLinks
 from deepdive.course.yaml_source import YamlDocument
 
@@ -190,11 +191,17 @@ class Lesson:
     def challenge_key(self, challenge: Challenge) -> str:
         return challenge_award_key(self.slug, challenge.id)
 
+    def task_key(self, interactive: InteractiveBase, task: Task) -> str:
+        return task_award_key(self.slug, interactive.id, task.id)
+
     @property
     def award_keys(self) -> dict[str, int]:
         """Every XP award this lesson can give, with its value."""
         keys = {quiz_award_key(self.slug, q.id): self.question_xp(q) for q in self.quiz.questions}
         keys.update({challenge_award_key(self.slug, c.id): c.xp for c in self.meta.challenges})
+        for interactive in self.meta.interactives:
+            for task in interactive.tasks:
+                keys[task_award_key(self.slug, interactive.id, task.id)] = task.xp
         return keys
 
 
@@ -208,6 +215,10 @@ def quiz_award_key(lesson_slug: str, question_id: str) -> str:
 
 def challenge_award_key(lesson_slug: str, challenge_id: str) -> str:
     return f"challenge:{lesson_slug}:{challenge_id}"
+
+
+def task_award_key(lesson_slug: str, interactive_id: str, task_id: str) -> str:
+    return f"task:{lesson_slug}/{interactive_id}:{task_id}"
 
 
 @dataclass(frozen=True)

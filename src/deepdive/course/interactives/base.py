@@ -9,26 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from deepdive.course.interactives.fields import (
+    Location,
+    RelativeFile,
+    Slug,
+    Strict,
+    require_unique,
+)
+from deepdive.course.interactives.tasks import Task, check_tasks
 from deepdive.sandbox.run_request import HttpRequest
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
-RelativeFile = Annotated[str, StringConstraints(pattern=r"^[\w.-]+(/[\w.-]+)*$")]
-# Where a problem is, as a path into the interactive's YAML (keys and list indexes).
-Location = tuple[str | int, ...]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def require_unique(what: str, values: list[str]) -> None:
-    repeated = sorted({value for value in values if values.count(value) > 1})
-    if repeated:
-        raise ValueError(f"{what} must be unique; repeated: {', '.join(repeated)}")
 
 
 class RequestPreset(HttpRequest):
@@ -77,6 +70,8 @@ class InteractiveBase(Strict):
     files: list[RelativeFile] = Field(default_factory=list)
     # A challenge of the lesson (its `id`) that this interactive presents above its editor.
     challenge: Slug | None = None
+    # Checked tasks: each a prompt, a check run in the sandbox, hints and known wrong answers.
+    tasks: list[Task] = Field(default_factory=list, max_length=8)
 
     # The sandbox instruments the widget asks for on every run (and the course walk checks).
     instruments: ClassVar[tuple[str, ...]] = ()
@@ -114,6 +109,12 @@ class InteractiveBase(Strict):
             yield ("solution",), self.solution
         for position, extra in enumerate(self.files):
             yield ("files", position), extra
+        for index, task in enumerate(self.tasks):
+            for location, relative in task.named_files(self.solution):
+                yield ("tasks", index, *location), relative
+
+    def task(self, task_id: str) -> Task | None:
+        return next((task for task in self.tasks if task.id == task_id), None)
 
     def option_files(self) -> Iterator[tuple[Location, str]]:
         """Files named inside `options`; each must also be the starter, solution or in `files`."""
@@ -121,6 +122,7 @@ class InteractiveBase(Strict):
 
     def check(self, sources: Mapping[str, str]) -> Iterator[tuple[Location, str]]:
         """Cross-references that need the lesson's files (`sources`: path -> text)."""
+        yield from check_tasks(self.tasks, self.solution)
         own = {relative for _, relative in self.named_files()}
         for location, relative in self.option_files():
             if relative not in own:
