@@ -136,6 +136,78 @@ def test_memory_bomb_in_an_endpoint_is_a_memory_limit(attack):
     assert result.outcome == "memory_limit"
 
 
+MIB = 1024 * 1024
+
+
+def test_memory_files_count_against_the_runs_limit(attack):
+    # Memory files are page cache, not address space: a per-process limit never sees them.
+    code = (
+        "import os\n"
+        "chunk = b'm' * (8 * 1024 * 1024)\n"
+        "held = []\n"
+        "for _ in range(100):\n"
+        "    fd = os.memfd_create('hoard')\n"
+        "    os.write(fd, chunk)\n"
+        "    held.append(fd)\n"
+        "print('held', len(held))"
+    )
+    result = attack(code)
+    assert result.outcome == "memory_limit", result.message
+    assert "held" not in result.stdout
+    assert result.usage.max_memory_mib <= result.limits.memory_mib + 64
+
+
+def test_detached_shared_memory_counts_against_the_runs_limit(attack):
+    code = (
+        "import ctypes\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "libc.shmat.restype = ctypes.c_void_p\n"
+        "size = 8 * 1024 * 1024\n"
+        "for _ in range(100):\n"
+        "    segment = libc.shmget(0, size, 0o1600)\n"
+        "    address = libc.shmat(segment, None, 0)\n"
+        "    ctypes.memset(address, 1, size)\n"
+        "    libc.shmdt(ctypes.c_void_p(address))\n"
+        "print('held 800 MiB')"
+    )
+    result = attack(code)
+    assert result.outcome == "memory_limit", result.message
+    assert "held" not in result.stdout
+
+
+def test_forked_children_share_one_memory_limit(attack):
+    code = (
+        "import os, time\n"
+        "children = []\n"
+        "for _ in range(6):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        block = b'c' * (200 * 1024 * 1024)\n"
+        "        time.sleep(3)\n"
+        "        os._exit(0)\n"
+        "    children.append(pid)\n"
+        "statuses = [os.waitpid(pid, 0)[1] for pid in children]\n"
+        "print('killed:', sum(os.WIFSIGNALED(s) for s in statuses))"
+    )
+    result = attack(code)
+    assert result.outcome == "memory_limit", result.message
+    assert "together" in result.message
+    assert result.usage.max_memory_mib <= result.limits.memory_mib + 64
+
+
+def test_memory_used_is_measured_for_the_whole_run(attack):
+    code = (
+        "import os\n"
+        "if os.fork() == 0:\n"
+        "    block = b'k' * (150 * 1024 * 1024)\n"
+        "    os._exit(0)\n"
+        "os.wait()"
+    )
+    result = attack(code)
+    assert result.outcome == "ok", result.message
+    assert 150 <= result.usage.max_memory_mib < 200
+
+
 # -- processes ------------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from deepdive.sandbox import instruments, preload
 from deepdive.sandbox.config import RunnerConfig
 from deepdive.sandbox.events import Finished, Queued, RunEvent, RunnerInfo, SessionEvent, Started
-from deepdive.sandbox.isolation import filesystem, libc, setup
+from deepdive.sandbox.isolation import cgroups, filesystem, libc, setup
 from deepdive.sandbox.isolation.state import isolation_report
 from deepdive.sandbox.process import SandboxProcess
 from deepdive.sandbox.run_request import RunRequest, SessionCommand
@@ -65,6 +65,8 @@ class Engine:
         self._failures = 0
         self._last_failure = ""
         self._plan: setup.IsolationPlan | None = None
+        self._cgroups: cgroups.CgroupTree | None = None
+        self._cgroup_problem: str | None = None
         self._mount_point = ""
         self._base = ""
         self._serial = 0
@@ -106,7 +108,11 @@ class Engine:
             work_mib=self.config.work_mib,
             tmp_mib=self.config.tmp_mib,
         )
-        self._plan = setup.make_plan(fs_plan)
+        try:
+            self._cgroups = cgroups.setup()
+        except cgroups.CgroupUnavailableError as problem:
+            self._cgroup_problem = str(problem)
+        self._plan = setup.make_plan(fs_plan, cgroup_problem=self._cgroup_problem)
         await self._preheat()
         self._fill()
         flavor = next(iter(self.config.spares))
@@ -118,10 +124,7 @@ class Engine:
             missing = ", ".join(f"{k} ({v})" for k, v in self.isolation.missing.items())
             raise IsolationUnavailableError(
                 "Full isolation is required (DEEPDIVE_REQUIRE_ISOLATION), but this machine "
-                f"cannot provide: {missing}. Enable unprivileged user namespaces (for example "
-                "`sysctl kernel.unprivileged_userns_clone=1`, or on Ubuntu "
-                "`sysctl kernel.apparmor_restrict_unprivileged_userns=0`), or run the runner as "
-                "root."
+                f"cannot provide: {missing}. {_remedy(self.isolation.missing)}"
             )
         if not self.isolation.full:
             log.warning("Sandbox runs without full isolation: %s", self.isolation.warning)
@@ -172,6 +175,8 @@ class Engine:
             await asyncio.sleep(0.01)
         with contextlib.suppress(Exception):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGCHLD)
+        if self._cgroups is not None:
+            self._cgroups.close()
         shutil.rmtree(self._base, ignore_errors=True)
 
     # -- runs -------------------------------------------------------------------------------
@@ -274,6 +279,11 @@ class Engine:
             os.chown(scratch, uid, uid)
         process = SandboxProcess(flavor, uid, on_pid=self._claim)
         process.scratch_dir = scratch
+        if self._cgroups is not None:
+            try:
+                process.cgroup = self._cgroups.create(f"sandbox-{self._serial}")
+            except OSError as error:
+                log.warning("No cgroup for a sandbox: %s", error)
         config = WorkerConfig(
             flavor=flavor,  # type: ignore[arg-type]
             limits=self.config.limits,
@@ -319,6 +329,21 @@ class Engine:
             self._ready[process.flavor].remove(process)
             self._fill()
         self._free_uids.append(process.uid)
+        if process.cgroup is not None:
+            self._remove_cgroup(process.cgroup, attempts=100)
+
+    def _remove_cgroup(self, cgroup: cgroups.SandboxCgroup, attempts: int) -> None:
+        """Delete a finished sandbox's cgroup; its last processes may take a moment to go."""
+        try:
+            if cgroup.remove():
+                return
+        except OSError as error:
+            log.warning("Cannot remove the cgroup %s: %s", cgroup.memory, error)
+            return
+        cgroup.kill()
+        if attempts > 1 and not self._closed:
+            loop = asyncio.get_running_loop()
+            loop.call_later(0.02, self._remove_cgroup, cgroup, attempts - 1)
 
     # -- reaping ----------------------------------------------------------------------------
 
@@ -375,7 +400,25 @@ class Engine:
             isolation=self.isolation,
             limits=self.config.limits,
             instruments=instruments.available(),
+            cgroup=self._cgroups.describe() if self._cgroups else f"none: {self._cgroup_problem}",
         )
+
+
+def _remedy(missing: dict[str, str]) -> str:
+    """What to change on the machine, for the features that are missing."""
+    hints = []
+    if set(missing) - {"cgroup"}:
+        hints.append(
+            "Enable unprivileged user namespaces (for example "
+            "`sysctl kernel.unprivileged_userns_clone=1`, or on Ubuntu "
+            "`sysctl kernel.apparmor_restrict_unprivileged_userns=0`), or run the runner as root."
+        )
+    if "cgroup" in missing:
+        hints.append(
+            "Give the runner a cgroup of its own with the memory and pids controllers: run it as "
+            "root, or on cgroup v2 start it with `systemd-run --scope -p Delegate=yes ...`."
+        )
+    return " ".join(hints)
 
 
 _PENDING: set[asyncio.Future[None]] = set()

@@ -51,3 +51,6 @@ class RunnerInfo(BaseModel):
     isolation: IsolationReport
     limits: Limits
     instruments: list[str]
+    cgroup: str = Field(
+        default="", description="Where each sandbox's memory and pids cgroup lives, or why none"
+    )

@@ -54,6 +54,14 @@ def memory(limits: Limits, frames: list[Frame]) -> str:
     )
 
 
+def memory_of_all_processes(limits: Limits) -> str:
+    return (
+        f"Your code and the processes it started used more than {limits.memory_mib} MiB of "
+        "memory together, so the kernel stopped them. Look for data that keeps growing, files "
+        "written to /tmp or memory files, or shared memory that is never freed."
+    )
+
+
 def output(limits: Limits) -> str:
     return (
         f"Your code printed more than {limits.output_kib} KiB, so the run was stopped. "

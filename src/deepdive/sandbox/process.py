@@ -25,6 +25,8 @@ from typing import Any
 
 from deepdive.sandbox import channel, messages
 from deepdive.sandbox.isolation import setup
+from deepdive.sandbox.isolation.cgroups import SandboxCgroup
+from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import ErrorInfo, Frame, Limits, RunResult, Usage
@@ -71,6 +73,12 @@ class SandboxProcess:
         self._group: int | None = None
         self.running = False
         self.scratch_dir = ""
+        # Set by the engine before `spawn`: the sandbox's cgroup (None where there is none).
+        self.cgroup: SandboxCgroup | None = None
+        self._limits: Limits | None = None
+        self._ready_usage = 0
+        self._peak: int | None = None
+        self._oom_kills = 0
 
     # -- start -----------------------------------------------------------------------------
 
@@ -81,10 +89,11 @@ class SandboxProcess:
         os.set_inheritable(region, True)
         # Objects the runner holds must not be finalised in the child (a finaliser could close a
         # descriptor number the child has reused), so the garbage collector ignores them there.
+        self._limits = config.limits
         gc.freeze()
         pid = os.fork()
         if pid == 0:
-            _child(sandbox_end, region, plan, config, self.uid)
+            _child(sandbox_end, region, plan, config, self.uid, self.cgroup)
         gc.unfreeze()
         sandbox_end.close()
         runner_end.setblocking(False)
@@ -127,6 +136,7 @@ class SandboxProcess:
             self.features = dict(message.get("features") or {})
             self._warm_cpu = float(message.get("cpu", 0.0))
             self._ready_rss = float(message.get("rss_mib", 0.0))
+            self._arm_cgroup()
             self.ready.set_result(None)
         elif kind == "done" and not self._done.done():
             self._done.set_result(None)
@@ -134,6 +144,50 @@ class SandboxProcess:
             self._tripped = message
         elif kind == "event":
             self.events.put_nowait(dict(message.get("event") or {}))
+
+    # -- the sandbox's cgroup ------------------------------------------------------------------
+
+    @property
+    def _has_cgroup(self) -> bool:
+        return self.cgroup is not None and self.features.get("cgroup", "missing") is None
+
+    def _arm_cgroup(self) -> None:
+        """The sandbox is warm: what it holds now is its baseline; limits count from there."""
+        if not self._has_cgroup:
+            return
+        assert self.cgroup is not None
+        assert self._limits is not None
+        try:
+            self._ready_usage = self.cgroup.usage()
+            self.cgroup.reset_peak()
+            self._limit_cgroup(self._limits)
+        except OSError as error:
+            self.features["cgroup"] = f"cannot set the cgroup's limits: {error.strerror or error}"
+
+    def _limit_cgroup(self, limits: Limits) -> None:
+        assert self.cgroup is not None
+        memory = self._ready_usage + limits.memory_mib * MIB + MEMORY_MARGIN
+        self.cgroup.limit(memory, limits.processes)
+
+    def _read_cgroup(self) -> None:
+        """Keep the figures of the run: the cgroup goes soon after the sandbox's PID 1."""
+        if not self._has_cgroup:
+            return
+        assert self.cgroup is not None
+        with contextlib.suppress(OSError, ValueError):
+            self._peak, self._oom_kills = self.cgroup.peak(), self.cgroup.oom_kills()
+
+    def _measure(self, result: RunResult, limits: Limits) -> None:
+        """The run's peak memory (every process, shared memory and tmpfs files together), and a
+        memory-limit outcome when the kernel had to kill one of its processes for memory."""
+        if not self.exited.done():
+            self._read_cgroup()
+        if self._peak is None:
+            return
+        result.usage.max_memory_mib = round(max(self._peak - self._ready_usage, 0) / MIB, 1)
+        if self._oom_kills and result.outcome in ("ok", "runtime_error", "crashed"):
+            result.outcome = "memory_limit"
+            result.message = messages.memory_of_all_processes(limits)
 
     def _stop_reading(self) -> None:
         if self._sock is not None:
@@ -159,6 +213,8 @@ class SandboxProcess:
             return
         if not self.ready.done():
             self.ready.set_exception(SandboxStartError(_status_text(status)))
+        if self.running:
+            self._read_cgroup()
         if not self.exited.done():
             self.exited.set_result(Exit(status, cpu, rss_mib))
         self._stop_reading()
@@ -176,6 +232,9 @@ class SandboxProcess:
         if self._group is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._group, signal.SIGKILL)
+        if self.cgroup is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.cgroup.kill()  # whatever left the process group or the PID namespace
 
     def release(self) -> None:
         """Free the result region, once its result has been read (or will never be)."""
@@ -194,6 +253,9 @@ class SandboxProcess:
         """Hand `request` to the sandbox and wait for its result (at most `deadline` seconds)."""
         started = time.perf_counter()
         self.running = True
+        if self._has_cgroup and self._limits and limits.memory_mib < self._limits.memory_mib:
+            with contextlib.suppress(OSError):
+                self._limit_cgroup(limits)
         channel.write_payload_fd(self._region, request.model_dump_json().encode())
         self.send({"type": "run"})
         timer = self.loop.call_later(deadline + KILL_GRACE_SECONDS, self._time_is_up)
@@ -206,6 +268,7 @@ class SandboxProcess:
             exit_info = await self.exited
             result = self._read_result() or self._without_result(request, limits, exit_info)
         self.release()
+        self._measure(result, limits)
         result.usage.wall_ms = result.usage.wall_ms or round(
             (time.perf_counter() - started) * 1000, 3
         )
@@ -285,14 +348,19 @@ def _status_text(status: int) -> str:
 
 
 def _child(
-    sock: socket.socket, region: int, plan: setup.IsolationPlan, config: WorkerConfig, uid: int
+    sock: socket.socket,
+    region: int,
+    plan: setup.IsolationPlan,
+    config: WorkerConfig,
+    uid: int,
+    cgroup: SandboxCgroup | None,
 ) -> None:
     """The runner's direct child. Never returns."""
     try:
         asyncio.events._set_running_loop(None)
         setup.reset_inherited_state(keep=(sock.fileno(), region))
         state = IsolationState()
-        setup.before_fork(plan, state, uid)
+        setup.before_fork(plan, state, uid, cgroup)
         pid = os.fork()
         if pid != 0:
             sock.send(channel.encode({"type": "forked", "pid": pid}))

@@ -1,6 +1,7 @@
 """The isolation sequence, split at the fork that makes the sandbox's PID 1.
 
-`before_fork` runs in the runner's direct child: it leaves the runner's session and enters the
+`before_fork` runs in the runner's direct child: it joins the sandbox's cgroup (so every process
+the sandbox will ever have is counted there), leaves the runner's session and enters the
 namespaces. Creating a PID namespace only affects *future* children, so that process forks once
 more; the grandchild is PID 1 of the new namespace (when it dies, the kernel kills everything
 else inside) and runs `after_fork`: the private root filesystem, the drop to an unprivileged user,
@@ -23,6 +24,7 @@ import signal
 from dataclasses import dataclass
 
 from deepdive.sandbox.isolation import filesystem, libc, namespaces, seccomp
+from deepdive.sandbox.isolation.cgroups import SandboxCgroup
 from deepdive.sandbox.isolation.state import IsolationState
 
 _HOSTNAME = "sandbox"
@@ -35,16 +37,26 @@ class IsolationPlan:
     filesystem: filesystem.FilesystemPlan
     as_root: bool
     seccomp_filter: object | None
+    # Why sandboxes get no cgroup on this machine (None: each gets one).
+    cgroup_problem: str | None = None
 
 
-def make_plan(fs_plan: filesystem.FilesystemPlan) -> IsolationPlan:
+def make_plan(
+    fs_plan: filesystem.FilesystemPlan, *, cgroup_problem: str | None = None
+) -> IsolationPlan:
     as_root = os.geteuid() == 0
     program = seccomp.build_filter() if seccomp.supported() else None
-    return IsolationPlan(filesystem=fs_plan, as_root=as_root, seccomp_filter=program)
+    return IsolationPlan(
+        filesystem=fs_plan, as_root=as_root, seccomp_filter=program, cgroup_problem=cgroup_problem
+    )
 
 
-def before_fork(plan: IsolationPlan, state: IsolationState, outer_uid: int) -> None:
-    """Enter namespaces. Runs in the runner's direct child, which forks PID 1 afterwards."""
+def before_fork(
+    plan: IsolationPlan, state: IsolationState, outer_uid: int, cgroup: SandboxCgroup | None
+) -> None:
+    """Join the cgroup, enter namespaces. Runs in the runner's direct child, which forks PID 1
+    afterwards."""
+    _join_cgroup(plan, state, cgroup)
     os.setsid()
     if not plan.as_root:
         _enter_user_namespace(state)
@@ -77,6 +89,18 @@ def after_fork(plan: IsolationPlan, state: IsolationState, outer_uid: int) -> No
         state.record("process_limit", None)
     _drop_capabilities(state)
     _install_seccomp(plan, state)
+
+
+def _join_cgroup(plan: IsolationPlan, state: IsolationState, cgroup: SandboxCgroup | None) -> None:
+    if cgroup is None:
+        state.record("cgroup", plan.cgroup_problem or "the sandbox's cgroup could not be created")
+        return
+    try:
+        cgroup.join()
+    except OSError as error:
+        state.record("cgroup", f"cannot join {cgroup.memory}: {_reason(error)}")
+    else:
+        state.record("cgroup", None)
 
 
 def _leave_root(state: IsolationState, outer_uid: int) -> None:

@@ -20,6 +20,7 @@ REQUIRED_FEATURES = (
     "seccomp",
     "resource_limits",
     "process_limit",
+    "cgroup",
 )
 
 

@@ -23,7 +23,7 @@ from typing import Any, Literal, NoReturn
 from deepdive.sandbox import channel
 from deepdive.sandbox.instruments import Instruments, RunContext
 from deepdive.sandbox.isolation import rlimits
-from deepdive.sandbox.isolation.rlimits import MIB
+from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import CaseResult, HttpResponse, Limits, RunResult, Usage
@@ -37,8 +37,6 @@ from deepdive.sandbox.worker.verdict import Verdict, decide
 
 Flavor = Literal["app", "test"]
 
-# Room kept back under the memory limit, so a run that hit it can still report.
-_MEMORY_MARGIN = 64 * MIB
 _ENVIRONMENT = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "USER": "learner",
@@ -136,7 +134,7 @@ class Sandbox:
                 ),
                 baseline_bytes=rlimits.current_address_space(),
                 cpu_used=rlimits.cpu_seconds_used(),
-                margin_bytes=_MEMORY_MARGIN,
+                margin_bytes=MEMORY_MARGIN,
             )
         except (OSError, ValueError) as error:
             self.state.record("resource_limits", str(error))
