@@ -564,6 +564,26 @@ def test_huge_response_body_is_truncated(attack):
     assert len(response.body) == 256 * 1024
 
 
+@pytest.mark.parametrize(
+    "headers",
+    ["{'x-big': 'h' * (20 * 1024 * 1024)}", "{f'x-{i}': 'h' * 30_000 for i in range(1000)}"],
+    ids=["one-huge-header", "many-large-headers"],
+)
+def test_huge_response_headers_are_capped_like_bodies(attack, headers):
+    code = (
+        "from fastapi import Response\n"
+        "@app.get('/')\n"
+        "def big():\n"
+        f"    return Response('small body', headers={headers})\n"
+    )
+    result = attack(code, "/", app_first=True)
+    assert result.outcome == "ok", result.message
+    response = result.responses[0]
+    assert response.headers_truncated
+    assert sum(len(name) + len(value) for name, value in response.headers) <= 64 * 1024
+    assert response.body == "small body"
+
+
 def test_runner_still_serves_normal_runs_after_all_of_this(run_in_sandbox):
     code = APP + "@app.get('/')\ndef root():\n    return {'ok': True}\n"
     result = run_in_sandbox(RunRequest(code=code, requests=[HttpRequest(path="/")]))

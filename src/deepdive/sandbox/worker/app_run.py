@@ -24,6 +24,7 @@ from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.tracebacks import error_info
 
 BODY_CAP = 256 * 1024
+HEADERS_CAP = 64 * 1024
 BASE_URL = "http://testserver"
 
 
@@ -110,12 +111,14 @@ def describe(reply: httpx.Response, request: HttpRequest, elapsed_ms: float) -> 
         reason = http.HTTPStatus(reply.status_code).phrase
     except ValueError:
         reason = ""
+    headers, headers_truncated = _capped_headers(reply.headers.multi_items())
     return HttpResponse(
         method=request.method,
         path=request.path,
         status=reply.status_code,
         reason=reason,
-        headers=list(reply.headers.multi_items()),
+        headers=headers,
+        headers_truncated=headers_truncated,
         body=text,
         json_body=parsed,
         is_json=is_json,
@@ -124,3 +127,18 @@ def describe(reply: httpx.Response, request: HttpRequest, elapsed_ms: float) -> 
         truncated=len(raw) > BODY_CAP,
         elapsed_ms=round(elapsed_ms, 3),
     )
+
+
+def _capped_headers(items: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
+    """The headers, up to `HEADERS_CAP` bytes of names and values; True when some were cut."""
+    kept: list[tuple[str, str]] = []
+    room = HEADERS_CAP
+    for name, value in items:
+        size = len(name) + len(value)
+        if size > room:
+            if room > len(name):
+                kept.append((name, value[: room - len(name)]))
+            return kept, True
+        kept.append((name, value))
+        room -= size
+    return kept, False

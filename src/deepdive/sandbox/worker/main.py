@@ -189,13 +189,7 @@ class Sandbox:
             cpu_ms=round((_cpu_total() - self._cpu_start) * 1000, 3),
             max_memory_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         )
-        payload = result.model_dump_json().encode()
-        if len(payload) > channel.REGION_BYTES // 2:
-            result.instrumentation = {"error": "the instrumentation data was too large to return"}
-            for response in result.responses:
-                response.body, response.json_body, response.truncated = "", None, True
-            payload = result.model_dump_json().encode()
-        self.region.write(payload)
+        self.region.write(_payload_that_fits(result))
         with contextlib.suppress(OSError):
             self._send({"type": "done"})
         os._exit(0)
@@ -350,6 +344,31 @@ class Sandbox:
         with contextlib.suppress(OSError, ValueError):
             frames = [f.model_dump() for f in exc.frames[-5:]]
             self._send({"type": "tripped", "reason": exc.reason, "frames": frames})
+
+
+def _payload_that_fits(result: RunResult) -> bytes:
+    """The result as JSON, trimmed until it fits the channel's region with room to spare:
+    instrumentation and bodies go first, then headers and test details, then the lists."""
+    room = channel.REGION_BYTES // 2
+    payload = result.model_dump_json().encode()
+    if len(payload) <= room:
+        return payload
+    result.instrumentation = {"error": "the instrumentation data was too large to return"}
+    for response in result.responses:
+        response.body, response.json_body, response.truncated = "", None, True
+    payload = result.model_dump_json().encode()
+    if len(payload) <= room:
+        return payload
+    for response in result.responses:
+        response.headers, response.headers_truncated = [], True
+    for case in result.tests:
+        case.details, case.output = case.details[:1000], ""
+    payload = result.model_dump_json().encode()
+    if len(payload) <= room:
+        return payload
+    result.responses, result.tests, result.error = [], [], None
+    result.message += " (The full result was too large to return, so its details were left out.)"
+    return result.model_dump_json().encode()
 
 
 def _prepare_process(paths: SandboxPaths) -> None:
