@@ -14,34 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.sandbox.conftest import APP
 
 import deepdive
-from deepdive.sandbox.run_request import HttpRequest, LimitOverrides, RunRequest
-from deepdive.sandbox.run_result import RunResult
-from deepdive.sandbox.testing import require_full_isolation
+from deepdive.sandbox.run_request import HttpRequest, RunRequest
 
-APP = "from fastapi import FastAPI\napp = FastAPI()\n"
 MARK = "ddleftover"
-
-
-@pytest.fixture
-def attack(run_in_sandbox, runner_client):
-    """Run `code` (before a minimal app), then check that the runner still answers."""
-    require_full_isolation(asyncio.run(runner_client.ping()))
-
-    def run(code: str, *paths: str, app_first: bool = False, **limits: float) -> RunResult:
-        source = APP + code if app_first else code + "\n" + APP
-        request = RunRequest(
-            code=source,
-            requests=[HttpRequest(path=p) for p in paths],
-            limits=LimitOverrides(**limits),
-        )
-        result = run_in_sandbox(request)
-        info = asyncio.run(runner_client.ping())
-        assert info.workers == 2, "the runner stopped answering"
-        return result
-
-    return run
 
 
 def _leftovers() -> list[int]:

@@ -107,6 +107,20 @@ def crash_exit(code: int) -> str:
     )
 
 
+def channel_misuse() -> str:
+    return (
+        "Your code wrote to the sandbox's own control channel (a descriptor it inherited), so "
+        "the run was stopped. Leave descriptors your code did not open alone."
+    )
+
+
+def event_flood() -> str:
+    return (
+        "Your app sent messages faster than they could be delivered (too many were waiting), "
+        "so the run was stopped. Send less, or wait for the client between messages."
+    )
+
+
 def crash_unreadable() -> str:
     return "The sandbox did not return a readable result. Run your code again."
 

@@ -23,16 +23,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from deepdive.sandbox import channel, messages
+from pydantic import ValidationError
+
+from deepdive.sandbox import channel, control, messages
 from deepdive.sandbox.isolation import setup
 from deepdive.sandbox.isolation.cgroups import SandboxCgroup
 from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
-from deepdive.sandbox.run_result import ErrorInfo, Frame, Limits, RunResult, Usage
+from deepdive.sandbox.run_result import ErrorInfo, Limits, RunResult, Usage
 from deepdive.sandbox.worker.main import WorkerConfig, sandbox_main
 
 KILL_GRACE_SECONDS = 1.0
+# Runs whose events the runner passes on to the client as they happen.
+_EVENT_KINDS = ("session", "test")
 log = logging.getLogger("deepdive.sandbox")
 
 
@@ -61,9 +65,14 @@ class SandboxProcess:
         self.loop = asyncio.get_running_loop()
         self.ready: asyncio.Future[None] = self.loop.create_future()
         self.exited: asyncio.Future[Exit] = self.loop.create_future()
-        self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.events = control.EventQueue()
         self._done: asyncio.Future[None] = self.loop.create_future()
-        self._tripped: dict[str, Any] | None = None
+        self._tripped: control.Tripped | None = None
+        self._kind = ""
+        self._messages = 0
+        self._logged = 0
+        # Set when the runner ends the run itself: (outcome, message) for the learner.
+        self._stopped: tuple[str, str] | None = None
         self._killed_for_time = False
         self._warm_cpu = 0.0
         self._ready_rss = 0.0
@@ -106,7 +115,7 @@ class SandboxProcess:
 
     def _on_readable(self) -> None:
         assert self._sock is not None
-        while True:
+        while self._stopped is None:
             try:
                 packet = self._sock.recv(channel.MAX_MESSAGE)
             except BlockingIOError:
@@ -116,34 +125,70 @@ class SandboxProcess:
             if not packet:
                 self._stop_reading()
                 return
-            message = channel.decode(packet)
-            if message is not None:
-                self._on_message(message)
+            self._on_packet(packet)
 
-    def _on_message(self, message: dict[str, Any]) -> None:
-        kind = message["type"]
-        if kind == "forked" and self.pid is None and isinstance(message.get("pid"), int):
-            self.pid = message["pid"]
-            if self._on_pid is not None:
-                self._on_pid(self, message["pid"])
-        elif kind == "failed":
-            problem = str(message.get("error", ""))[-4000:]
-            if not self.ready.done():
-                self.ready.set_exception(SandboxStartError(problem))
+    def _on_packet(self, packet: bytes) -> None:
+        """Validate one packet and act on it. Nothing a sandbox sends is taken on trust."""
+        try:
+            message = control.MESSAGE.validate_json(packet)
+        except ValidationError:
+            if channel.decode(packet) is None:  # not a message at all: noise, only counted
+                self._count()
             else:
-                log.error("The sandbox failed while running a request: %s", problem)
-        elif kind == "ready" and not self.ready.done():
-            self.features = dict(message.get("features") or {})
-            self._warm_cpu = float(message.get("cpu", 0.0))
-            self._ready_rss = float(message.get("rss_mib", 0.0))
-            self._arm_cgroup()
-            self.ready.set_result(None)
-        elif kind == "done" and not self._done.done():
-            self._done.set_result(None)
-        elif kind == "tripped":
+                self._stop("crashed", messages.channel_misuse())
+            return
+        if isinstance(message, control.Event) and self.running and self._kind in _EVENT_KINDS:
+            if not self.events.offer(message.event, len(packet)):
+                self._stop("output_limit", messages.event_flood())
+            return
+        if self._count():
+            self._on_message(message)
+
+    def _count(self) -> bool:
+        self._messages += 1
+        if self._messages > control.MAX_MESSAGES:
+            self._stop("crashed", messages.channel_misuse())
+            return False
+        return True
+
+    def _on_message(self, message: control.Message) -> None:
+        if isinstance(message, control.Forked):
+            if self.pid is None:
+                self.pid = message.pid
+                if self._on_pid is not None:
+                    self._on_pid(self, message.pid)
+        elif isinstance(message, control.Failed):
+            if not self.ready.done():
+                self.ready.set_exception(SandboxStartError(message.error[-4000:]))
+            else:
+                self._log_failure(message.error)
+        elif isinstance(message, control.Ready):
+            if not self.ready.done():
+                self.features = dict(message.features)
+                self._warm_cpu = message.cpu
+                self._ready_rss = message.rss_mib
+                self._arm_cgroup()
+                self.ready.set_result(None)
+        elif isinstance(message, control.Done):
+            if not self._done.done():
+                self._done.set_result(None)
+        elif isinstance(message, control.Tripped):
             self._tripped = message
-        elif kind == "event":
-            self.events.put_nowait(dict(message.get("event") or {}))
+        # an event outside a session or test run is only counted
+
+    def _log_failure(self, error: str) -> None:
+        self._logged += 1
+        if self._logged <= control.LOG_LINES:
+            log.error("The sandbox failed while running a request: %s", control.loggable(error))
+        elif self._logged == control.LOG_LINES + 1:
+            log.error("The sandbox keeps reporting failures; the rest are not logged")
+
+    def _stop(self, outcome: str, message: str) -> None:
+        """End the run now, because of what the sandbox sent."""
+        if self._stopped is None:
+            self._stopped = (outcome, message)
+            self.kill()
+            self._stop_reading()
 
     # -- the sandbox's cgroup ------------------------------------------------------------------
 
@@ -211,6 +256,8 @@ class SandboxProcess:
             if failed and self.pid is None and not self.ready.done():
                 self.ready.set_exception(SandboxStartError(_status_text(status)))
             return
+        if self._sock is not None:
+            self._on_readable()  # what it said just before it died counts
         if not self.ready.done():
             self.ready.set_exception(SandboxStartError(_status_text(status)))
         if self.running:
@@ -253,21 +300,26 @@ class SandboxProcess:
         """Hand `request` to the sandbox and wait for its result (at most `deadline` seconds)."""
         started = time.perf_counter()
         self.running = True
-        if self._has_cgroup and self._limits and limits.memory_mib < self._limits.memory_mib:
-            with contextlib.suppress(OSError):
-                self._limit_cgroup(limits)
-        channel.write_payload_fd(self._region, request.model_dump_json().encode())
-        self.send({"type": "run"})
-        timer = self.loop.call_later(deadline + KILL_GRACE_SECONDS, self._time_is_up)
+        self._kind = request.kind
         try:
-            result = await self._wait_for_result()
+            if self._has_cgroup and self._limits and limits.memory_mib < self._limits.memory_mib:
+                with contextlib.suppress(OSError):
+                    self._limit_cgroup(limits)
+            channel.write_payload_fd(self._region, request.model_dump_json().encode())
+            self.send({"type": "run"})
+            timer = self.loop.call_later(deadline + KILL_GRACE_SECONDS, self._time_is_up)
+            try:
+                result = await self._wait_for_result()
+            finally:
+                timer.cancel()
+            self.kill()
+            if result is None:
+                exit_info = await self.exited
+                if self._stopped is None:
+                    result = self._read_result()
+                result = result or self._without_result(request, limits, exit_info)
         finally:
-            timer.cancel()
-        self.kill()
-        if result is None:
-            exit_info = await self.exited
-            result = self._read_result() or self._without_result(request, limits, exit_info)
-        self.release()
+            self.release()
         self._measure(result, limits)
         result.usage.wall_ms = result.usage.wall_ms or round(
             (time.perf_counter() - started) * 1000, 3
@@ -281,6 +333,8 @@ class SandboxProcess:
         """
         while True:
             await asyncio.wait({self._done, self.exited}, return_when=asyncio.FIRST_COMPLETED)
+            if self._stopped is not None:
+                return None
             result = self._read_result()
             if result is not None or self.exited.done():
                 return result
@@ -300,14 +354,17 @@ class SandboxProcess:
 
     def _without_result(self, request: RunRequest, limits: Limits, info: Exit) -> RunResult:
         """The process died without reporting: say why, as precisely as the evidence allows."""
-        frames = [Frame.model_validate(f) for f in (self._tripped or {}).get("frames", [])]
+        frames = self._tripped.frames if self._tripped else []
+        reason = self._tripped.reason if self._tripped else None
         cpu_used = max(info.cpu_seconds - self._warm_cpu, 0.0)
         signum = os.WTERMSIG(info.status) if os.WIFSIGNALED(info.status) else None
         error: ErrorInfo | None = None
         grew_mib = info.max_rss_mib - self._ready_rss
-        if self._killed_for_time or (self._tripped or {}).get("reason") == "wall":
+        if self._stopped is not None:
+            outcome, message = self._stopped
+        elif self._killed_for_time or reason == "wall":
             outcome, message = "timeout", messages.wall_timeout(limits, frames)
-        elif (self._tripped or {}).get("reason") == "cpu" or (
+        elif reason == "cpu" or (
             signum in (signal.SIGXCPU, signal.SIGKILL) and cpu_used >= limits.cpu_seconds * 0.9
         ):
             outcome, message = "timeout", messages.cpu_timeout(limits, frames)
