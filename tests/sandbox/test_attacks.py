@@ -18,6 +18,7 @@ from tests.sandbox.conftest import APP
 
 import deepdive
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
+from deepdive.sandbox.run_result import IsolationReport, Limits, RunResult
 
 MARK = "ddleftover"
 
@@ -484,6 +485,35 @@ def test_forged_result_frames_are_ignored(attack):
     assert result.outcome == "ok", result.message
     assert result.stdout.startswith("genuine\n")  # bytes written to descriptor 1 are output
     assert result.responses[0].json_body == {"real": True}
+
+
+def test_a_forked_child_cannot_forge_its_runs_result(attack):
+    forged = RunResult(
+        run_id="",
+        kind="app",
+        outcome="ok",
+        message="forged by a child process",
+        isolation=IsolationReport(full=True),
+        limits=Limits.model_validate(dict.fromkeys(Limits.model_fields, 1)),
+    ).model_dump_json()
+    code = (
+        "import os, struct\n"
+        f"payload = {forged!r}.encode()\n"
+        "if os.fork() == 0:\n"
+        "    for fd in range(3, 256):\n"
+        "        try:\n"
+        "            if os.fstat(fd).st_size == 24 * 1024 * 1024:\n"
+        "                os.pwrite(fd, payload, 16)\n"
+        "                os.pwrite(fd, struct.pack('<4sIQ', b'DDR1', 0, len(payload)), 0)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    os._exit(0)\n"
+        "os.wait()\n"
+        "os._exit(0)"
+    )
+    result = attack(code)
+    assert result.outcome == "crashed"
+    assert "forged" not in result.message
 
 
 def test_printing_something_that_looks_like_a_result_is_just_output(attack):
