@@ -442,8 +442,9 @@ LIBC_CALL = (
         "libc.chroot(b'/tmp')",
         "libc.setns(0, 0)",
         "libc.syscall(321, 0, 0, 0)",
+        "libc.prctl(1, 0, 0, 0, 0)",
     ],
-    ids=["unshare", "mount", "chroot", "setns", "bpf"],
+    ids=["unshare", "mount", "chroot", "setns", "bpf", "clear-parent-death-signal"],
 )
 def test_namespace_and_mount_games_are_refused(attack, call):
     result = attack(LIBC_CALL.format(call=call))

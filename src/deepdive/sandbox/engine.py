@@ -23,7 +23,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from deepdive.sandbox import instruments, preload
+from deepdive.sandbox import instruments, preload, workspace
 from deepdive.sandbox.config import RunnerConfig
 from deepdive.sandbox.events import Finished, Queued, RunEvent, RunnerInfo, SessionEvent, Started
 from deepdive.sandbox.isolation import cgroups, filesystem, libc, setup
@@ -69,6 +69,7 @@ class Engine:
         self._cgroup_problem: str | None = None
         self._mount_point = ""
         self._base = ""
+        self._workspace: workspace.Workspace | None = None
         self._serial = 0
         self._closed = False
         self.isolation: IsolationReport | None = None
@@ -97,8 +98,10 @@ class Engine:
             libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
         loop.add_signal_handler(signal.SIGCHLD, self._reap)
         # One private directory: the mount point of every sandbox's root, and (for degraded
-        # mode only) a scratch directory per sandbox, deleted with it.
-        self._base = tempfile.mkdtemp(prefix="deepdive-sandbox-")
+        # mode only) a scratch directory per sandbox, deleted with it (or, should this runner
+        # be killed, by the next one to start).
+        self._workspace = workspace.claim()
+        self._base = self._workspace.path
         os.chmod(self._base, 0o711)  # noqa: S103  (sandboxes must reach their own scratch dir)
         self._mount_point = os.path.join(self._base, "root")
         os.mkdir(self._mount_point)
@@ -136,7 +139,7 @@ class Engine:
         It happens on a helper thread with its own event loop: the app's thread pool then
         shuts down with that loop, and no thread is left when sandboxes are forked.
         """
-        directory = tempfile.mkdtemp(prefix="deepdive-warm-")
+        directory = tempfile.mkdtemp(prefix="warm-", dir=self._base)
         tests = "test" in self.config.spares
         loop = asyncio.get_running_loop()
         finished = asyncio.Event()
@@ -177,7 +180,8 @@ class Engine:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGCHLD)
         if self._cgroups is not None:
             self._cgroups.close()
-        shutil.rmtree(self._base, ignore_errors=True)
+        if self._workspace is not None:
+            self._workspace.release()
 
     # -- runs -------------------------------------------------------------------------------
 

@@ -252,6 +252,8 @@ class SandboxProcess:
             self._intermediate = None
             if self._sock is not None:
                 self._on_readable()  # its "forked" message may still be unread
+            with contextlib.suppress(OSError):
+                self.send({"type": "adopted"})  # PID 1 is the runner's own child now
             failed = not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
             if failed and self.pid is None and not self.ready.done():
                 self.ready.set_exception(SandboxStartError(_status_text(status)))
@@ -404,6 +406,18 @@ def _status_text(status: int) -> str:
     return f"the sandbox exited with status {os.waitstatus_to_exitcode(status)} before it was ready"
 
 
+def _wait_until_adopted(sock: socket.socket) -> None:
+    """PID 1 of a sandbox: block until the runner has reaped its child (PID 1's first parent)
+    and so become PID 1's parent itself."""
+    while True:
+        packet = sock.recv(channel.MAX_MESSAGE)
+        if not packet:
+            os._exit(0)  # the runner is gone
+        message = channel.decode(packet)
+        if message is not None and message["type"] == "adopted":
+            return
+
+
 def _child(
     sock: socket.socket,
     region: int,
@@ -422,7 +436,13 @@ def _child(
         if pid != 0:
             sock.send(channel.encode({"type": "forked", "pid": pid}))
             os._exit(0)
-        setup.after_fork(plan, state, uid)
+        setup.after_fork(
+            plan,
+            state,
+            uid,
+            runner=sock.fileno(),
+            wait_until_adopted=lambda: _wait_until_adopted(sock),
+        )
         sandbox_main(sock, region, config, state)
     except BaseException:
         with contextlib.suppress(BaseException):

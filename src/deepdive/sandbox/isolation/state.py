@@ -21,6 +21,7 @@ REQUIRED_FEATURES = (
     "resource_limits",
     "process_limit",
     "cgroup",
+    "dies_with_runner",
 )
 
 
