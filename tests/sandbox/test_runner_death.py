@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from deepdive.sandbox.client import RunnerClient, RunnerUnavailableError
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.testing import (
@@ -121,3 +123,38 @@ def test_a_runner_leaves_the_directories_of_living_runners_alone(tmp_path, sandb
     finally:
         runner.terminate()
         runner.wait(10)
+
+
+def _host_uid(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Uid:"):
+            return int(line.split()[1])
+    raise AssertionError("no Uid line")
+
+
+def test_runners_on_one_machine_give_their_sandboxes_different_user_ids(tmp_path, runner_url):
+    if os.geteuid() != 0:
+        pytest.skip("without root every sandbox keeps the user's own ID")
+    first = RunnerClient(runner_url)
+    require_full_isolation(asyncio.run(first.ping()))
+    other, other_url = _start(tmp_path, tmp_path, "other")
+    try:
+        uids = []
+        for url in (runner_url, other_url):
+            thread = _run_in_background(url)
+            deadline = time.monotonic() + 20
+            while not (found := _marked()):
+                assert time.monotonic() < deadline, "the run did not start"
+                time.sleep(0.05)
+            uids.append(_host_uid(found[0]))
+            for pid in found:
+                os.kill(pid, signal.SIGKILL)
+            thread.join(20)
+        ranges = [asyncio.run(RunnerClient(url).ping()).user_ids for url in (runner_url, other_url)]
+    finally:
+        other.terminate()
+        other.wait(10)
+    (low_a, high_a), (low_b, high_b) = ranges
+    assert high_a < low_b or high_b < low_a, f"the ranges {ranges} overlap"
+    assert low_a <= uids[0] <= high_a
+    assert low_b <= uids[1] <= high_b

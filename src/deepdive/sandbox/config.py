@@ -26,7 +26,8 @@ class RunnerConfig:
     hidden_paths: tuple[Path, ...] = ()
     work_mib: int = 32
     tmp_mib: int = 16
-    # Sandboxes started as root each run as their own user ID from here (never a real user's).
+    # Sandboxes started as root each run as their own user ID, from a range of 512 IDs that each
+    # runner on the machine claims for itself from here on (never a real user's IDs).
     uid_base: int = 1_800_000_000
 
     @classmethod

@@ -60,7 +60,8 @@ class Engine:
         self._starting: dict[str, int] = dict.fromkeys(config.spares, 0)
         self._live: list[SandboxProcess] = []
         self._unclaimed: dict[int, tuple[int, float, float]] = {}
-        self._free_uids = list(range(config.uid_base, config.uid_base + _UID_SLOTS))
+        self._free_uids: list[int] = []
+        self._uids: workspace.UidRange | None = None
         self._arrived: dict[str, asyncio.Event] = {f: asyncio.Event() for f in config.spares}
         self._failures = 0
         self._last_failure = ""
@@ -102,6 +103,11 @@ class Engine:
         # be killed, by the next one to start).
         self._workspace = workspace.claim()
         self._base = self._workspace.path
+        if os.geteuid() == 0:  # sandboxes become user IDs of this runner's own range
+            self._uids = workspace.claim_uids(self.config.uid_base, _UID_SLOTS)
+            self._free_uids = list(self._uids.ids)
+        else:  # sandboxes stay the user's own ID, mapped to 1000 in their user namespace
+            self._free_uids = list(range(self.config.uid_base, self.config.uid_base + _UID_SLOTS))
         os.chmod(self._base, 0o711)  # noqa: S103  (sandboxes must reach their own scratch dir)
         self._mount_point = os.path.join(self._base, "root")
         os.mkdir(self._mount_point)
@@ -182,6 +188,8 @@ class Engine:
             self._cgroups.close()
         if self._workspace is not None:
             self._workspace.release()
+        if self._uids is not None:
+            self._uids.release()
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -405,6 +413,7 @@ class Engine:
             limits=self.config.limits,
             instruments=instruments.available(),
             cgroup=self._cgroups.describe() if self._cgroups else f"none: {self._cgroup_problem}",
+            user_ids=(self._uids.ids[0], self._uids.ids[-1]) if self._uids else None,
         )
 
 

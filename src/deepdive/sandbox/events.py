@@ -54,3 +54,6 @@ class RunnerInfo(BaseModel):
     cgroup: str = Field(
         default="", description="Where each sandbox's memory and pids cgroup lives, or why none"
     )
+    user_ids: tuple[int, int] | None = Field(
+        default=None, description="First and last host user ID this runner's sandboxes run as"
+    )
