@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -177,7 +178,7 @@ def test_health_stays_fast_while_two_hostile_runs_execute(live_server):
     ]
     for attack in attacks:
         attack.start()
-    time.sleep(0.3)  # both runs are now inside sandboxes
+    time.sleep(0.3)  # the first run is inside a sandbox, the second waits for its turn
     timings = []
     with httpx.Client(base_url=live_server.url) as probe:
         while any(attack.is_alive() for attack in attacks) and len(timings) < 40:
@@ -189,3 +190,26 @@ def test_health_stays_fast_while_two_hostile_runs_execute(live_server):
         attack.join()
     assert len(timings) >= 5, "the hostile runs ended too quickly to measure anything"
     assert max(timings) < 200, timings
+
+
+def test_a_learner_with_a_run_going_and_one_waiting_is_asked_to_wait(live_server):
+    slow = "import time\nfrom fastapi import FastAPI\ntime.sleep(1.5)\napp = FastAPI()\n"
+
+    async def three_at_once() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as browser:
+            await browser.get("/")
+            headers = {"X-CSRF-Token": browser.cookies["deepdive_csrf"], "Origin": live_server.url}
+            body = {"widget": WIDGET, "code": slow, "requests": []}
+
+            async def one(delay: float) -> httpx.Response:
+                await asyncio.sleep(delay)
+                return await browser.post("/api/runs", json=body, headers=headers)
+
+            return await asyncio.gather(*(one(0.1 * n) for n in range(3)))
+
+    responses = asyncio.run(three_at_once())
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    refused = responses[2]
+    assert "Wait for one to finish" in refused.json()["message"]
+    assert int(refused.headers["retry-after"]) >= 1
+    assert [r.json()["result"]["outcome"] for r in responses[:2]] == ["ok", "ok"]

@@ -16,9 +16,11 @@ Public API
 ----------
 Web layer (another process; the runner's URL is `Settings.runner_url`):
 
-* `RunnerClient(url, token).run(request) -> RunResult` and `.events(request)` (yields
+* `RunnerClient(url, token).run(request, owner=...) -> RunResult` and `.events(request)` (yields
   `Queued(position)`, `Started()`, `Finished(result)`); `.session(request)` for session runs;
-  `.ping() -> RunnerInfo`. Failures raise `RunnerUnavailableError` / `RunnerError`.
+  `.ping() -> RunnerInfo`. `owner` names the learner a run is for: learners share the workers
+  fairly, and one with too many runs going gets `TooManyRunsError`. A request the runner will
+  never accept raises `RunRefusedError`; other failures `RunnerUnavailableError` / `RunnerError`.
 * `RateLimiter(settings.sandbox_runs_per_minute).acquire(learner_id)` raises `RateLimitError`.
 * `local_runner(settings)` / `start_local_runner(settings)`: a runner beside the web server.
 
@@ -43,7 +45,9 @@ from deepdive.sandbox.client import (
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
+    RunRefusedError,
     Session,
+    TooManyRunsError,
 )
 from deepdive.sandbox.events import Finished, Queued, RunEvent, RunnerInfo, SessionEvent, Started
 from deepdive.sandbox.local import LocalRunner, RunnerStartError, local_runner, start_local_runner
@@ -81,6 +85,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "RunEvent",
+    "RunRefusedError",
     "RunRequest",
     "RunResult",
     "RunnerClient",
@@ -92,6 +97,7 @@ __all__ = [
     "SessionCommand",
     "SessionEvent",
     "Started",
+    "TooManyRunsError",
     "UploadedFile",
     "Usage",
     "local_runner",

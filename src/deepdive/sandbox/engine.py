@@ -55,7 +55,11 @@ class Engine:
 
     def __init__(self, config: RunnerConfig) -> None:
         self.config = config
-        self._line = WaitingLine(config.workers)
+        self._line = WaitingLine(
+            config.workers,
+            per_owner_running=config.per_owner_running,
+            per_owner_waiting=config.per_owner_waiting,
+        )
         self._ready: dict[str, list[SandboxProcess]] = {f: [] for f in config.spares}
         self._starting: dict[str, int] = dict.fromkeys(config.spares, 0)
         self._live: list[SandboxProcess] = []
@@ -198,11 +202,14 @@ class Engine:
         request: RunRequest,
         on_event: EventHandler | None = None,
         commands: asyncio.Queue[SessionCommand | None] | None = None,
+        owner: str | None = None,
     ) -> RunResult:
         """Run `request` and return its result; `on_event` hears queue position and start.
 
         Session runs take `commands` from the queue (None ends the session) and report what
-        the app does through `on_event` as `SessionEvent`s.
+        the app does through `on_event` as `SessionEvent`s. `owner` names the learner the run
+        is for: learners share the workers fairly (see `WaitingLine`), and one who already has
+        all the runs a learner may have gets `OwnerLimitError`.
         """
         if self._closed:
             raise EngineError("the sandbox engine has been stopped")
@@ -213,7 +220,11 @@ class Engine:
                 f"available: {', '.join(instruments.available())}"
             )
         queued_at = time.perf_counter()
-        await self._line.enter(_announcer(on_event))
+        # A session holds its sandbox while the learner interacts with it (two tabs of a chat
+        # are two sessions): its own idle and time limits bound it, not the per-learner cap.
+        slot = await self._line.enter(
+            _announcer(on_event), owner if request.kind != "session" else None
+        )
         try:
             queue_ms = (time.perf_counter() - queued_at) * 1000
             await _emit(on_event, Started())
@@ -221,9 +232,9 @@ class Engine:
             process = await self._take(flavor)
             result = await self._execute(process, request, on_event, commands)
         except BaseException:
-            self._line.leave()
+            self._line.leave(slot)
             raise
-        process.exited.add_done_callback(lambda _: self._line.leave())
+        process.exited.add_done_callback(lambda _: self._line.leave(slot))
         result.run_id = secrets.token_hex(8)
         result.usage.queue_ms = round(queue_ms, 3)
         await _emit(on_event, Finished(result=result))

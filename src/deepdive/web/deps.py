@@ -67,6 +67,11 @@ async def get_learner_id(request: Request) -> int:
 LearnerIdDep = Annotated[int, Depends(get_learner_id)]
 
 
+def run_owner(learner_id: int) -> str:
+    """Who a sandbox run is for, as the runner knows it: learners share its workers fairly."""
+    return f"learner-{learner_id}"
+
+
 def get_learner_view(request: Request, learner_id: LearnerIdDep) -> LearnerView:
     """Everything pages show about the learner, read in one short session.
 

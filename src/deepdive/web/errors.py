@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -20,6 +21,13 @@ class CsrfRejectedError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def retry_after(problem: Exception) -> dict[str, str]:
+    """The `Retry-After` header for a 429: when the rate limit allows the next run, or a second
+    for a learner whose earlier runs are still going."""
+    seconds = getattr(problem, "retry_after", 1.0)
+    return {"Retry-After": str(max(1, math.ceil(seconds)))}
 
 
 def wants_json(request: Request) -> bool:

@@ -24,8 +24,15 @@ from deepdive.course.challenges import (
 )
 from deepdive.course.models import Challenge, Lesson, challenge_award_key
 from deepdive.course.progress import Progress, award_xp, read_progress
-from deepdive.sandbox import RateLimitError, RunnerClient, RunnerError, RunnerUnavailableError
-from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep
+from deepdive.sandbox import (
+    RateLimitError,
+    RunnerClient,
+    RunnerError,
+    RunnerUnavailableError,
+    TooManyRunsError,
+)
+from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, run_owner
+from deepdive.web.errors import retry_after
 from deepdive.web.routes.pages import page_context
 
 router = APIRouter()
@@ -86,7 +93,9 @@ async def _check(
         raise ChallengeRunError(_NO_RUNNER)
     request.app.state.run_limiter.acquire(str(learner_id))
     try:
-        result = await client.run(check_run(lesson, challenge))
+        result = await client.run(check_run(lesson, challenge), owner=run_owner(learner_id))
+    except TooManyRunsError:
+        raise
     except (RunnerUnavailableError, RunnerError, OSError) as problem:
         raise ChallengeRunError(_RUNNER_FAILED) from problem
     verdict = judge(challenge, answer, result)
@@ -118,13 +127,13 @@ async def answer_from_page(
     answer: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     challenge = _challenge(lesson, challenge_id)
-    status_code, checked, error = 200, None, None
+    status_code, checked, error, headers = 200, None, None, {}
     try:
         checked = await _check(request, learner_id, lesson, challenge, parse_answer(answer))
     except ChallengeAnswerError as problem:
         status_code, error = 422, str(problem)
-    except RateLimitError as problem:
-        status_code, error = 429, str(problem)
+    except (RateLimitError, TooManyRunsError) as problem:
+        status_code, error, headers = 429, str(problem), retry_after(problem)
     except ChallengeRunError as problem:
         status_code, error = 503, str(problem)
     progress = checked.progress if checked else await run_in_threadpool(_read, request, learner_id)
@@ -142,7 +151,11 @@ async def answer_from_page(
         oob=True,
     )
     return request.app.state.templates.TemplateResponse(
-        request, "partials/challenge_answer.html", context, status_code=status_code
+        request,
+        "partials/challenge_answer.html",
+        context,
+        status_code=status_code,
+        headers=headers,
     )
 
 
@@ -163,8 +176,8 @@ async def answer_from_api(
     challenge = _challenge(lesson, challenge_id)
     try:
         checked = await _check(request, learner_id, lesson, challenge, body.answer)
-    except RateLimitError as problem:
-        raise HTTPException(429, str(problem)) from problem
+    except (RateLimitError, TooManyRunsError) as problem:
+        raise HTTPException(429, str(problem), headers=retry_after(problem)) from problem
     except ChallengeRunError as problem:
         raise HTTPException(503, str(problem)) from problem
     verdict, progress = checked.verdict, checked.progress

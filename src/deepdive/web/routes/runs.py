@@ -25,11 +25,14 @@ from deepdive.sandbox import (
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
+    RunRefusedError,
     RunRequest,
     RunResult,
     Started,
+    TooManyRunsError,
 )
-from deepdive.web.deps import CourseDep, LearnerIdDep
+from deepdive.web.deps import CourseDep, LearnerIdDep, run_owner
+from deepdive.web.errors import retry_after
 from deepdive.web.routes.drafts import MAX_CODE_CHARS, find_widget
 
 router = APIRouter(tags=["runs"])
@@ -88,9 +91,11 @@ def _line(data: dict[str, object]) -> bytes:
     return json.dumps(data).encode() + b"\n"
 
 
-async def _stream(client: RunnerClient, run: RunRequest, attempts: int) -> AsyncIterator[bytes]:
+async def _stream(
+    client: RunnerClient, run: RunRequest, attempts: int, owner: str
+) -> AsyncIterator[bytes]:
     try:
-        async for event in client.events(run):
+        async for event in client.events(run, owner=owner):
             if isinstance(event, Queued):
                 yield _line({"event": "queued", "position": event.position})
             elif isinstance(event, Started):
@@ -98,6 +103,8 @@ async def _stream(client: RunnerClient, run: RunRequest, attempts: int) -> Async
             elif isinstance(event, Finished):
                 result = event.result.model_dump(mode="json")
                 yield _line({"event": "result", "result": result, "attempts": attempts})
+    except (RunRefusedError, TooManyRunsError) as refused:
+        yield _line({"event": "error", "message": str(refused)})
     except (RunnerUnavailableError, RunnerError, OSError):
         yield _line({"event": "error", "message": _NO_RUNNER})
 
@@ -107,7 +114,8 @@ async def _stream(client: RunnerClient, run: RunRequest, attempts: int) -> Async
     response_model=RunOut,
     responses={
         200: {"content": {"application/x-ndjson": {}}},
-        429: {"description": "Too many runs in the last minute"},
+        422: {"description": "Invalid input, or a run the sandbox refuses"},
+        429: {"description": "Too many runs in the last minute, or at the same time"},
         503: {"description": "No sandbox runner is available"},
     },
 )
@@ -131,10 +139,20 @@ async def create_run(
         )
     attempts = await run_in_threadpool(_record_attempt, request, learner_id, body.widget, body.code)
     run = _run_request(body)
+    owner = run_owner(learner_id)
     if "application/x-ndjson" in request.headers.get("accept", ""):
-        return StreamingResponse(_stream(client, run, attempts), media_type="application/x-ndjson")
+        stream = _stream(client, run, attempts, owner)
+        return StreamingResponse(stream, media_type="application/x-ndjson")
     try:
-        result = await client.run(run)
+        result = await client.run(run, owner=owner)
+    except TooManyRunsError as busy:
+        return JSONResponse(
+            {"error": "Too many runs", "message": str(busy)},
+            status_code=429,
+            headers=retry_after(busy),
+        )
+    except RunRefusedError as refused:
+        return JSONResponse({"error": "Run refused", "message": str(refused)}, status_code=422)
     except (RunnerUnavailableError, RunnerError, OSError) as problem:
         raise HTTPException(503, _NO_RUNNER) from problem
     return JSONResponse(RunOut(result=result, attempts=attempts).model_dump(mode="json"))
