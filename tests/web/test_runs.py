@@ -213,3 +213,50 @@ def test_a_learner_with_a_run_going_and_one_waiting_is_asked_to_wait(live_server
     assert "Wait for one to finish" in refused.json()["message"]
     assert int(refused.headers["retry-after"]) >= 1
     assert [r.json()["result"]["outcome"] for r in responses[:2]] == ["ok", "ok"]
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/x-ndjson"])
+@pytest.mark.parametrize("depth", [300, 100_000])
+def test_deeply_nested_json_is_refused_before_anything_is_recorded(client, course, depth, accept):
+    request = {"method": "POST", "path": "/", "json_body": "NESTED"}
+    body = {"widget": WIDGET, "code": _starter(course), "requests": [request]}
+    raw = json.dumps(body).replace('"NESTED"', _nested(depth))
+    response = client.post(
+        "/api/runs",
+        content=raw,
+        headers={"content-type": "application/json", "accept": accept},
+    )
+    assert response.status_code in (400, 422)
+    assert response.headers["content-type"].startswith("application/json")
+    if depth < 1000:
+        assert "nested more than 64 levels deep" in response.json()["message"]
+    solution = client.get("/api/widgets/basics/first-endpoint/solution")
+    assert solution.status_code == 403, "the refused run was counted as an attempt"
+
+
+def test_json_nested_64_levels_deep_is_still_sent(client):
+    code = "from fastapi import FastAPI, Request\napp = FastAPI()\n" + (
+        "@app.post('/')\nasync def echo(request: Request):\n    return await request.json()\n"
+    )
+    body = json.loads(_nested(64))
+    result = _run(client, code, {"method": "POST", "path": "/", "json_body": body}).json()["result"]
+    assert result["outcome"] == "ok", result["message"]
+    assert result["responses"][0]["json_body"] == body
+
+
+def test_an_answer_nested_too_deeply_to_carry_as_json_is_shown_as_text(client):
+    code = HEADER + (
+        "from fastapi.responses import Response\n"
+        "@app.get('/')\n"
+        "def deep():\n"
+        f"    return Response('{_nested(300)}', media_type='application/json')\n"
+    )
+    result = _run(client, code, {"method": "GET", "path": "/"}).json()["result"]
+    assert result["outcome"] == "ok", result["message"]
+    response = result["responses"][0]
+    assert response["is_json"] is False
+    assert response["body"] == _nested(300)

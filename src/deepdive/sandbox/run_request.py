@@ -6,9 +6,11 @@ import base64
 import json
 import re
 import shlex
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from deepdive.sandbox.nesting import ShallowJson
 
 RunKind = Literal["app", "test", "session"]
 
@@ -43,7 +45,7 @@ class HttpRequest(BaseModel):
     path: str = Field(default="/", pattern=r"^/", max_length=4096)
     query: dict[str, str | list[str]] = Field(default_factory=dict)
     headers: dict[str, str] = Field(default_factory=dict)
-    json_body: Any = None
+    json_body: ShallowJson = None
     body: str | None = None
     form: dict[str, str] | None = None
     files: list[UploadedFile] = Field(default_factory=list)

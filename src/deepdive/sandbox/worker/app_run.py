@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from deepdive.sandbox.instruments import Instruments
+from deepdive.sandbox.nesting import MAX_JSON_DEPTH, deeper_than
 from deepdive.sandbox.run_request import HttpRequest
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange
@@ -105,8 +106,11 @@ def describe(reply: httpx.Response, request: HttpRequest, elapsed_ms: float) -> 
     parsed: Any = None
     is_json = False
     if "json" in media and len(raw) <= BODY_CAP and not binary:
-        with contextlib.suppress(ValueError):
-            parsed, is_json = json.loads(text), True
+        with contextlib.suppress(ValueError, RecursionError):
+            parsed = json.loads(text)
+            # A deeply nested answer is shown as text: the result could not carry it as JSON.
+            is_json = not deeper_than(parsed, MAX_JSON_DEPTH)
+            parsed = parsed if is_json else None
     try:
         reason = http.HTTPStatus(reply.status_code).phrase
     except ValueError:
