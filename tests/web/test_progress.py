@@ -65,7 +65,10 @@ def test_a_bad_import_file_is_refused_and_changes_nothing(client, course):
     lesson = course.lessons[0]
     _answer_everything_right(client, lesson)
     before = client.get("/api/progress").json()
-    for content in [b"not json at all", b"[]", b'{"format": "deepdive-progress", "version": 1}']:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    deep_inside = b'{"format": "deepdive-progress", "lessons": ' + deep + b"}"
+    bad = [b"not json at all", b"[]", b'{"format": "deepdive-progress", "version": 1}']
+    for content in [*bad, deep, deep_inside]:
         files = {"file": ("p.json", content, "application/json")}
         response = client.post("/api/progress/import", files=files)
         assert response.status_code == 422
