@@ -260,3 +260,15 @@ def test_an_answer_nested_too_deeply_to_carry_as_json_is_shown_as_text(client):
     response = result["responses"][0]
     assert response["is_json"] is False
     assert response["body"] == _nested(300)
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/x-ndjson"])
+def test_an_unknown_instrument_is_a_422_that_names_it(client, course, accept):
+    body = {"widget": WIDGET, "code": _starter(course), "requests": [], "instruments": ["mind"]}
+    response = client.post("/api/runs", json=body, headers={"accept": accept})
+    assert response.status_code == 422
+    message = response.json()["message"]
+    assert "no instrument called 'mind'" in message
+    assert "available: openapi" in message
+    solution = client.get("/api/widgets/basics/first-endpoint/solution")
+    assert solution.status_code == 403, "the refused run was counted as an attempt"

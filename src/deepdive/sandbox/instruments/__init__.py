@@ -39,13 +39,16 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from pydantic import AfterValidator
 
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange
 
 _REGISTRY: dict[str, type[Instrument]] = {}
+_loaded = False
 _T = TypeVar("_T", bound="type[Instrument]")
 
 
@@ -117,9 +120,28 @@ def register(cls: _T) -> _T:
 
 def load_all() -> list[str]:
     """Import every instrument module of this package; return the registered names."""
+    global _loaded
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
+    _loaded = True
     return available()
+
+
+def _known(name: str) -> str:
+    if not _loaded:
+        load_all()
+    if name not in _REGISTRY:
+        raise ValueError(f"there is no instrument called {name!r}; available: {_listed()}")
+    return name
+
+
+def _listed() -> str:
+    return ", ".join(available())
+
+
+# A field of this type refuses, when it is validated, a name that no instrument has (the web
+# layer checks what a page asks for before anything runs).
+InstrumentName = Annotated[str, AfterValidator(_known)]
 
 
 def available() -> list[str]:

@@ -31,6 +31,7 @@ from deepdive.sandbox import (
     Started,
     TooManyRunsError,
 )
+from deepdive.sandbox.instruments import InstrumentName
 from deepdive.web.deps import CourseDep, LearnerIdDep, run_owner
 from deepdive.web.errors import retry_after
 from deepdive.web.routes.drafts import MAX_CODE_CHARS, find_widget
@@ -50,7 +51,7 @@ class RunIn(BaseModel):
     )
     code: str = Field(max_length=MAX_CODE_CHARS)
     requests: list[HttpRequest] = Field(default_factory=list, max_length=20)
-    instruments: list[str] = Field(
+    instruments: list[InstrumentName] = Field(
         default_factory=list,
         max_length=10,
         description="What the sandbox should measure besides the responses (e.g. openapi)",
