@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -18,15 +17,6 @@ from deepdive.course.progress import (
     read_learner_view,
 )
 from deepdive.settings import Settings
-from deepdive.web.errors import CsrfRejectedError
-from deepdive.web.security import (
-    CSRF_FIELD,
-    CSRF_HEADER,
-    SAFE_METHODS,
-    CsrfTokens,
-    request_csrf_cookie,
-    same_origin,
-)
 
 # Dependencies that do no blocking I/O are `async def`: FastAPI then calls them on the event
 # loop instead of hopping to the thread pool for each one, which matters on every page view.
@@ -98,26 +88,3 @@ async def get_lesson(slug: str, course: CourseDep) -> Lesson:
 
 
 LessonDep = Annotated[Lesson, Depends(get_lesson)]
-
-
-async def require_csrf(request: Request) -> None:
-    """Every state-changing request must come from our own pages and carry the CSRF token."""
-    if request.method in SAFE_METHODS:
-        return
-    if not same_origin(request.headers, request.url.scheme):
-        raise CsrfRejectedError(
-            "This request did not come from the course's own pages, so it was not carried out."
-        )
-    tokens: CsrfTokens = request.app.state.csrf_tokens
-    cookie = request_csrf_cookie(request.scope)
-    sent = request.headers.get(CSRF_HEADER)
-    content_type = request.headers.get("content-type", "")
-    if sent is None and content_type.startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        field = (await request.form()).get(CSRF_FIELD)
-        sent = field if isinstance(field, str) else None
-    if not (cookie and sent and tokens.valid(cookie) and hmac.compare_digest(cookie, sent)):
-        raise CsrfRejectedError(
-            "The page's security token is missing or out of date. Reload the page and try again."
-        )
