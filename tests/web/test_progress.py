@@ -35,6 +35,18 @@ def test_export_then_import_into_a_fresh_install_restores_xp(client, course, app
     assert client.get("/api/progress").json()["xp"] == data["xp"]
 
 
+def test_lessons_in_progress_survive_export_and_import(client):
+    client.put("/api/drafts/basics/first-endpoint", json={"code": "# started\n"})
+    exported = client.get("/api/progress/export")
+    assert [lesson["slug"] for lesson in exported.json()["lessons"]] == ["basics"]
+    client.post("/api/progress/reset", data={"confirm": "reset"})
+    files = {"file": ("progress.json", exported.content, "application/json")}
+    assert client.post("/api/progress/import", files=files).status_code == 200
+    states = {item["slug"]: item["state"] for item in client.get("/api/progress").json()["lessons"]}
+    assert states["basics"] == "in-progress"
+    assert {state for slug, state in states.items() if slug != "basics"} == {"not-started"}
+
+
 def test_import_takes_xp_values_from_the_course_not_from_the_file(client, course):
     lesson = course.lessons[0]
     question = lesson.quiz.questions[0]

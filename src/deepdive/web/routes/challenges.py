@@ -23,7 +23,7 @@ from deepdive.course.challenges import (
     parse_answer,
 )
 from deepdive.course.models import Challenge, Lesson, challenge_award_key
-from deepdive.course.progress import Progress, award_xp, read_progress
+from deepdive.course.progress import Progress, award_xp, mark_started, read_progress
 from deepdive.sandbox import (
     RateLimitError,
     RunnerClient,
@@ -78,9 +78,13 @@ def _challenge(lesson: Lesson, challenge_id: str) -> Challenge:
     return challenge
 
 
-def _award(request: Request, learner_id: int, key: str, xp: int) -> tuple[bool, Progress]:
+def _settle(
+    request: Request, learner_id: int, slug: str, award: tuple[str, int] | None
+) -> tuple[bool, Progress]:
+    """Mark the lesson started (the learner answered), grant `award` (key, XP) if given."""
     with request.app.state.session_factory() as session:
-        granted = award_xp(session, learner_id, key, xp)
+        mark_started(session, learner_id, slug, commit=award is None)
+        granted = award_xp(session, learner_id, *award) if award else False
         return granted, read_progress(session, learner_id)
 
 
@@ -99,12 +103,10 @@ async def _check(
     except (RunnerUnavailableError, RunnerError, OSError) as problem:
         raise ChallengeRunError(_RUNNER_FAILED) from problem
     verdict = judge(challenge, answer, result)
-    granted = False
-    if verdict.correct:
-        key = challenge_award_key(lesson.slug, challenge.id)
-        granted, progress = await run_in_threadpool(_award, request, learner_id, key, challenge.xp)
-    else:
-        progress = await run_in_threadpool(_read, request, learner_id)
+    award = (challenge_award_key(lesson.slug, challenge.id), challenge.xp)
+    granted, progress = await run_in_threadpool(
+        _settle, request, learner_id, lesson.slug, award if verdict.correct else None
+    )
     return _Checked(verdict, challenge.xp if granted else 0, progress)
 
 
