@@ -12,6 +12,7 @@ import contextlib
 import http
 import json
 import time
+import urllib.parse
 from typing import Any
 
 import httpx
@@ -79,7 +80,9 @@ async def send_one(
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"params": request.query, "headers": request.headers}
+    # httpx replaces a query string in the URL with `params`: keep both, the URL's first.
+    params = httpx.QueryParams(urllib.parse.urlsplit(request.path).query).merge(request.query)
+    kwargs: dict[str, Any] = {"params": params, "headers": request.headers}
     if request.json_body is not None:
         kwargs["json"] = request.json_body
     elif request.body is not None:
