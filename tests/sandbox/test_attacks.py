@@ -115,9 +115,6 @@ def test_memory_bomb_in_an_endpoint_is_a_memory_limit(attack):
     assert result.outcome == "memory_limit"
 
 
-MIB = 1024 * 1024
-
-
 def test_memory_files_count_against_the_runs_limit(attack):
     # Memory files are page cache, not address space: a per-process limit never sees them.
     code = (

@@ -140,7 +140,11 @@ class CgroupTree:
         )
 
     def close(self) -> None:
-        """Leave the runner's group (moving back to where the runner started) and remove it."""
+        """Leave the runner's group (moving back to where the runner started) and remove it.
+
+        On cgroup v2 the runner's first cgroup now hands controllers down, so no process may
+        live in it again: the runner stays in its leaf, and the next runner to start removes
+        the group once this one has exited."""
         for group in self.groups.values():
             with contextlib.suppress(OSError):
                 _write(os.path.join(os.path.dirname(group), "cgroup.procs"), str(os.getpid()))
