@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     sandbox_max_file_mib: int = Field(default=8, ge=1)
     sandbox_output_kib: int = Field(default=64, ge=1)
     sandbox_runs_per_minute: int = Field(default=60, ge=1)
+    # Runs of one learner at the same time, in a worker and waiting for one (more are refused).
+    sandbox_learner_running: int = Field(default=1, ge=1)
+    sandbox_learner_waiting: int = Field(default=1, ge=0)
     # Session runs (WebSocket-style interaction) live longer, and end when left idle.
     sandbox_session_seconds: float = Field(default=600.0, gt=0)
     sandbox_session_idle_seconds: float = Field(default=60.0, gt=0)

@@ -63,6 +63,14 @@ def test_path_query_and_header_reach_the_endpoint(run_in_sandbox):
     assert result.responses[0].json_body == {"id": 7, "q": "dune", "token": "abc"}
 
 
+def test_a_query_string_in_the_path_is_kept_beside_the_query_fields(run_in_sandbox):
+    request = HttpRequest(path="/books/7?q=dune", headers={"X-Token": "abc"})
+    merged = HttpRequest(path="/books/8?x=1", query={"q": "emma"})
+    result = run_in_sandbox(RunRequest(code=BOOKS, requests=[request, merged]))
+    assert result.responses[0].json_body == {"id": 7, "q": "dune", "token": "abc"}
+    assert result.responses[1].json_body == {"id": 8, "q": "emma", "token": None}
+
+
 def test_json_body_is_validated_by_the_learners_model(run_in_sandbox):
     good = HttpRequest(method="POST", path="/books", json_body={"title": "Dune", "year": 1965})
     bad = HttpRequest(method="POST", path="/books", json_body={"title": "", "year": 500})

@@ -14,34 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.sandbox.conftest import APP
 
 import deepdive
-from deepdive.sandbox.run_request import HttpRequest, LimitOverrides, RunRequest
-from deepdive.sandbox.run_result import RunResult
-from deepdive.sandbox.testing import require_full_isolation
+from deepdive.sandbox.run_request import HttpRequest, RunRequest
+from deepdive.sandbox.run_result import IsolationReport, Limits, RunResult
 
-APP = "from fastapi import FastAPI\napp = FastAPI()\n"
 MARK = "ddleftover"
-
-
-@pytest.fixture
-def attack(run_in_sandbox, runner_client):
-    """Run `code` (before a minimal app), then check that the runner still answers."""
-    require_full_isolation(asyncio.run(runner_client.ping()))
-
-    def run(code: str, *paths: str, app_first: bool = False, **limits: float) -> RunResult:
-        source = APP + code if app_first else code + "\n" + APP
-        request = RunRequest(
-            code=source,
-            requests=[HttpRequest(path=p) for p in paths],
-            limits=LimitOverrides(**limits),
-        )
-        result = run_in_sandbox(request)
-        info = asyncio.run(runner_client.ping())
-        assert info.workers == 2, "the runner stopped answering"
-        return result
-
-    return run
 
 
 def _leftovers() -> list[int]:
@@ -134,6 +113,75 @@ def test_memory_bomb_in_an_endpoint_is_a_memory_limit(attack):
     code = "@app.get('/')\ndef grow():\n    return 'x' * (4 * 1024 ** 3)\n"
     result = attack(code, "/", app_first=True)
     assert result.outcome == "memory_limit"
+
+
+def test_memory_files_count_against_the_runs_limit(attack):
+    # Memory files are page cache, not address space: a per-process limit never sees them.
+    code = (
+        "import os\n"
+        "chunk = b'm' * (8 * 1024 * 1024)\n"
+        "held = []\n"
+        "for _ in range(100):\n"
+        "    fd = os.memfd_create('hoard')\n"
+        "    os.write(fd, chunk)\n"
+        "    held.append(fd)\n"
+        "print('held', len(held))"
+    )
+    result = attack(code)
+    assert result.outcome == "memory_limit", result.message
+    assert "held" not in result.stdout
+    assert result.usage.max_memory_mib <= result.limits.memory_mib + 64
+
+
+def test_detached_shared_memory_counts_against_the_runs_limit(attack):
+    code = (
+        "import ctypes\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "libc.shmat.restype = ctypes.c_void_p\n"
+        "size = 8 * 1024 * 1024\n"
+        "for _ in range(100):\n"
+        "    segment = libc.shmget(0, size, 0o1600)\n"
+        "    address = libc.shmat(segment, None, 0)\n"
+        "    ctypes.memset(address, 1, size)\n"
+        "    libc.shmdt(ctypes.c_void_p(address))\n"
+        "print('held 800 MiB')"
+    )
+    result = attack(code)
+    assert result.outcome == "memory_limit", result.message
+    assert "held" not in result.stdout
+
+
+def test_forked_children_share_one_memory_limit(attack):
+    code = (
+        "import os, time\n"
+        "children = []\n"
+        "for _ in range(6):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        block = b'c' * (200 * 1024 * 1024)\n"
+        "        time.sleep(3)\n"
+        "        os._exit(0)\n"
+        "    children.append(pid)\n"
+        "statuses = [os.waitpid(pid, 0)[1] for pid in children]\n"
+        "print('killed:', sum(os.WIFSIGNALED(s) for s in statuses))"
+    )
+    result = attack(code)
+    assert result.outcome == "memory_limit", result.message
+    assert "together" in result.message
+    assert result.usage.max_memory_mib <= result.limits.memory_mib + 64
+
+
+def test_memory_used_is_measured_for_the_whole_run(attack):
+    code = (
+        "import os\n"
+        "if os.fork() == 0:\n"
+        "    block = b'k' * (150 * 1024 * 1024)\n"
+        "    os._exit(0)\n"
+        "os.wait()"
+    )
+    result = attack(code)
+    assert result.outcome == "ok", result.message
+    assert 150 <= result.usage.max_memory_mib < 200
 
 
 # -- processes ------------------------------------------------------------------------------
@@ -391,8 +439,9 @@ LIBC_CALL = (
         "libc.chroot(b'/tmp')",
         "libc.setns(0, 0)",
         "libc.syscall(321, 0, 0, 0)",
+        "libc.prctl(1, 0, 0, 0, 0)",
     ],
-    ids=["unshare", "mount", "chroot", "setns", "bpf"],
+    ids=["unshare", "mount", "chroot", "setns", "bpf", "clear-parent-death-signal"],
 )
 def test_namespace_and_mount_games_are_refused(attack, call):
     result = attack(LIBC_CALL.format(call=call))
@@ -434,6 +483,35 @@ def test_forged_result_frames_are_ignored(attack):
     assert result.outcome == "ok", result.message
     assert result.stdout.startswith("genuine\n")  # bytes written to descriptor 1 are output
     assert result.responses[0].json_body == {"real": True}
+
+
+def test_a_forked_child_cannot_forge_its_runs_result(attack):
+    forged = RunResult(
+        run_id="",
+        kind="app",
+        outcome="ok",
+        message="forged by a child process",
+        isolation=IsolationReport(full=True),
+        limits=Limits.model_validate(dict.fromkeys(Limits.model_fields, 1)),
+    ).model_dump_json()
+    code = (
+        "import os, struct\n"
+        f"payload = {forged!r}.encode()\n"
+        "if os.fork() == 0:\n"
+        "    for fd in range(3, 256):\n"
+        "        try:\n"
+        "            if os.fstat(fd).st_size == 24 * 1024 * 1024:\n"
+        "                os.pwrite(fd, payload, 16)\n"
+        "                os.pwrite(fd, struct.pack('<4sIQ', b'DDR1', 0, len(payload)), 0)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    os._exit(0)\n"
+        "os.wait()\n"
+        "os._exit(0)"
+    )
+    result = attack(code)
+    assert result.outcome == "crashed"
+    assert "forged" not in result.message
 
 
 def test_printing_something_that_looks_like_a_result_is_just_output(attack):
@@ -490,6 +568,26 @@ def test_huge_response_body_is_truncated(attack):
     assert response.truncated
     assert response.size_bytes > 5 * 1024 * 1024
     assert len(response.body) == 256 * 1024
+
+
+@pytest.mark.parametrize(
+    "headers",
+    ["{'x-big': 'h' * (20 * 1024 * 1024)}", "{f'x-{i}': 'h' * 30_000 for i in range(1000)}"],
+    ids=["one-huge-header", "many-large-headers"],
+)
+def test_huge_response_headers_are_capped_like_bodies(attack, headers):
+    code = (
+        "from fastapi import Response\n"
+        "@app.get('/')\n"
+        "def big():\n"
+        f"    return Response('small body', headers={headers})\n"
+    )
+    result = attack(code, "/", app_first=True)
+    assert result.outcome == "ok", result.message
+    response = result.responses[0]
+    assert response.headers_truncated
+    assert sum(len(name) + len(value) for name, value in response.headers) <= 64 * 1024
+    assert response.body == "small body"
 
 
 def test_runner_still_serves_normal_runs_after_all_of_this(run_in_sandbox):

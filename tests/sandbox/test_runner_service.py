@@ -10,7 +10,12 @@ import time
 
 import pytest
 
-from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError
+from deepdive.sandbox.client import (
+    RunnerClient,
+    RunnerError,
+    RunnerUnavailableError,
+    RunRefusedError,
+)
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
 from deepdive.sandbox.testing import (
     require_full_isolation,
@@ -81,7 +86,7 @@ def signup(tasks: BackgroundTasks):
 
 
 def test_unknown_instrument_is_refused_with_the_available_ones(runner_client):
-    with pytest.raises(RunnerError, match=r"unknown instrument.*available: openapi"):
+    with pytest.raises(RunRefusedError, match=r"unknown instrument.*available: openapi"):
         asyncio.run(runner_client.run(RunRequest(code=FIRST, instruments=["telepathy"])))
 
 

@@ -74,6 +74,22 @@ def test_run_prints_the_result_as_json(tmp_path: Path, runner_url: str):
     assert result["responses"][1]["json_body"] == {"title": "X"}
 
 
+def test_a_query_string_in_the_path_reaches_the_app(tmp_path: Path, runner_url: str):
+    app = tmp_path / "main.py"
+    app.write_text(
+        "from fastapi import FastAPI, Request\napp = FastAPI()\n\n"
+        "@app.get('/')\ndef echo(request: Request):\n"
+        "    return {'query': str(request.query_params)}\n"
+    )
+    done = deepdive_here(
+        "sandbox", "run", str(app), "--runner", runner_url, "-r", "GET /?n=x&tag=a&tag=b"
+    )
+    assert done.exit_code == 0, done.output
+    response = json.loads(done.stdout)["responses"][0]
+    assert response["json_body"] == {"query": "n=x&tag=a&tag=b"}
+    assert response["path"] == "/?n=x&tag=a&tag=b"
+
+
 def test_learners_error_still_exits_zero(tmp_path: Path, runner_url: str):
     app = tmp_path / "main.py"
     app.write_text(APP)

@@ -30,13 +30,60 @@ def test_course_page_has_table_of_contents_with_states_xp_and_level(client, cour
     assert re.search(r"<strong data-toc-xp>0</strong> XP · Level 1, Newcomer", html)
 
 
-def test_lesson_page_shows_full_article_quiz_and_marks_lesson_in_progress(client, course: Course):
+def _state(client, slug: str) -> str:
+    lessons = client.get("/api/progress").json()["lessons"]
+    return next(item["state"] for item in lessons if item["slug"] == slug)
+
+
+def test_lesson_page_shows_full_article_and_quiz_and_changes_nothing(client, course: Course):
     lesson = course.lessons[0]
     html = client.get(f"/lessons/{lesson.slug}").text
     assert f'<h1 id="lesson-title">{escape(lesson.title)}</h1>' in html
     assert html.count('class="quiz-question"') == len(lesson.quiz.questions)
+    assert f'data-lesson="{lesson.slug}" data-state="not-started"' in html
+    assert _state(client, lesson.slug) == "not-started"
+
+
+def test_a_page_opened_from_another_site_changes_nothing(client, course: Course):
+    for lesson in course.lessons:
+        client.get(f"/lessons/{lesson.slug}", headers={"Referer": "http://evil.example/"})
+    assert {item["state"] for item in client.get("/api/progress").json()["lessons"]} == {
+        "not-started"
+    }
+
+
+def test_saving_code_in_a_lesson_starts_it(client, course: Course):
+    lesson = course.lesson("basics")
+    response = client.put("/api/drafts/basics/first-endpoint", json={"code": "# mine\n"})
+    assert response.status_code == 200
+    assert _state(client, lesson.slug) == "in-progress"
+    html = client.get(f"/lessons/{lesson.slug}").text
     assert f'data-lesson="{lesson.slug}" data-state="in-progress"' in html
-    assert client.get("/api/progress").json()["lessons"][0]["state"] == "in-progress"
+
+
+def test_a_wrong_quiz_answer_starts_the_lesson_too(client, course: Course):
+    lesson = course.lessons[0]
+    question = lesson.quiz.questions[0]
+    wrong = next(i for i in range(len(question.options)) if i not in question.correct_indexes)
+    response = client.post(
+        f"/api/lessons/{lesson.slug}/quiz/{question.id}", json={"answer": [wrong]}
+    )
+    assert response.json()["correct"] is False
+    assert _state(client, lesson.slug) == "in-progress"
+
+
+def test_running_code_starts_the_lesson(client, course: Course):
+    body = {"widget": "basics/first-endpoint", "code": "x = 1\n", "requests": []}
+    assert client.post("/api/runs", json=body).status_code == 200
+    assert _state(client, "basics") == "in-progress"
+
+
+def test_a_wrong_challenge_answer_starts_the_lesson(client):
+    response = client.post(
+        "/api/lessons/dependencies/challenges/settings-calls", json={"answer": 7}
+    )
+    assert response.json()["correct"] is False
+    assert _state(client, "dependencies") == "in-progress"
 
 
 def test_lesson_page_links_to_neighbours(client, course: Course):

@@ -35,6 +35,18 @@ def test_export_then_import_into_a_fresh_install_restores_xp(client, course, app
     assert client.get("/api/progress").json()["xp"] == data["xp"]
 
 
+def test_lessons_in_progress_survive_export_and_import(client):
+    client.put("/api/drafts/basics/first-endpoint", json={"code": "# started\n"})
+    exported = client.get("/api/progress/export")
+    assert [lesson["slug"] for lesson in exported.json()["lessons"]] == ["basics"]
+    client.post("/api/progress/reset", data={"confirm": "reset"})
+    files = {"file": ("progress.json", exported.content, "application/json")}
+    assert client.post("/api/progress/import", files=files).status_code == 200
+    states = {item["slug"]: item["state"] for item in client.get("/api/progress").json()["lessons"]}
+    assert states["basics"] == "in-progress"
+    assert {state for slug, state in states.items() if slug != "basics"} == {"not-started"}
+
+
 def test_import_takes_xp_values_from_the_course_not_from_the_file(client, course):
     lesson = course.lessons[0]
     question = lesson.quiz.questions[0]
@@ -65,7 +77,10 @@ def test_a_bad_import_file_is_refused_and_changes_nothing(client, course):
     lesson = course.lessons[0]
     _answer_everything_right(client, lesson)
     before = client.get("/api/progress").json()
-    for content in [b"not json at all", b"[]", b'{"format": "deepdive-progress", "version": 1}']:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    deep_inside = b'{"format": "deepdive-progress", "lessons": ' + deep + b"}"
+    bad = [b"not json at all", b"[]", b'{"format": "deepdive-progress", "version": 1}']
+    for content in [*bad, deep, deep_inside]:
         files = {"file": ("p.json", content, "application/json")}
         response = client.post("/api/progress/import", files=files)
         assert response.status_code == 422

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -177,7 +178,7 @@ def test_health_stays_fast_while_two_hostile_runs_execute(live_server):
     ]
     for attack in attacks:
         attack.start()
-    time.sleep(0.3)  # both runs are now inside sandboxes
+    time.sleep(0.3)  # the first run is inside a sandbox, the second waits for its turn
     timings = []
     with httpx.Client(base_url=live_server.url) as probe:
         while any(attack.is_alive() for attack in attacks) and len(timings) < 40:
@@ -251,13 +252,6 @@ def test_concurrent_requests_through_the_web_overlap_and_each_is_timed(client):
     assert 300 <= timeline["total_ms"] < 5 * 300  # overlapping, not one after the other
 
 
-def test_an_unknown_instrument_is_refused_with_its_name(client, course):
-    body = {"widget": WIDGET, "code": _starter(course), "instruments": ["telepathy"]}
-    response = client.post("/api/runs", json=body)
-    assert response.status_code == 422
-    assert "unknown instrument 'telepathy'" in response.json()["message"]
-
-
 def test_a_request_using_a_value_no_request_captures_is_refused(client, course):
     body = {
         "widget": WIDGET,
@@ -275,3 +269,85 @@ def test_a_run_through_the_web_can_move_the_clock_between_requests(client):
     result = _run(client, code, *requests).json()["result"]
     first, second = (response["json_body"]["now"] for response in result["responses"])
     assert 3600 <= second - first < 3600 + 5
+
+
+def test_a_learner_with_a_run_going_and_one_waiting_is_asked_to_wait(live_server):
+    slow = "import time\nfrom fastapi import FastAPI\ntime.sleep(1.5)\napp = FastAPI()\n"
+
+    async def three_at_once() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as browser:
+            await browser.get("/")
+            headers = {"X-CSRF-Token": browser.cookies["deepdive_csrf"], "Origin": live_server.url}
+            body = {"widget": WIDGET, "code": slow, "requests": []}
+
+            async def one(delay: float) -> httpx.Response:
+                await asyncio.sleep(delay)
+                return await browser.post("/api/runs", json=body, headers=headers)
+
+            return await asyncio.gather(*(one(0.1 * n) for n in range(3)))
+
+    responses = asyncio.run(three_at_once())
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    refused = responses[2]
+    assert "Wait for one to finish" in refused.json()["message"]
+    assert int(refused.headers["retry-after"]) >= 1
+    assert [r.json()["result"]["outcome"] for r in responses[:2]] == ["ok", "ok"]
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/x-ndjson"])
+@pytest.mark.parametrize("depth", [300, 100_000])
+def test_deeply_nested_json_is_refused_before_anything_is_recorded(client, course, depth, accept):
+    request = {"method": "POST", "path": "/", "json_body": "NESTED"}
+    body = {"widget": WIDGET, "code": _starter(course), "requests": [request]}
+    raw = json.dumps(body).replace('"NESTED"', _nested(depth))
+    response = client.post(
+        "/api/runs",
+        content=raw,
+        headers={"content-type": "application/json", "accept": accept},
+    )
+    assert response.status_code in (400, 422)
+    assert response.headers["content-type"].startswith("application/json")
+    if depth < 1000:
+        assert "nested more than 64 levels deep" in response.json()["message"]
+    solution = client.get("/api/widgets/basics/first-endpoint/solution")
+    assert solution.status_code == 403, "the refused run was counted as an attempt"
+
+
+def test_json_nested_64_levels_deep_is_still_sent(client):
+    code = "from fastapi import FastAPI, Request\napp = FastAPI()\n" + (
+        "@app.post('/')\nasync def echo(request: Request):\n    return await request.json()\n"
+    )
+    body = json.loads(_nested(64))
+    result = _run(client, code, {"method": "POST", "path": "/", "json_body": body}).json()["result"]
+    assert result["outcome"] == "ok", result["message"]
+    assert result["responses"][0]["json_body"] == body
+
+
+def test_an_answer_nested_too_deeply_to_carry_as_json_is_shown_as_text(client):
+    code = HEADER + (
+        "from fastapi.responses import Response\n"
+        "@app.get('/')\n"
+        "def deep():\n"
+        f"    return Response('{_nested(300)}', media_type='application/json')\n"
+    )
+    result = _run(client, code, {"method": "GET", "path": "/"}).json()["result"]
+    assert result["outcome"] == "ok", result["message"]
+    response = result["responses"][0]
+    assert response["is_json"] is False
+    assert response["body"] == _nested(300)
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/x-ndjson"])
+def test_an_unknown_instrument_is_a_422_that_names_it(client, course, accept):
+    body = {"widget": WIDGET, "code": _starter(course), "requests": [], "instruments": ["mind"]}
+    response = client.post("/api/runs", json=body, headers={"accept": accept})
+    assert response.status_code == 422
+    message = response.json()["message"]
+    assert "no instrument called 'mind'" in message
+    assert "available: openapi" in message
+    solution = client.get("/api/widgets/basics/first-endpoint/solution")
+    assert solution.status_code == 403, "the refused run was counted as an attempt"

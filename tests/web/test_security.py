@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
+import httpx
 import pytest
 from tests.conftest import BASE_URL
 
@@ -97,3 +99,43 @@ def test_a_referer_from_the_same_origin_is_accepted_without_origin(client, cours
         csrf=False,
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("origin", "with_token"),
+    [("http://evil.example", True), (BASE_URL, False), (None, True)],
+    ids=["foreign-origin", "no-token", "no-origin"],
+)
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/api/progress/import", "multipart/form-data; boundary=xyz"),
+        ("/api/runs", "application/json"),
+    ],
+)
+def test_a_cross_site_body_is_refused_before_any_of_it_is_read(
+    app, origin, with_token, path, content_type
+):
+    pulled = 0
+
+    async def upload():
+        nonlocal pulled
+        for _ in range(64):  # 4 MiB, should anyone read it
+            pulled += 1
+            yield b"x" * 65536
+
+    async def send() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as browser:
+            await browser.get("/health")
+            headers = {"content-type": content_type}
+            if with_token:
+                headers["x-csrf-token"] = browser.cookies["deepdive_csrf"]
+            if origin:
+                headers["origin"] = origin
+            return await browser.post(path, content=upload(), headers=headers)
+
+    response = asyncio.run(send())
+    assert response.status_code == 403
+    assert response.json()["error"] == "Request refused for your safety"
+    assert pulled <= 1, f"{pulled} chunks of the body were read before the refusal"

@@ -119,7 +119,8 @@ def award_xp(
 def mark_started(
     session: Session, learner_id: int, lesson_slug: str, *, commit: bool = True
 ) -> bool:
-    """Record that the learner opened the lesson; True the first time."""
+    """Record that the learner has worked in the lesson (ran or saved code, answered a question
+    or a challenge); True the first time. Opening its page is not enough."""
     added = _insert_ignoring_duplicates(
         session,
         LessonProgress,
@@ -149,8 +150,9 @@ def read_progress(session: Session, learner_id: int) -> Progress:
 def save_draft(
     session: Session, learner_id: int, widget_id: str, code: str, *, attempted: bool = False
 ) -> int:
-    """Store the learner's code for a widget (counting a run when `attempted`); returns the
-    number of runs so far. One upsert, so a save and a run arriving together cannot collide."""
+    """Store the learner's code for a widget (counting a run when `attempted`), which also marks
+    its lesson as started; returns the number of runs so far. One upsert, so a save and a run
+    arriving together cannot collide."""
     module = _dialect_module(session)
     now = utcnow()
     statement = module.insert(Draft).values(
@@ -165,8 +167,14 @@ def save_draft(
         set_={"code": code, "updated_at": now, "attempts": Draft.attempts + int(attempted)},
     ).returning(Draft.attempts)
     attempts = session.execute(statement).scalar_one()
+    mark_started(session, learner_id, widget_lesson(widget_id), commit=False)
     session.commit()
     return attempts
+
+
+def widget_lesson(widget_id: str) -> str:
+    """The lesson a widget id ("lesson-slug/interactive-id[:part]") belongs to."""
+    return widget_id.partition("/")[0]
 
 
 def load_draft(session: Session, learner_id: int, widget_id: str) -> Draft | None:

@@ -96,6 +96,10 @@ def parse_progress_file(raw: bytes) -> ProgressFile:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ProgressFileError(f"the file is not JSON ({error})") from error
+    except RecursionError as error:
+        raise ProgressFileError(
+            "this is not a progress export (its JSON is nested far too deeply)"
+        ) from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProgressFileError(f'this is not a progress export (no "format": "{FORMAT}")')
     try:

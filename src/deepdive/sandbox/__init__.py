@@ -4,13 +4,15 @@ How it fits together
 --------------------
 A *runner* process (`deepdive runner`, or the one `deepdive serve` starts beside the web
 server) imports FastAPI, Pydantic, Starlette, SQLAlchemy, httpx and pytest once, warms itself
-up, and keeps a few *sandboxes* ready: forked copies of itself that have already entered new
-user, PID, network, mount, IPC and UTS namespaces, pivoted into a minimal read-only root
-filesystem, dropped every privilege, installed a seccomp filter and run a throwaway app (or
-pytest session) so that the learner's run finds everything warm. A run hands its request to a
-ready sandbox, which sets its resource limits, runs the learner's code in-process and writes a
+up, and keeps a few *sandboxes* ready: forked copies of itself that have already joined a memory
+and pids cgroup of their own, entered new user, PID, network, mount, IPC and UTS namespaces,
+pivoted into a minimal read-only root filesystem, dropped every privilege, tied their life to the
+runner's (a parent-death signal), installed a seccomp filter and run a throwaway app (or pytest
+session) so that the learner's run finds everything warm. A run hands its request to a ready
+sandbox, which sets its resource limits, runs the learner's code in-process and writes a
 `RunResult` back through a private channel; then it exits, taking every process inside its PID
-namespace with it, and a fresh sandbox is forked in the background.
+namespace with it, and a fresh sandbox is forked in the background. Runs wait in a line that
+serves learners in turn (`waiting`).
 
 Where each module runs
 ----------------------
@@ -37,10 +39,12 @@ Public API
 ----------
 Web layer (another process; the runner's URL is `Settings.runner_url`):
 
-* `RunnerClient(url, token).run(request) -> RunResult` and `.events(request)` (yields
+* `RunnerClient(url, token).run(request, owner=...) -> RunResult` and `.events(request)` (yields
   `Queued(position)`, `Started()`, for test runs `CaseFinished(case)` per finished test, then
-  `Finished(result)`); `.session(request)` for session runs; `.ping() -> RunnerInfo`. Failures
-  raise `RunnerUnavailableError` / `RunnerError`.
+  `Finished(result)`); `.session(request)` for session runs; `.ping() -> RunnerInfo`. `owner`
+  names the learner a run is for: learners share the workers fairly, and one with too many runs
+  going gets `TooManyRunsError`. A request the runner will never accept raises
+  `RunRefusedError`; other failures `RunnerUnavailableError` / `RunnerError`.
 * `RateLimiter(settings.sandbox_runs_per_minute).acquire(learner_id)` raises `RateLimitError`.
 * `local_runner(settings)` / `start_local_runner(settings)`: a runner beside the web server.
 
@@ -58,7 +62,10 @@ Trust boundary
 --------------
 The learner's code runs in the same process as the code that reports on it, so it can, with
 effort, falsify *its own* result; it cannot reach the runner, other runs, the platform's files,
-the network or the machine. Printing, forking or closing descriptors never corrupts a result.
+the network or the machine. Printing, forking or closing descriptors never corrupts a result, and
+processes it forks cannot write it. The runner validates everything a sandbox sends (`control`):
+a malformed message or a flood ends the run, and nothing a sandbox says reaches the runner's log
+unbounded.
 """
 
 from deepdive.sandbox import chaining, instruments
@@ -66,7 +73,9 @@ from deepdive.sandbox.client import (
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
+    RunRefusedError,
     Session,
+    TooManyRunsError,
 )
 from deepdive.sandbox.events import (
     CaseFinished,
@@ -113,6 +122,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "RunEvent",
+    "RunRefusedError",
     "RunRequest",
     "RunResult",
     "RunnerClient",
@@ -124,6 +134,7 @@ __all__ = [
     "SessionCommand",
     "SessionEvent",
     "Started",
+    "TooManyRunsError",
     "UploadedFile",
     "Usage",
     "chaining",

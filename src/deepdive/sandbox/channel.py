@@ -3,10 +3,10 @@
 Two parts:
 
 * a shared memory region (a memfd) that carries the run request in and the result out. The
-  sandbox maps it and closes the descriptor, and the mapping is not inherited by processes the
-  learner forks (`MADV_DONTFORK`): printing, closing every descriptor or forking cannot touch it.
-  A payload is written first and its header (magic + length) last, so a half-written payload is
-  never read.
+  sandbox maps it and closes the descriptor, keeping no duplicate, and the mapping is not
+  inherited by processes the learner forks (`MADV_DONTFORK`): printing, closing every descriptor
+  or forking cannot touch it. A payload is written first and its header (magic + length) last,
+  so a half-written payload is never read.
 * a `SOCK_SEQPACKET` socket pair for short control messages (one JSON object per packet):
   "ready", "run", "done" and the session traffic. Packets keep their boundaries, so bytes a
   learner's process might write into the socket cannot corrupt a message; anything that is not a
@@ -16,11 +16,12 @@ Two parts:
 from __future__ import annotations
 
 import json
-import mmap
 import os
 import socket
 import struct
 from typing import Any
+
+from deepdive.sandbox.isolation import libc
 
 REGION_BYTES = 24 * 1024 * 1024
 MAX_MESSAGE = 192 * 1024
@@ -61,18 +62,18 @@ def read_payload_fd(fd: int) -> bytes:
 
 
 class MappedRegion:
-    """Sandbox side: the region mapped into memory; the descriptor is closed right away."""
+    """Sandbox side: the region mapped into memory; the descriptor is closed right away, and no
+    duplicate of it is kept (processes the learner forks could write through one)."""
 
     def __init__(self, fd: int) -> None:
-        self._map = mmap.mmap(fd, REGION_BYTES, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
-        self._map.madvise(mmap.MADV_DONTFORK)
+        self._map = libc.map_shared(fd, REGION_BYTES)
         os.close(fd)
 
     def read(self) -> bytes:
         magic, _, length = _HEADER.unpack_from(self._map, 0)
         if magic != _MAGIC or length > REGION_BYTES - _HEADER.size:
             raise PayloadError("no request in the region")
-        data = self._map[_HEADER.size : _HEADER.size + length]
+        data = bytes(self._map[_HEADER.size : _HEADER.size + length])
         self._map[0 : _HEADER.size] = b"\0" * _HEADER.size
         return data
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError
+from deepdive.sandbox.events import RunnerInfo
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
 from deepdive.sandbox.run_result import RunResult
 from deepdive.sandbox.secrets_scrub import forget_environment, token_digest
@@ -145,16 +146,23 @@ def check_command() -> None:
 
     base = _runner_config()
 
-    async def probe() -> str:
+    async def probe() -> RunnerInfo:
         config = dataclasses.replace(base, spares={"app": 1})
         forget_environment()
         async with Engine(config) as engine:
-            return engine.info().model_dump_json(indent=2)
+            return engine.info()
 
     try:
-        typer.echo(asyncio.run(probe()))
+        info = asyncio.run(probe())
     except (EngineError, IsolationUnavailableError) as error:
         raise _fail(str(error)) from error
+    typer.echo(info.model_dump_json(indent=2))
+    if info.isolation.full:
+        typer.echo(f"Full isolation. Memory and processes per sandbox: {info.cgroup}", err=True)
+    else:
+        typer.echo("Isolation is INCOMPLETE on this machine; missing:", err=True)
+        for name, reason in info.isolation.missing.items():
+            typer.echo(f"  {name}: {reason}", err=True)
 
 
 def runner_command(

@@ -38,6 +38,15 @@ class RunnerError(RuntimeError):
     """The runner refused the request (invalid request, wrong token, engine failure)."""
 
 
+class RunRefusedError(RunnerError):
+    """The runner refused the request as it stands (an invalid request, an unknown instrument):
+    sending it again will not help."""
+
+
+class TooManyRunsError(RunnerError):
+    """The run's owner already has all the runs one learner may have; the message says so."""
+
+
 class RunnerClient:
     """An asynchronous client for one runner (one connection per run; safe to share)."""
 
@@ -59,7 +68,7 @@ class RunnerClient:
             raise RunnerUnavailableError(_unreachable(self.address, error)) from error
 
     def _hello(self, **fields: Any) -> dict[str, Any]:
-        return {"token": self._token, **fields}
+        return {"token": self._token, **{k: v for k, v in fields.items() if v is not None}}
 
     async def ping(self) -> RunnerInfo:
         """The runner's status (capacity, load, isolation); raises when it does not answer."""
@@ -71,11 +80,17 @@ class RunnerClient:
         finally:
             writer.close()
 
-    async def events(self, request: RunRequest) -> AsyncIterator[RunEvent]:
-        """Run `request`, yielding `Queued`, `Started` and finally `Finished(result)`."""
+    async def events(
+        self, request: RunRequest, *, owner: str | None = None
+    ) -> AsyncIterator[RunEvent]:
+        """Run `request`, yielding `Queued`, `Started` and finally `Finished(result)`.
+
+        `owner` names the learner the run is for: the runner shares its workers fairly between
+        owners and raises `TooManyRunsError` for one who has too many runs going already.
+        """
         reader, writer = await self._connect()
         try:
-            hello = self._hello(op="run", request=request.model_dump(mode="json"))
+            hello = self._hello(op="run", request=request.model_dump(mode="json"), owner=owner)
             await protocol.write_frame(writer, hello)
             while True:
                 event = _EVENTS.validate_python(await _next(reader, self.address))
@@ -89,9 +104,11 @@ class RunnerClient:
         self,
         request: RunRequest,
         on_event: Callable[[RunEvent], Awaitable[None] | None] | None = None,
+        *,
+        owner: str | None = None,
     ) -> RunResult:
         """Run `request` and return its result (`on_event` sees the events on the way)."""
-        async for event in self.events(request):
+        async for event in self.events(request, owner=owner):
             if on_event is not None:
                 outcome = on_event(event)
                 if asyncio.iscoroutine(outcome):
@@ -102,26 +119,29 @@ class RunnerClient:
             f"The runner at {self.address} ended the run without a result."
         )
 
-    def session(self, request: RunRequest) -> Session:
+    def session(self, request: RunRequest, *, owner: str | None = None) -> Session:
         """Open a session run: `async with client.session(request) as session: ...`."""
         if request.kind != "session":
             raise ValueError("client.session() needs a RunRequest with kind='session'")
-        return Session(self, request)
+        return Session(self, request, owner)
 
 
 class Session:
     """A live session run. Send commands, receive the app's events, then `end()`."""
 
-    def __init__(self, client: RunnerClient, request: RunRequest) -> None:
+    def __init__(self, client: RunnerClient, request: RunRequest, owner: str | None = None):
         self._client = client
         self._request = request
+        self._owner = owner
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self.result: RunResult | None = None
 
     async def __aenter__(self) -> Session:
         self._reader, self._writer = await self._client._connect()
-        hello = self._client._hello(op="run", request=self._request.model_dump(mode="json"))
+        hello = self._client._hello(
+            op="run", request=self._request.model_dump(mode="json"), owner=self._owner
+        )
         await protocol.write_frame(self._writer, hello)
         return self
 
@@ -184,8 +204,12 @@ async def _next(reader: asyncio.StreamReader, address: RunnerAddress) -> dict[st
     if frame is None:
         raise RunnerUnavailableError(_gone(address))
     if frame.get("type") == "error":
-        raise RunnerError(str(frame.get("message", "the runner refused the request")))
+        error = _ERRORS.get(frame.get("reason"), RunnerError)
+        raise error(str(frame.get("message", "the runner refused the request")))
     return frame
+
+
+_ERRORS: dict[object, type[RunnerError]] = {"refused": RunRefusedError, "busy": TooManyRunsError}
 
 
 def _unreachable(address: RunnerAddress, error: BaseException) -> str:

@@ -20,13 +20,17 @@ class RunnerConfig:
     limits: Limits
     workers: int
     spares: dict[str, int]
+    # Runs one learner may have in a worker, and waiting in line, at the same time.
+    per_owner_running: int = 1
+    per_owner_waiting: int = 1
     session_seconds: float = 600.0
     session_idle_seconds: float = 60.0
     require_isolation: bool = False
     hidden_paths: tuple[Path, ...] = ()
     work_mib: int = 32
     tmp_mib: int = 16
-    # Sandboxes started as root each run as their own user ID from here (never a real user's).
+    # Sandboxes started as root each run as their own user ID, from a range of 512 IDs that each
+    # runner on the machine claims for itself from here on (never a real user's IDs).
     uid_base: int = 1_800_000_000
 
     @classmethod
@@ -45,6 +49,8 @@ class RunnerConfig:
             limits=limits,
             workers=workers,
             spares={"app": workers, "test": workers},
+            per_owner_running=settings.sandbox_learner_running,
+            per_owner_waiting=settings.sandbox_learner_waiting,
             session_seconds=settings.sandbox_session_seconds,
             session_idle_seconds=settings.sandbox_session_idle_seconds,
             require_isolation=settings.isolation_required,

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from deepdive.sandbox import instruments, preload
+from deepdive.sandbox import instruments, preload, workspace
 from deepdive.sandbox.config import RunnerConfig
 from deepdive.sandbox.events import (
     CaseFinished,
@@ -36,7 +36,7 @@ from deepdive.sandbox.events import (
     SessionEvent,
     Started,
 )
-from deepdive.sandbox.isolation import filesystem, libc, setup
+from deepdive.sandbox.isolation import cgroups, filesystem, libc, setup
 from deepdive.sandbox.isolation.state import isolation_report
 from deepdive.sandbox.process import SandboxProcess
 from deepdive.sandbox.run_request import RunRequest, SessionCommand
@@ -65,18 +65,26 @@ class Engine:
 
     def __init__(self, config: RunnerConfig) -> None:
         self.config = config
-        self._line = WaitingLine(config.workers)
+        self._line = WaitingLine(
+            config.workers,
+            per_owner_running=config.per_owner_running,
+            per_owner_waiting=config.per_owner_waiting,
+        )
         self._ready: dict[str, list[SandboxProcess]] = {f: [] for f in config.spares}
         self._starting: dict[str, int] = dict.fromkeys(config.spares, 0)
         self._live: list[SandboxProcess] = []
         self._unclaimed: dict[int, tuple[int, float, float]] = {}
-        self._free_uids = list(range(config.uid_base, config.uid_base + _UID_SLOTS))
+        self._free_uids: list[int] = []
+        self._uids: workspace.UidRange | None = None
         self._arrived: dict[str, asyncio.Event] = {f: asyncio.Event() for f in config.spares}
         self._failures = 0
         self._last_failure = ""
         self._plan: setup.IsolationPlan | None = None
+        self._cgroups: cgroups.CgroupTree | None = None
+        self._cgroup_problem: str | None = None
         self._mount_point = ""
         self._base = ""
+        self._workspace: workspace.Workspace | None = None
         self._serial = 0
         self._closed = False
         self.isolation: IsolationReport | None = None
@@ -105,8 +113,15 @@ class Engine:
             libc.prctl(libc.PR_SET_CHILD_SUBREAPER, 1)
         loop.add_signal_handler(signal.SIGCHLD, self._reap)
         # One private directory: the mount point of every sandbox's root, and (for degraded
-        # mode only) a scratch directory per sandbox, deleted with it.
-        self._base = tempfile.mkdtemp(prefix="deepdive-sandbox-")
+        # mode only) a scratch directory per sandbox, deleted with it (or, should this runner
+        # be killed, by the next one to start).
+        self._workspace = workspace.claim()
+        self._base = self._workspace.path
+        if os.geteuid() == 0:  # sandboxes become user IDs of this runner's own range
+            self._uids = workspace.claim_uids(self.config.uid_base, _UID_SLOTS)
+            self._free_uids = list(self._uids.ids)
+        else:  # sandboxes stay the user's own ID, mapped to 1000 in their user namespace
+            self._free_uids = list(range(self.config.uid_base, self.config.uid_base + _UID_SLOTS))
         os.chmod(self._base, 0o711)  # noqa: S103  (sandboxes must reach their own scratch dir)
         self._mount_point = os.path.join(self._base, "root")
         os.mkdir(self._mount_point)
@@ -116,7 +131,11 @@ class Engine:
             work_mib=self.config.work_mib,
             tmp_mib=self.config.tmp_mib,
         )
-        self._plan = setup.make_plan(fs_plan)
+        try:
+            self._cgroups = cgroups.setup()
+        except cgroups.CgroupUnavailableError as problem:
+            self._cgroup_problem = str(problem)
+        self._plan = setup.make_plan(fs_plan, cgroup_problem=self._cgroup_problem)
         await self._preheat()
         self._fill()
         flavor = next(iter(self.config.spares))
@@ -128,10 +147,7 @@ class Engine:
             missing = ", ".join(f"{k} ({v})" for k, v in self.isolation.missing.items())
             raise IsolationUnavailableError(
                 "Full isolation is required (DEEPDIVE_REQUIRE_ISOLATION), but this machine "
-                f"cannot provide: {missing}. Enable unprivileged user namespaces (for example "
-                "`sysctl kernel.unprivileged_userns_clone=1`, or on Ubuntu "
-                "`sysctl kernel.apparmor_restrict_unprivileged_userns=0`), or run the runner as "
-                "root."
+                f"cannot provide: {missing}. {_remedy(self.isolation.missing)}"
             )
         if not self.isolation.full:
             log.warning("Sandbox runs without full isolation: %s", self.isolation.warning)
@@ -143,7 +159,7 @@ class Engine:
         It happens on a helper thread with its own event loop: the app's thread pool then
         shuts down with that loop, and no thread is left when sandboxes are forked.
         """
-        directory = tempfile.mkdtemp(prefix="deepdive-warm-")
+        directory = tempfile.mkdtemp(prefix="warm-", dir=self._base)
         tests = "test" in self.config.spares
         loop = asyncio.get_running_loop()
         finished = asyncio.Event()
@@ -182,7 +198,12 @@ class Engine:
             await asyncio.sleep(0.01)
         with contextlib.suppress(Exception):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGCHLD)
-        shutil.rmtree(self._base, ignore_errors=True)
+        if self._cgroups is not None:
+            self._cgroups.close()
+        if self._workspace is not None:
+            self._workspace.release()
+        if self._uids is not None:
+            self._uids.release()
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -191,11 +212,14 @@ class Engine:
         request: RunRequest,
         on_event: EventHandler | None = None,
         commands: asyncio.Queue[SessionCommand | None] | None = None,
+        owner: str | None = None,
     ) -> RunResult:
         """Run `request` and return its result; `on_event` hears queue position and start.
 
         Session runs take `commands` from the queue (None ends the session) and report what
-        the app does through `on_event` as `SessionEvent`s.
+        the app does through `on_event` as `SessionEvent`s. `owner` names the learner the run
+        is for: learners share the workers fairly (see `WaitingLine`), and one who already has
+        all the runs a learner may have gets `OwnerLimitError`.
         """
         if self._closed:
             raise EngineError("the sandbox engine has been stopped")
@@ -206,7 +230,11 @@ class Engine:
                 f"available: {', '.join(instruments.available())}"
             )
         queued_at = time.perf_counter()
-        await self._line.enter(_announcer(on_event))
+        # A session holds its sandbox while the learner interacts with it (two tabs of a chat
+        # are two sessions): its own idle and time limits bound it, not the per-learner cap.
+        slot = await self._line.enter(
+            _announcer(on_event), owner if request.kind != "session" else None
+        )
         try:
             queue_ms = (time.perf_counter() - queued_at) * 1000
             await _emit(on_event, Started())
@@ -218,9 +246,9 @@ class Engine:
                 request.instruments, result.instrumentation
             )
         except BaseException:
-            self._line.leave()
+            self._line.leave(slot)
             raise
-        process.exited.add_done_callback(lambda _: self._line.leave())
+        process.exited.add_done_callback(lambda _: self._line.leave(slot))
         result.run_id = secrets.token_hex(8)
         result.usage.queue_ms = round(queue_ms, 3)
         await _emit(on_event, Finished(result=result))
@@ -294,6 +322,11 @@ class Engine:
             os.chown(scratch, uid, uid)
         process = SandboxProcess(flavor, uid, on_pid=self._claim)
         process.scratch_dir = scratch
+        if self._cgroups is not None:
+            try:
+                process.cgroup = self._cgroups.create(f"sandbox-{self._serial}")
+            except OSError as error:
+                log.warning("No cgroup for a sandbox: %s", error)
         config = WorkerConfig(
             flavor=flavor,  # type: ignore[arg-type]
             limits=self.config.limits,
@@ -339,6 +372,21 @@ class Engine:
             self._ready[process.flavor].remove(process)
             self._fill()
         self._free_uids.append(process.uid)
+        if process.cgroup is not None:
+            self._remove_cgroup(process.cgroup, attempts=100)
+
+    def _remove_cgroup(self, cgroup: cgroups.SandboxCgroup, attempts: int) -> None:
+        """Delete a finished sandbox's cgroup; its last processes may take a moment to go."""
+        try:
+            if cgroup.remove():
+                return
+        except OSError as error:
+            log.warning("Cannot remove the cgroup %s: %s", cgroup.memory, error)
+            return
+        cgroup.kill()
+        if attempts > 1 and not self._closed:
+            loop = asyncio.get_running_loop()
+            loop.call_later(0.02, self._remove_cgroup, cgroup, attempts - 1)
 
     # -- reaping ----------------------------------------------------------------------------
 
@@ -395,7 +443,26 @@ class Engine:
             isolation=self.isolation,
             limits=self.config.limits,
             instruments=instruments.available(),
+            cgroup=self._cgroups.describe() if self._cgroups else f"none: {self._cgroup_problem}",
+            user_ids=(self._uids.ids[0], self._uids.ids[-1]) if self._uids else None,
         )
+
+
+def _remedy(missing: dict[str, str]) -> str:
+    """What to change on the machine, for the features that are missing."""
+    hints = []
+    if set(missing) - {"cgroup"}:
+        hints.append(
+            "Enable unprivileged user namespaces (for example "
+            "`sysctl kernel.unprivileged_userns_clone=1`, or on Ubuntu "
+            "`sysctl kernel.apparmor_restrict_unprivileged_userns=0`), or run the runner as root."
+        )
+    if "cgroup" in missing:
+        hints.append(
+            "Give the runner a cgroup of its own with the memory and pids controllers: run it as "
+            "root, or on cgroup v2 start it with `systemd-run --scope -p Delegate=yes ...`."
+        )
+    return " ".join(hints)
 
 
 _PENDING: set[asyncio.Future[None]] = set()

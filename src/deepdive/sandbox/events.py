@@ -60,3 +60,9 @@ class RunnerInfo(BaseModel):
     isolation: IsolationReport
     limits: Limits
     instruments: list[str]
+    cgroup: str = Field(
+        default="", description="Where each sandbox's memory and pids cgroup lives, or why none"
+    )
+    user_ids: tuple[int, int] | None = Field(
+        default=None, description="First and last host user ID this runner's sandboxes run as"
+    )

@@ -54,6 +54,14 @@ def memory(limits: Limits, frames: list[Frame]) -> str:
     )
 
 
+def memory_of_all_processes(limits: Limits) -> str:
+    return (
+        f"Your code and the processes it started used more than {limits.memory_mib} MiB of "
+        "memory together, so the kernel stopped them. Look for data that keeps growing, files "
+        "written to /tmp or memory files, or shared memory that is never freed."
+    )
+
+
 def output(limits: Limits) -> str:
     return (
         f"Your code printed more than {limits.output_kib} KiB, so the run was stopped. "
@@ -96,6 +104,20 @@ def crash_exit(code: int) -> str:
     return (
         f"Your code ended the Python process (exit status {code}) before the run finished, "
         "for example with os._exit()."
+    )
+
+
+def channel_misuse() -> str:
+    return (
+        "Your code wrote to the sandbox's own control channel (a descriptor it inherited), so "
+        "the run was stopped. Leave descriptors your code did not open alone."
+    )
+
+
+def event_flood() -> str:
+    return (
+        "Your app sent messages faster than they could be delivered (too many were waiting), "
+        "so the run was stopped. Send less, or wait for the client between messages."
     )
 
 

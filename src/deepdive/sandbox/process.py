@@ -23,14 +23,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from deepdive.sandbox import channel, messages
+from pydantic import ValidationError
+
+from deepdive.sandbox import channel, control, messages
 from deepdive.sandbox.isolation import setup
+from deepdive.sandbox.isolation.cgroups import SandboxCgroup
+from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
-from deepdive.sandbox.run_result import ErrorInfo, Frame, Limits, RunResult, Usage
+from deepdive.sandbox.run_result import ErrorInfo, Limits, RunResult, Usage
 from deepdive.sandbox.worker.main import WorkerConfig, sandbox_main
 
 KILL_GRACE_SECONDS = 1.0
+# Runs whose events the runner passes on to the client as they happen.
+_EVENT_KINDS = ("session", "test")
 log = logging.getLogger("deepdive.sandbox")
 
 
@@ -59,9 +65,14 @@ class SandboxProcess:
         self.loop = asyncio.get_running_loop()
         self.ready: asyncio.Future[None] = self.loop.create_future()
         self.exited: asyncio.Future[Exit] = self.loop.create_future()
-        self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.events = control.EventQueue()
         self._done: asyncio.Future[None] = self.loop.create_future()
-        self._tripped: dict[str, Any] | None = None
+        self._tripped: control.Tripped | None = None
+        self._kind = ""
+        self._messages = 0
+        self._logged = 0
+        # Set when the runner ends the run itself: (outcome, message) for the learner.
+        self._stopped: tuple[str, str] | None = None
         self._killed_for_time = False
         self._warm_cpu = 0.0
         self._ready_rss = 0.0
@@ -71,6 +82,12 @@ class SandboxProcess:
         self._group: int | None = None
         self.running = False
         self.scratch_dir = ""
+        # Set by the engine before `spawn`: the sandbox's cgroup (None where there is none).
+        self.cgroup: SandboxCgroup | None = None
+        self._limits: Limits | None = None
+        self._ready_usage = 0
+        self._peak: int | None = None
+        self._oom_kills = 0
 
     # -- start -----------------------------------------------------------------------------
 
@@ -81,10 +98,11 @@ class SandboxProcess:
         os.set_inheritable(region, True)
         # Objects the runner holds must not be finalised in the child (a finaliser could close a
         # descriptor number the child has reused), so the garbage collector ignores them there.
+        self._limits = config.limits
         gc.freeze()
         pid = os.fork()
         if pid == 0:
-            _child(sandbox_end, region, plan, config, self.uid)
+            _child(sandbox_end, region, plan, config, self.uid, self.cgroup)
         gc.unfreeze()
         sandbox_end.close()
         runner_end.setblocking(False)
@@ -97,7 +115,7 @@ class SandboxProcess:
 
     def _on_readable(self) -> None:
         assert self._sock is not None
-        while True:
+        while self._stopped is None:
             try:
                 packet = self._sock.recv(channel.MAX_MESSAGE)
             except BlockingIOError:
@@ -107,33 +125,114 @@ class SandboxProcess:
             if not packet:
                 self._stop_reading()
                 return
-            message = channel.decode(packet)
-            if message is not None:
-                self._on_message(message)
+            self._on_packet(packet)
 
-    def _on_message(self, message: dict[str, Any]) -> None:
-        kind = message["type"]
-        if kind == "forked" and self.pid is None and isinstance(message.get("pid"), int):
-            self.pid = message["pid"]
-            if self._on_pid is not None:
-                self._on_pid(self, message["pid"])
-        elif kind == "failed":
-            problem = str(message.get("error", ""))[-4000:]
-            if not self.ready.done():
-                self.ready.set_exception(SandboxStartError(problem))
+    def _on_packet(self, packet: bytes) -> None:
+        """Validate one packet and act on it. Nothing a sandbox sends is taken on trust."""
+        try:
+            message = control.MESSAGE.validate_json(packet)
+        except ValidationError:
+            if channel.decode(packet) is None:  # not a message at all: noise, only counted
+                self._count()
             else:
-                log.error("The sandbox failed while running a request: %s", problem)
-        elif kind == "ready" and not self.ready.done():
-            self.features = dict(message.get("features") or {})
-            self._warm_cpu = float(message.get("cpu", 0.0))
-            self._ready_rss = float(message.get("rss_mib", 0.0))
-            self.ready.set_result(None)
-        elif kind == "done" and not self._done.done():
-            self._done.set_result(None)
-        elif kind == "tripped":
+                self._stop("crashed", messages.channel_misuse())
+            return
+        if isinstance(message, control.Event) and self.running and self._kind in _EVENT_KINDS:
+            if not self.events.offer(message.event, len(packet)):
+                self._stop("output_limit", messages.event_flood())
+            return
+        if self._count():
+            self._on_message(message)
+
+    def _count(self) -> bool:
+        self._messages += 1
+        if self._messages > control.MAX_MESSAGES:
+            self._stop("crashed", messages.channel_misuse())
+            return False
+        return True
+
+    def _on_message(self, message: control.Message) -> None:
+        if isinstance(message, control.Forked):
+            if self.pid is None:
+                self.pid = message.pid
+                if self._on_pid is not None:
+                    self._on_pid(self, message.pid)
+        elif isinstance(message, control.Failed):
+            if not self.ready.done():
+                self.ready.set_exception(SandboxStartError(message.error[-4000:]))
+            else:
+                self._log_failure(message.error)
+        elif isinstance(message, control.Ready):
+            if not self.ready.done():
+                self.features = dict(message.features)
+                self._warm_cpu = message.cpu
+                self._ready_rss = message.rss_mib
+                self._arm_cgroup()
+                self.ready.set_result(None)
+        elif isinstance(message, control.Done):
+            if not self._done.done():
+                self._done.set_result(None)
+        elif isinstance(message, control.Tripped):
             self._tripped = message
-        elif kind == "event":
-            self.events.put_nowait(dict(message.get("event") or {}))
+        # an event outside a session or test run is only counted
+
+    def _log_failure(self, error: str) -> None:
+        self._logged += 1
+        if self._logged <= control.LOG_LINES:
+            log.error("The sandbox failed while running a request: %s", control.loggable(error))
+        elif self._logged == control.LOG_LINES + 1:
+            log.error("The sandbox keeps reporting failures; the rest are not logged")
+
+    def _stop(self, outcome: str, message: str) -> None:
+        """End the run now, because of what the sandbox sent."""
+        if self._stopped is None:
+            self._stopped = (outcome, message)
+            self.kill()
+            self._stop_reading()
+
+    # -- the sandbox's cgroup ------------------------------------------------------------------
+
+    @property
+    def _has_cgroup(self) -> bool:
+        return self.cgroup is not None and self.features.get("cgroup", "missing") is None
+
+    def _arm_cgroup(self) -> None:
+        """The sandbox is warm: what it holds now is its baseline; limits count from there."""
+        if not self._has_cgroup:
+            return
+        assert self.cgroup is not None
+        assert self._limits is not None
+        try:
+            self._ready_usage = self.cgroup.usage()
+            self.cgroup.reset_peak()
+            self._limit_cgroup(self._limits)
+        except OSError as error:
+            self.features["cgroup"] = f"cannot set the cgroup's limits: {error.strerror or error}"
+
+    def _limit_cgroup(self, limits: Limits) -> None:
+        assert self.cgroup is not None
+        memory = self._ready_usage + limits.memory_mib * MIB + MEMORY_MARGIN
+        self.cgroup.limit(memory, limits.processes)
+
+    def _read_cgroup(self) -> None:
+        """Keep the figures of the run: the cgroup goes soon after the sandbox's PID 1."""
+        if not self._has_cgroup:
+            return
+        assert self.cgroup is not None
+        with contextlib.suppress(OSError, ValueError):
+            self._peak, self._oom_kills = self.cgroup.peak(), self.cgroup.oom_kills()
+
+    def _measure(self, result: RunResult, limits: Limits) -> None:
+        """The run's peak memory (every process, shared memory and tmpfs files together), and a
+        memory-limit outcome when the kernel had to kill one of its processes for memory."""
+        if not self.exited.done():
+            self._read_cgroup()
+        if self._peak is None:
+            return
+        result.usage.max_memory_mib = round(max(self._peak - self._ready_usage, 0) / MIB, 1)
+        if self._oom_kills and result.outcome in ("ok", "runtime_error", "crashed"):
+            result.outcome = "memory_limit"
+            result.message = messages.memory_of_all_processes(limits)
 
     def _stop_reading(self) -> None:
         if self._sock is not None:
@@ -153,12 +252,18 @@ class SandboxProcess:
             self._intermediate = None
             if self._sock is not None:
                 self._on_readable()  # its "forked" message may still be unread
+            with contextlib.suppress(OSError):
+                self.send({"type": "adopted"})  # PID 1 is the runner's own child now
             failed = not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
             if failed and self.pid is None and not self.ready.done():
                 self.ready.set_exception(SandboxStartError(_status_text(status)))
             return
+        if self._sock is not None:
+            self._on_readable()  # what it said just before it died counts
         if not self.ready.done():
             self.ready.set_exception(SandboxStartError(_status_text(status)))
+        if self.running:
+            self._read_cgroup()
         if not self.exited.done():
             self.exited.set_result(Exit(status, cpu, rss_mib))
         self._stop_reading()
@@ -176,6 +281,9 @@ class SandboxProcess:
         if self._group is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._group, signal.SIGKILL)
+        if self.cgroup is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.cgroup.kill()  # whatever left the process group or the PID namespace
 
     def release(self) -> None:
         """Free the result region, once its result has been read (or will never be)."""
@@ -194,18 +302,27 @@ class SandboxProcess:
         """Hand `request` to the sandbox and wait for its result (at most `deadline` seconds)."""
         started = time.perf_counter()
         self.running = True
-        channel.write_payload_fd(self._region, request.model_dump_json().encode())
-        self.send({"type": "run"})
-        timer = self.loop.call_later(deadline + KILL_GRACE_SECONDS, self._time_is_up)
+        self._kind = request.kind
         try:
-            result = await self._wait_for_result()
+            if self._has_cgroup and self._limits and limits.memory_mib < self._limits.memory_mib:
+                with contextlib.suppress(OSError):
+                    self._limit_cgroup(limits)
+            channel.write_payload_fd(self._region, request.model_dump_json().encode())
+            self.send({"type": "run"})
+            timer = self.loop.call_later(deadline + KILL_GRACE_SECONDS, self._time_is_up)
+            try:
+                result = await self._wait_for_result()
+            finally:
+                timer.cancel()
+            self.kill()
+            if result is None:
+                exit_info = await self.exited
+                if self._stopped is None:
+                    result = self._read_result()
+                result = result or self._without_result(request, limits, exit_info)
         finally:
-            timer.cancel()
-        self.kill()
-        if result is None:
-            exit_info = await self.exited
-            result = self._read_result() or self._without_result(request, limits, exit_info)
-        self.release()
+            self.release()
+        self._measure(result, limits)
         result.usage.wall_ms = result.usage.wall_ms or round(
             (time.perf_counter() - started) * 1000, 3
         )
@@ -218,6 +335,8 @@ class SandboxProcess:
         """
         while True:
             await asyncio.wait({self._done, self.exited}, return_when=asyncio.FIRST_COMPLETED)
+            if self._stopped is not None:
+                return None
             result = self._read_result()
             if result is not None or self.exited.done():
                 return result
@@ -237,14 +356,17 @@ class SandboxProcess:
 
     def _without_result(self, request: RunRequest, limits: Limits, info: Exit) -> RunResult:
         """The process died without reporting: say why, as precisely as the evidence allows."""
-        frames = [Frame.model_validate(f) for f in (self._tripped or {}).get("frames", [])]
+        frames = self._tripped.frames if self._tripped else []
+        reason = self._tripped.reason if self._tripped else None
         cpu_used = max(info.cpu_seconds - self._warm_cpu, 0.0)
         signum = os.WTERMSIG(info.status) if os.WIFSIGNALED(info.status) else None
         error: ErrorInfo | None = None
         grew_mib = info.max_rss_mib - self._ready_rss
-        if self._killed_for_time or (self._tripped or {}).get("reason") == "wall":
+        if self._stopped is not None:
+            outcome, message = self._stopped
+        elif self._killed_for_time or reason == "wall":
             outcome, message = "timeout", messages.wall_timeout(limits, frames)
-        elif (self._tripped or {}).get("reason") == "cpu" or (
+        elif reason == "cpu" or (
             signum in (signal.SIGXCPU, signal.SIGKILL) and cpu_used >= limits.cpu_seconds * 0.9
         ):
             outcome, message = "timeout", messages.cpu_timeout(limits, frames)
@@ -284,20 +406,43 @@ def _status_text(status: int) -> str:
     return f"the sandbox exited with status {os.waitstatus_to_exitcode(status)} before it was ready"
 
 
+def _wait_until_adopted(sock: socket.socket) -> None:
+    """PID 1 of a sandbox: block until the runner has reaped its child (PID 1's first parent)
+    and so become PID 1's parent itself."""
+    while True:
+        packet = sock.recv(channel.MAX_MESSAGE)
+        if not packet:
+            os._exit(0)  # the runner is gone
+        message = channel.decode(packet)
+        if message is not None and message["type"] == "adopted":
+            return
+
+
 def _child(
-    sock: socket.socket, region: int, plan: setup.IsolationPlan, config: WorkerConfig, uid: int
+    sock: socket.socket,
+    region: int,
+    plan: setup.IsolationPlan,
+    config: WorkerConfig,
+    uid: int,
+    cgroup: SandboxCgroup | None,
 ) -> None:
     """The runner's direct child. Never returns."""
     try:
         asyncio.events._set_running_loop(None)
         setup.reset_inherited_state(keep=(sock.fileno(), region))
         state = IsolationState()
-        setup.before_fork(plan, state, uid)
+        setup.before_fork(plan, state, uid, cgroup)
         pid = os.fork()
         if pid != 0:
             sock.send(channel.encode({"type": "forked", "pid": pid}))
             os._exit(0)
-        setup.after_fork(plan, state, uid)
+        setup.after_fork(
+            plan,
+            state,
+            uid,
+            runner=sock.fileno(),
+            wait_until_adopted=lambda: _wait_until_adopted(sock),
+        )
         sandbox_main(sock, region, config, state)
     except BaseException:
         with contextlib.suppress(BaseException):

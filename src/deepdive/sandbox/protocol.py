@@ -3,8 +3,11 @@
 A client opens a connection per run and sends one frame, `{"op": ..., "token": ...}`:
 
 * `{"op": "ping"}` -> `{"type": "pong", "info": RunnerInfo}`
-* `{"op": "run", "request": RunRequest}` -> `queued`* `started` `result` frames (see `events`),
-  or `{"type": "error", "message": ...}` when the request is refused.
+* `{"op": "run", "request": RunRequest, "owner": "learner-7"}` -> `queued`* `started` `result`
+  frames (see `events`), or `{"type": "error", "reason": ..., "message": ...}`. `owner` (optional)
+  names the learner the run is for, so that learners share the workers fairly. `reason` is
+  "refused" (the request itself is invalid: sending it again will not help), "busy" (the owner
+  already has all the runs a learner may have) or "failed" (anything else).
 * For session runs the client then sends `{"type": "command", "command": SessionCommand}`
   frames and receives `session` frames until the `result`.
 

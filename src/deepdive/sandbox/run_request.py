@@ -6,7 +6,7 @@ import base64
 import json
 import re
 import shlex
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from deepdive.sandbox import chaining
+from deepdive.sandbox.nesting import ShallowJson
 
 RunKind = Literal["app", "test", "session"]
 
@@ -59,7 +60,7 @@ class HttpRequest(BaseModel):
     path: str = Field(default="/", pattern=r"^/", max_length=4096)
     query: dict[str, str | list[str]] = Field(default_factory=dict)
     headers: dict[str, str] = Field(default_factory=dict)
-    json_body: Any = None
+    json_body: ShallowJson = None
     body: str | None = None
     form: dict[str, str] | None = None
     files: list[UploadedFile] = Field(default_factory=list)

@@ -50,6 +50,9 @@ class HttpResponse(BaseModel):
     status: int
     reason: str = ""
     headers: list[tuple[str, str]] = Field(default_factory=list)
+    headers_truncated: bool = Field(
+        default=False, description="The headers were larger than 64 KiB; the first ones are kept"
+    )
     body: str = ""
     json_body: Any = None
     is_json: bool = False

@@ -17,6 +17,7 @@ from deepdive.sandbox.engine import Engine, EngineError
 from deepdive.sandbox.events import RunEvent
 from deepdive.sandbox.run_request import RunRequest, SessionCommand
 from deepdive.sandbox.secrets_scrub import token_matches
+from deepdive.sandbox.waiting import OwnerLimitError
 
 log = logging.getLogger("deepdive.sandbox")
 _HELLO_TIMEOUT = 10.0
@@ -109,7 +110,11 @@ class RunnerServer:
         try:
             request = RunRequest.model_validate(hello.get("request"))
         except ValidationError as problem:
-            await _error(writer, f"Invalid run request: {problem}")
+            await _error(writer, f"Invalid run request: {problem}", reason="refused")
+            return
+        owner = hello.get("owner")
+        if owner is not None and not (isinstance(owner, str) and 0 < len(owner) <= 200):
+            await _error(writer, "Invalid run request: `owner` must be a short string.", "refused")
             return
         commands: asyncio.Queue[SessionCommand | None] | None = None
         if request.kind == "session":
@@ -118,7 +123,7 @@ class RunnerServer:
         async def send(event: RunEvent) -> None:
             await protocol.write_frame(writer, event.model_dump_json())
 
-        run = asyncio.ensure_future(self.engine.run(request, send, commands))
+        run = asyncio.ensure_future(self.engine.run(request, send, commands, owner))
         listener = asyncio.ensure_future(_listen(reader, commands))
         try:
             await asyncio.wait({run, listener}, return_when=asyncio.FIRST_COMPLETED)
@@ -128,7 +133,11 @@ class RunnerServer:
             if run.cancelled():
                 return
             problem = run.exception()
-            if isinstance(problem, ValueError | EngineError):
+            if isinstance(problem, OwnerLimitError):
+                await _error(writer, str(problem), reason="busy")
+            elif isinstance(problem, ValueError):
+                await _error(writer, str(problem), reason="refused")
+            elif isinstance(problem, EngineError):
                 await _error(writer, str(problem))
             elif problem is not None:
                 log.exception("run failed inside the runner", exc_info=problem)
@@ -152,8 +161,9 @@ async def _listen(
                 commands.put_nowait(SessionCommand.model_validate(frame.get("command")))
 
 
-async def _error(writer: asyncio.StreamWriter, message: str) -> None:
-    await protocol.write_frame(writer, {"type": "error", "message": message})
+async def _error(writer: asyncio.StreamWriter, message: str, reason: str = "failed") -> None:
+    """Refuse or fail a request; `reason` tells the client which (see `protocol`)."""
+    await protocol.write_frame(writer, {"type": "error", "reason": reason, "message": message})
 
 
 async def serve(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from deepdive import __version__
 from deepdive.course.loader import load_course
@@ -18,7 +18,6 @@ from deepdive.sandbox import (
 from deepdive.sandbox.client import ping_sync
 from deepdive.settings import Settings
 from deepdive.web.assets import STATIC_DIR, VersionedStaticFiles
-from deepdive.web.deps import require_csrf
 from deepdive.web.errors import install_error_handlers
 from deepdive.web.page_cache import PageCache, PageCacheMiddleware
 from deepdive.web.routes import (
@@ -35,6 +34,7 @@ from deepdive.web.routes import (
 )
 from deepdive.web.security import (
     CsrfCookieMiddleware,
+    CsrfGuardMiddleware,
     CsrfTokens,
     HostGuardMiddleware,
     SecurityHeadersMiddleware,
@@ -66,7 +66,6 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        dependencies=[Depends(require_csrf)],
     )
     engine = make_engine(settings.database_url or "")
     runner_token = settings.runner_token.get_secret_value() if settings.runner_token else None
@@ -100,6 +99,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     install_error_handlers(app)
 
     https = settings.mode == "hosted"
+    app.add_middleware(CsrfGuardMiddleware, tokens=app.state.csrf_tokens)
     app.add_middleware(CsrfCookieMiddleware, tokens=app.state.csrf_tokens, secure=https)
     app.add_middleware(SecurityHeadersMiddleware, https=https)
     app.add_middleware(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -21,15 +20,6 @@ from deepdive.course.progress import (
 )
 from deepdive.sandbox import RunnerClient
 from deepdive.settings import Settings
-from deepdive.web.errors import CsrfRejectedError
-from deepdive.web.security import (
-    CSRF_FIELD,
-    CSRF_HEADER,
-    SAFE_METHODS,
-    CsrfTokens,
-    request_csrf_cookie,
-    same_origin,
-)
 
 # Dependencies that do no blocking I/O are `async def`: FastAPI then calls them on the event
 # loop instead of hopping to the thread pool for each one, which matters on every page view.
@@ -69,6 +59,11 @@ async def learner_id_of(connection: HTTPConnection) -> int:
 
 
 LearnerIdDep = Annotated[int, Depends(learner_id_of)]
+
+
+def run_owner(learner_id: int) -> str:
+    """Who a sandbox run is for, as the runner knows it: learners share its workers fairly."""
+    return f"learner-{learner_id}"
 
 
 def get_learner_view(request: Request, learner_id: LearnerIdDep) -> LearnerView:
@@ -118,29 +113,3 @@ async def get_lesson(slug: str, course: CourseDep) -> Lesson:
 
 
 LessonDep = Annotated[Lesson, Depends(get_lesson)]
-
-
-async def require_csrf(connection: HTTPConnection) -> None:
-    """Every state-changing request must come from our own pages and carry the CSRF token.
-
-    (A WebSocket checks its origin and token itself, before it starts anything.)"""
-    if not isinstance(connection, Request) or connection.method in SAFE_METHODS:
-        return
-    request = connection
-    if not same_origin(request.headers, request.url.scheme):
-        raise CsrfRejectedError(
-            "This request did not come from the course's own pages, so it was not carried out."
-        )
-    tokens: CsrfTokens = request.app.state.csrf_tokens
-    cookie = request_csrf_cookie(request.scope)
-    sent = request.headers.get(CSRF_HEADER)
-    content_type = request.headers.get("content-type", "")
-    if sent is None and content_type.startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        field = (await request.form()).get(CSRF_FIELD)
-        sent = field if isinstance(field, str) else None
-    if not (cookie and sent and tokens.valid(cookie) and hmac.compare_digest(cookie, sent)):
-        raise CsrfRejectedError(
-            "The page's security token is missing or out of date. Reload the page and try again."
-        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -14,12 +15,11 @@ log = logging.getLogger("deepdive.web")
 _KNOWN = frozenset(status.value for status in HTTPStatus)
 
 
-class CsrfRejectedError(Exception):
-    """A state-changing request without a valid CSRF token or from another origin."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+def retry_after(problem: Exception) -> dict[str, str]:
+    """The `Retry-After` header for a 429: when the rate limit allows the next run, or a second
+    for a learner whose earlier runs are still going."""
+    seconds = getattr(problem, "retry_after", 1.0)
+    return {"Retry-After": str(max(1, math.ceil(seconds)))}
 
 
 def wants_json(request: Request) -> bool:
@@ -83,10 +83,6 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     return response
 
 
-async def _csrf_error(request: Request, exc: CsrfRejectedError) -> Response:
-    return error_response(request, 403, "Request refused for your safety", exc.reason)
-
-
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(
@@ -101,5 +97,4 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(CsrfRejectedError, _csrf_error)
     app.add_exception_handler(Exception, _unexpected_error)

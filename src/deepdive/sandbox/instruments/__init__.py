@@ -46,15 +46,16 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange
 
 _REGISTRY: dict[str, type[Instrument]] = {}
+_loaded = False
 _T = TypeVar("_T", bound="type[Instrument]")
 # One instrument's data, serialised, may not be larger than this.
 MAX_RESULT_BYTES = 4 * 1024 * 1024
@@ -143,7 +144,7 @@ def register(cls: _T) -> _T:
 
 
 def load_all() -> list[str]:
-    """Import every instrument module of this package; return the registered names."""
+    """Import every instrument module of this package (once); return the registered names."""
     global _loaded
     if not _loaded:
         for info in pkgutil.iter_modules(__path__):
@@ -152,12 +153,24 @@ def load_all() -> list[str]:
     return sorted(_REGISTRY)
 
 
-_loaded = False
-
-
 def available() -> list[str]:
     """The names of every instrument (their modules are imported on first use)."""
     return load_all()
+
+
+def _known(name: str) -> str:
+    if name not in load_all():
+        raise ValueError(f"there is no instrument called {name!r}; available: {_listed()}")
+    return name
+
+
+def _listed() -> str:
+    return ", ".join(available())
+
+
+# A field of this type refuses, when it is validated, a name that no instrument has (the web
+# layer checks what a page asks for before anything runs).
+InstrumentName = Annotated[str, AfterValidator(_known)]
 
 
 def unknown(names: list[str]) -> list[str]:

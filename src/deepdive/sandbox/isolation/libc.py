@@ -44,6 +44,11 @@ MS_PRIVATE = 0x40000
 MS_RELATIME = 0x200000
 MNT_DETACH = 0x2
 
+PROT_READ = 0x1
+PROT_WRITE = 0x2
+MAP_SHARED = 0x01
+MADV_DONTFORK = 10
+
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_SECCOMP = 22
@@ -75,6 +80,16 @@ if sys.platform.startswith("linux"):  # elsewhere the module imports, and the en
         ctypes.c_ulong,
     ]
     _libc.syscall.restype = ctypes.c_long
+    _libc.mmap.restype = ctypes.c_void_p
+    _libc.mmap.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_long,
+    ]
+    _libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
     _prctl_with_pointer = ctypes.CFUNCTYPE(
         ctypes.c_int, ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, use_errno=True
     )(("prctl", _libc))
@@ -133,6 +148,20 @@ def pivot_root(new_root: str, put_old: str) -> None:
         ),
         "pivot_root",
     )
+
+
+def map_shared(fd: int, length: int) -> memoryview:
+    """Map `length` bytes of `fd` shared, read-write, and not inherited by forked children.
+
+    Unlike `mmap.mmap`, which keeps a duplicate of the descriptor for as long as the map lives,
+    this keeps none: once the caller closes `fd`, the mapping is the only way in.
+    """
+    address = _libc.mmap(None, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+    if address is None or address == ctypes.c_void_p(-1).value:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mmap: {os.strerror(err)}")
+    _check(_libc.madvise(address, length, MADV_DONTFORK), "madvise")
+    return memoryview((ctypes.c_char * length).from_address(address)).cast("B")
 
 
 def sethostname(name: str) -> None:

@@ -11,6 +11,8 @@ import resource
 from dataclasses import dataclass
 
 MIB = 1024 * 1024
+# Room kept back above the learner's memory limit, so a run that hit it can still report.
+MEMORY_MARGIN = 64 * MIB
 
 
 @dataclass(frozen=True)

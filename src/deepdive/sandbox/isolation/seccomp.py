@@ -2,8 +2,9 @@
 
 The filter allows ordinary system calls and refuses, with `EPERM`, the ones a learner's program
 never needs and an attacker would love: debugging other processes, mounting, entering or creating
-namespaces, loading kernel modules, keyrings, rebooting, BPF, io_uring, and sockets of any family
-except `AF_UNIX` (asyncio needs a socket pair; the network stays unreachable). `clone3` answers
+namespaces, loading kernel modules, keyrings, rebooting, BPF, io_uring, changing the signal that
+ends the sandbox with its runner (`PR_SET_PDEATHSIG`), and sockets of any family except
+`AF_UNIX` (asyncio needs a socket pair; the network stays unreachable). `clone3` answers
 `ENOSYS` so the C library falls back to `clone`, whose flags *can* be inspected. A system call
 made through another ABI (32-bit `int 0x80`, x32) kills the process: its numbers differ and would
 slip past the list.
@@ -60,7 +61,7 @@ def _numbers(table: str) -> dict[str, int]:
 # Numbers from the kernel's unistd headers (asm/unistd_64.h and asm-generic/unistd.h).
 _X86_64 = _numbers("""
     socket=41 socketpair=53 clone=56 ptrace=101 syslog=103 uselib=134 vhangup=153 pivot_root=155
-    adjtimex=159 chroot=161 acct=163 settimeofday=164 mount=165 umount2=166 swapon=167
+    prctl=157 adjtimex=159 chroot=161 acct=163 settimeofday=164 mount=165 umount2=166 swapon=167
     swapoff=168 reboot=169 sethostname=170 setdomainname=171 iopl=172 ioperm=173 init_module=175
     delete_module=176 quotactl=179 lookup_dcookie=212 clock_settime=227 kexec_load=246
     add_key=248 request_key=249 keyctl=250 unshare=272 perf_event_open=298 name_to_handle_at=303
@@ -72,7 +73,7 @@ _X86_64 = _numbers("""
 _AARCH64 = _numbers("""
     lookup_dcookie=18 umount2=39 mount=40 pivot_root=41 chroot=51 vhangup=58 quotactl=60 acct=89
     unshare=97 kexec_load=104 init_module=105 delete_module=106 clock_settime=112 syslog=116
-    ptrace=117 reboot=142 sethostname=161 setdomainname=162 settimeofday=170 adjtimex=171
+    ptrace=117 reboot=142 sethostname=161 prctl=167 setdomainname=162 settimeofday=170 adjtimex=171
     socket=198 socketpair=199 add_key=217 request_key=218 keyctl=219 clone=220 swapon=224
     swapoff=225 perf_event_open=241 name_to_handle_at=264 open_by_handle_at=265
     clock_adjtime=266 setns=268 process_vm_readv=270 process_vm_writev=271 kcmp=272
@@ -150,7 +151,11 @@ def build_filter() -> ctypes.Array[_SockFilter]:
     prog.jump(_JEQ_K, numbers["socketpair"], "check_family")
     prog.jump(_JEQ_K, numbers["clone"], "check_clone")
     prog.jump(_JEQ_K, numbers["clone3"], "no_clone3")
+    prog.jump(_JEQ_K, numbers["prctl"], "check_prctl")
     prog.ret(_RET_ALLOW)
+    prog.label("check_prctl")
+    prog.load(_OFFSET_ARG0_LOW)
+    prog.jump(_JEQ_K, libc.PR_SET_PDEATHSIG, "deny", "allow")
     prog.label("check_family")
     prog.load(_OFFSET_ARG0_LOW)
     prog.jump(_JEQ_K, socket.AF_UNIX, "allow", "deny")

@@ -1,10 +1,12 @@
 """The isolation sequence, split at the fork that makes the sandbox's PID 1.
 
-`before_fork` runs in the runner's direct child: it leaves the runner's session and enters the
+`before_fork` runs in the runner's direct child: it joins the sandbox's cgroup (so every process
+the sandbox will ever have is counted there), leaves the runner's session and enters the
 namespaces. Creating a PID namespace only affects *future* children, so that process forks once
 more; the grandchild is PID 1 of the new namespace (when it dies, the kernel kills everything
 else inside) and runs `after_fork`: the private root filesystem, the drop to an unprivileged user,
-capabilities, `no_new_privs` and the seccomp filter. Resource limits come last, right before the
+capabilities, a parent-death signal that ties it to the runner, `no_new_privs` and the seccomp
+filter. Resource limits come last, right before the
 learner's code, once warming up is done (see `rlimits`).
 
 Two routes lead to the same place:
@@ -19,10 +21,13 @@ Two routes lead to the same place:
 from __future__ import annotations
 
 import os
+import select
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from deepdive.sandbox.isolation import filesystem, libc, namespaces, seccomp
+from deepdive.sandbox.isolation.cgroups import SandboxCgroup
 from deepdive.sandbox.isolation.state import IsolationState
 
 _HOSTNAME = "sandbox"
@@ -35,16 +40,26 @@ class IsolationPlan:
     filesystem: filesystem.FilesystemPlan
     as_root: bool
     seccomp_filter: object | None
+    # Why sandboxes get no cgroup on this machine (None: each gets one).
+    cgroup_problem: str | None = None
 
 
-def make_plan(fs_plan: filesystem.FilesystemPlan) -> IsolationPlan:
+def make_plan(
+    fs_plan: filesystem.FilesystemPlan, *, cgroup_problem: str | None = None
+) -> IsolationPlan:
     as_root = os.geteuid() == 0
     program = seccomp.build_filter() if seccomp.supported() else None
-    return IsolationPlan(filesystem=fs_plan, as_root=as_root, seccomp_filter=program)
+    return IsolationPlan(
+        filesystem=fs_plan, as_root=as_root, seccomp_filter=program, cgroup_problem=cgroup_problem
+    )
 
 
-def before_fork(plan: IsolationPlan, state: IsolationState, outer_uid: int) -> None:
-    """Enter namespaces. Runs in the runner's direct child, which forks PID 1 afterwards."""
+def before_fork(
+    plan: IsolationPlan, state: IsolationState, outer_uid: int, cgroup: SandboxCgroup | None
+) -> None:
+    """Join the cgroup, enter namespaces. Runs in the runner's direct child, which forks PID 1
+    afterwards."""
+    _join_cgroup(plan, state, cgroup)
     os.setsid()
     if not plan.as_root:
         _enter_user_namespace(state)
@@ -53,8 +68,16 @@ def before_fork(plan: IsolationPlan, state: IsolationState, outer_uid: int) -> N
     del outer_uid  # the root route switches user later, after building the filesystem
 
 
-def after_fork(plan: IsolationPlan, state: IsolationState, outer_uid: int) -> None:
-    """Finish isolating PID 1 of the sandbox: filesystem, user, capabilities, seccomp."""
+def after_fork(
+    plan: IsolationPlan,
+    state: IsolationState,
+    outer_uid: int,
+    *,
+    runner: int,
+    wait_until_adopted: Callable[[], None],
+) -> None:
+    """Finish isolating PID 1 of the sandbox: filesystem, user, capabilities, its life tied to
+    the runner's (`runner` is a descriptor the runner holds the other end of), seccomp."""
     if state.active("mount_namespace"):
         owner = outer_uid if plan.as_root else filesystem.LEARNER_UID
         try:
@@ -76,7 +99,20 @@ def after_fork(plan: IsolationPlan, state: IsolationState, outer_uid: int) -> No
     else:
         state.record("process_limit", None)
     _drop_capabilities(state)
+    _die_with_runner(state, runner, wait_until_adopted)
     _install_seccomp(plan, state)
+
+
+def _join_cgroup(plan: IsolationPlan, state: IsolationState, cgroup: SandboxCgroup | None) -> None:
+    if cgroup is None:
+        state.record("cgroup", plan.cgroup_problem or "the sandbox's cgroup could not be created")
+        return
+    try:
+        cgroup.join()
+    except OSError as error:
+        state.record("cgroup", f"cannot join {cgroup.memory}: {_reason(error)}")
+    else:
+        state.record("cgroup", None)
 
 
 def _leave_root(state: IsolationState, outer_uid: int) -> None:
@@ -107,6 +143,30 @@ def _drop_capabilities(state: IsolationState) -> None:
         state.record("capabilities_dropped", _reason(error) if has_namespace else None)
     else:
         state.record("capabilities_dropped", None)
+
+
+def _die_with_runner(
+    state: IsolationState, runner: int, wait_until_adopted: Callable[[], None]
+) -> None:
+    """Make the kernel kill PID 1 (and with it the whole PID namespace) when the runner dies,
+    however it dies: even a run that blocks every signal it can does not outlive it.
+
+    The parent-death signal fires whenever the parent changes, so it is set only once the
+    runner's child has exited and the runner (a child subreaper) has adopted PID 1; and after
+    the last change of credentials, which clears it. The filter installed next forbids changing
+    it. Should the runner have died just before, its end of `runner` is closed: PID 1 exits.
+    """
+    wait_until_adopted()
+    try:
+        libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError as error:
+        state.record("dies_with_runner", _reason(error))
+        return
+    poller = select.poll()
+    poller.register(runner, select.POLLIN)
+    if any(events & select.POLLHUP for _, events in poller.poll(0)):
+        os._exit(0)
+    state.record("dies_with_runner", None)
 
 
 def _install_seccomp(plan: IsolationPlan, state: IsolationState) -> None:

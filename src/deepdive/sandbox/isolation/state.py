@@ -20,6 +20,8 @@ REQUIRED_FEATURES = (
     "seccomp",
     "resource_limits",
     "process_limit",
+    "cgroup",
+    "dies_with_runner",
 )
 
 

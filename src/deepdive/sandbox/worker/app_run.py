@@ -12,12 +12,14 @@ import contextlib
 import http
 import json
 import time
+import urllib.parse
 from typing import Any
 
 import httpx
 
 from deepdive.sandbox import chaining
 from deepdive.sandbox.instruments import Instruments
+from deepdive.sandbox.nesting import MAX_JSON_DEPTH, deeper_than
 from deepdive.sandbox.run_request import HttpRequest
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker import clock
@@ -26,6 +28,7 @@ from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.tracebacks import error_info
 
 BODY_CAP = 256 * 1024
+HEADERS_CAP = 64 * 1024
 BASE_URL = "http://testserver"
 
 
@@ -130,7 +133,9 @@ async def send_one(
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"params": request.query, "headers": request.headers}
+    # httpx replaces a query string in the URL with `params`: keep both, the URL's first.
+    params = httpx.QueryParams(urllib.parse.urlsplit(request.path).query).merge(request.query)
+    kwargs: dict[str, Any] = {"params": params, "headers": request.headers}
     if request.json_body is not None:
         kwargs["json"] = request.json_body
     elif request.body is not None:
@@ -157,18 +162,23 @@ def describe(reply: httpx.Response, request: HttpRequest, elapsed_ms: float) -> 
     parsed: Any = None
     is_json = False
     if "json" in media and len(raw) <= BODY_CAP and not binary:
-        with contextlib.suppress(ValueError):
-            parsed, is_json = json.loads(text), True
+        with contextlib.suppress(ValueError, RecursionError):
+            parsed = json.loads(text)
+            # A deeply nested answer is shown as text: the result could not carry it as JSON.
+            is_json = not deeper_than(parsed, MAX_JSON_DEPTH)
+            parsed = parsed if is_json else None
     try:
         reason = http.HTTPStatus(reply.status_code).phrase
     except ValueError:
         reason = ""
+    headers, headers_truncated = _capped_headers(reply.headers.multi_items())
     return HttpResponse(
         method=request.method,
         path=request.path,
         status=reply.status_code,
         reason=reason,
-        headers=list(reply.headers.multi_items()),
+        headers=headers,
+        headers_truncated=headers_truncated,
         body=text,
         json_body=parsed,
         is_json=is_json,
@@ -177,3 +187,18 @@ def describe(reply: httpx.Response, request: HttpRequest, elapsed_ms: float) -> 
         truncated=len(raw) > BODY_CAP,
         elapsed_ms=round(elapsed_ms, 3),
     )
+
+
+def _capped_headers(items: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
+    """The headers, up to `HEADERS_CAP` bytes of names and values; True when some were cut."""
+    kept: list[tuple[str, str]] = []
+    room = HEADERS_CAP
+    for name, value in items:
+        size = len(name) + len(value)
+        if size > room:
+            if room > len(name):
+                kept.append((name, value[: room - len(name)]))
+            return kept, True
+        kept.append((name, value))
+        room -= size
+    return kept, False

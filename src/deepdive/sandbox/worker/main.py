@@ -23,7 +23,7 @@ from typing import Any, Literal, NoReturn
 from deepdive.sandbox import channel
 from deepdive.sandbox.instruments import Instruments, RunContext
 from deepdive.sandbox.isolation import rlimits
-from deepdive.sandbox.isolation.rlimits import MIB
+from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import CaseResult, HttpResponse, Limits, RunResult, Usage
@@ -39,8 +39,6 @@ Flavor = Literal["app", "test"]
 
 # Tests beyond this many are reported in the result only, not one by one as they finish.
 MAX_STREAMED_CASES = 500
-# Room kept back under the memory limit, so a run that hit it can still report.
-_MEMORY_MARGIN = 64 * MIB
 _ENVIRONMENT = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "USER": "learner",
@@ -139,7 +137,7 @@ class Sandbox:
                 ),
                 baseline_bytes=rlimits.current_address_space(),
                 cpu_used=rlimits.cpu_seconds_used(),
-                margin_bytes=_MEMORY_MARGIN,
+                margin_bytes=MEMORY_MARGIN,
             )
         except (OSError, ValueError) as error:
             self.state.record("resource_limits", str(error))
@@ -194,14 +192,7 @@ class Sandbox:
             cpu_ms=round((_cpu_total() - self._cpu_start) * 1000, 3),
             max_memory_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         )
-        payload = result.model_dump_json().encode()
-        if len(payload) > channel.REGION_BYTES // 2:
-            too_large = {"error": "the run recorded too much to return: send fewer requests"}
-            result.instrumentation = dict.fromkeys(result.instrumentation, too_large)
-            for response in result.responses:
-                response.body, response.json_body, response.truncated = "", None, True
-            payload = result.model_dump_json().encode()
-        self.region.write(payload)
+        self.region.write(_payload_that_fits(result))
         with contextlib.suppress(OSError):
             self._send({"type": "done"})
         os._exit(0)
@@ -366,6 +357,32 @@ class Sandbox:
         with contextlib.suppress(OSError, ValueError):
             frames = [f.model_dump() for f in exc.frames[-5:]]
             self._send({"type": "tripped", "reason": exc.reason, "frames": frames})
+
+
+def _payload_that_fits(result: RunResult) -> bytes:
+    """The result as JSON, trimmed until it fits the channel's region with room to spare:
+    instrumentation and bodies go first, then headers and test details, then the lists."""
+    room = channel.REGION_BYTES // 2
+    payload = result.model_dump_json().encode()
+    if len(payload) <= room:
+        return payload
+    too_large = {"error": "the run recorded too much to return: send fewer requests"}
+    result.instrumentation = dict.fromkeys(result.instrumentation, too_large)
+    for response in result.responses:
+        response.body, response.json_body, response.truncated = "", None, True
+    payload = result.model_dump_json().encode()
+    if len(payload) <= room:
+        return payload
+    for response in result.responses:
+        response.headers, response.headers_truncated = [], True
+    for case in result.tests:
+        case.details, case.output = case.details[:1000], ""
+    payload = result.model_dump_json().encode()
+    if len(payload) <= room:
+        return payload
+    result.responses, result.tests, result.error = [], [], None
+    result.message += " (The full result was too large to return, so its details were left out.)"
+    return result.model_dump_json().encode()
 
 
 def _prepare_process(paths: SandboxPaths) -> None:

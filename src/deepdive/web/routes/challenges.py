@@ -23,9 +23,16 @@ from deepdive.course.challenges import (
     parse_answer,
 )
 from deepdive.course.models import Challenge, Lesson, challenge_award_key
-from deepdive.course.progress import Progress, award_xp, read_progress
-from deepdive.sandbox import RateLimitError, RunnerClient, RunnerError, RunnerUnavailableError
-from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, page_context
+from deepdive.course.progress import Progress, award_xp, mark_started, read_progress
+from deepdive.sandbox import (
+    RateLimitError,
+    RunnerClient,
+    RunnerError,
+    RunnerUnavailableError,
+    TooManyRunsError,
+)
+from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, page_context, run_owner
+from deepdive.web.errors import retry_after
 
 router = APIRouter()
 
@@ -70,9 +77,13 @@ def _challenge(lesson: Lesson, challenge_id: str) -> Challenge:
     return challenge
 
 
-def _award(request: Request, learner_id: int, key: str, xp: int) -> tuple[bool, Progress]:
+def _settle(
+    request: Request, learner_id: int, slug: str, award: tuple[str, int] | None
+) -> tuple[bool, Progress]:
+    """Mark the lesson started (the learner answered), grant `award` (key, XP) if given."""
     with request.app.state.session_factory() as session:
-        granted = award_xp(session, learner_id, key, xp)
+        mark_started(session, learner_id, slug, commit=award is None)
+        granted = award_xp(session, learner_id, *award) if award else False
         return granted, read_progress(session, learner_id)
 
 
@@ -85,16 +96,16 @@ async def _check(
         raise ChallengeRunError(_NO_RUNNER)
     request.app.state.run_limiter.acquire(str(learner_id))
     try:
-        result = await client.run(check_run(lesson, challenge))
+        result = await client.run(check_run(lesson, challenge), owner=run_owner(learner_id))
+    except TooManyRunsError:
+        raise
     except (RunnerUnavailableError, RunnerError, OSError) as problem:
         raise ChallengeRunError(_RUNNER_FAILED) from problem
     verdict = judge(challenge, answer, result)
-    granted = False
-    if verdict.correct:
-        key = challenge_award_key(lesson.slug, challenge.id)
-        granted, progress = await run_in_threadpool(_award, request, learner_id, key, challenge.xp)
-    else:
-        progress = await run_in_threadpool(_read, request, learner_id)
+    award = (challenge_award_key(lesson.slug, challenge.id), challenge.xp)
+    granted, progress = await run_in_threadpool(
+        _settle, request, learner_id, lesson.slug, award if verdict.correct else None
+    )
     return _Checked(verdict, challenge.xp if granted else 0, progress)
 
 
@@ -117,13 +128,13 @@ async def answer_from_page(
     answer: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     challenge = _challenge(lesson, challenge_id)
-    status_code, checked, error = 200, None, None
+    status_code, checked, error, headers = 200, None, None, {}
     try:
         checked = await _check(request, learner_id, lesson, challenge, parse_answer(answer))
     except ChallengeAnswerError as problem:
         status_code, error = 422, str(problem)
-    except RateLimitError as problem:
-        status_code, error = 429, str(problem)
+    except (RateLimitError, TooManyRunsError) as problem:
+        status_code, error, headers = 429, str(problem), retry_after(problem)
     except ChallengeRunError as problem:
         status_code, error = 503, str(problem)
     progress = checked.progress if checked else await run_in_threadpool(_read, request, learner_id)
@@ -141,7 +152,11 @@ async def answer_from_page(
         oob=True,
     )
     return request.app.state.templates.TemplateResponse(
-        request, "partials/challenge_answer.html", context, status_code=status_code
+        request,
+        "partials/challenge_answer.html",
+        context,
+        status_code=status_code,
+        headers=headers,
     )
 
 
@@ -162,8 +177,8 @@ async def answer_from_api(
     challenge = _challenge(lesson, challenge_id)
     try:
         checked = await _check(request, learner_id, lesson, challenge, body.answer)
-    except RateLimitError as problem:
-        raise HTTPException(429, str(problem)) from problem
+    except (RateLimitError, TooManyRunsError) as problem:
+        raise HTTPException(429, str(problem), headers=retry_after(problem)) from problem
     except ChallengeRunError as problem:
         raise HTTPException(503, str(problem)) from problem
     verdict, progress = checked.verdict, checked.progress

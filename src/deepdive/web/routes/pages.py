@@ -1,7 +1,8 @@
 """The course page and the lesson pages.
 
 The learner's data is read in one short database session (one trip to the thread pool), then the
-template renders on the event loop, so no connection is held while rendering or sending. What is
+template renders on the event loop, so no connection is held while rendering or sending. Viewing
+a page changes nothing: a lesson counts as started once the learner works in it. What is
 rendered goes into the page cache, which answers repeat visits while the data is unchanged.
 """
 
@@ -13,11 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from deepdive.course.progress import (
-    LearnerView,
-    mark_started,
-    read_learner_view,
-)
+from deepdive.course.progress import LearnerView, read_learner_view
 from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, page_context
 from deepdive.web.page_cache import PageCache
 
@@ -29,26 +26,15 @@ def _read_view(request: Request, learner_id: int) -> LearnerView:
         return read_learner_view(session, learner_id)
 
 
-def _start_lesson(request: Request, learner_id: int, slug: str) -> None:
-    with request.app.state.session_factory() as session:
-        mark_started(session, learner_id, slug)
-
-
 async def _page(
     request: Request,
     learner_id: int,
     template: str,
     build: Callable[[LearnerView], dict[str, object]],
-    *,
-    lesson: str | None = None,
 ) -> HTMLResponse:
     cache: PageCache = request.app.state.page_cache
     key = cache.key(request.url.path, learner_id)
     view = await run_in_threadpool(_read_view, request, learner_id)
-    if lesson and lesson not in view.progress.started:
-        await run_in_threadpool(_start_lesson, request, learner_id, lesson)
-        key = cache.key(request.url.path, learner_id)
-        view = await run_in_threadpool(_read_view, request, learner_id)
     body = request.app.state.templates.get_template(template).render(build(view)).encode()
     if not request.url.query:
         cache.put(key, body)
@@ -82,4 +68,4 @@ async def lesson_page(
             drafts=view.drafts,
         )
 
-    return await _page(request, learner_id, "lesson.html", build, lesson=lesson.slug)
+    return await _page(request, learner_id, "lesson.html", build)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from deepdive.course.models import Lesson, QuizQuestion, quiz_award_key
-from deepdive.course.progress import award_xp, read_progress
+from deepdive.course.progress import award_xp, mark_started, read_progress
 from deepdive.course.quiz import AnswerError, AnswerResult, check_answer
 from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, SessionDep, page_context
 
@@ -46,6 +46,7 @@ def _answer(
     session: SessionDep, learner_id: int, lesson: Lesson, question: QuizQuestion, chosen: list[int]
 ) -> AnswerResult:
     result = check_answer(question, chosen)
+    mark_started(session, learner_id, lesson.slug, commit=not result.correct)
     if not result.correct:
         return result
     xp = lesson.question_xp(question)

@@ -15,7 +15,7 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from deepdive.course.progress import load_draft, save_draft
 from deepdive.sandbox import (
@@ -27,12 +27,15 @@ from deepdive.sandbox import (
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
+    RunRefusedError,
     RunRequest,
     RunResult,
     Started,
-    instruments,
+    TooManyRunsError,
 )
-from deepdive.web.deps import NO_RUNNER, CourseDep, LearnerIdDep, SandboxDep
+from deepdive.sandbox.instruments import InstrumentName
+from deepdive.web.deps import NO_RUNNER, CourseDep, LearnerIdDep, SandboxDep, run_owner
+from deepdive.web.errors import retry_after
 from deepdive.web.routes.drafts import MAX_CODE_CHARS, WidgetRef, find_widget
 
 router = APIRouter(tags=["runs"])
@@ -53,22 +56,11 @@ class RunIn(BaseModel):
     concurrent: bool = Field(
         default=False, description="Send every request at once (each one's timing is measured)"
     )
-    instruments: list[str] = Field(
+    instruments: list[InstrumentName] = Field(
         default_factory=list,
         max_length=10,
         description="What the sandbox should measure besides the responses (e.g. openapi)",
     )
-
-    @field_validator("instruments")
-    @classmethod
-    def _known_instruments(cls, names: list[str]) -> list[str]:
-        unknown = [name for name in names if name not in instruments.available()]
-        if unknown:
-            raise ValueError(
-                f"unknown instrument {', '.join(map(repr, unknown))} "
-                f"(available: {', '.join(instruments.available())})"
-            )
-        return names
 
     @model_validator(mode="after")
     def _a_valid_run(self) -> RunIn:
@@ -111,9 +103,11 @@ def _line(data: dict[str, object]) -> bytes:
     return json.dumps(data).encode() + b"\n"
 
 
-async def _stream(client: RunnerClient, run: RunRequest, attempts: int) -> AsyncIterator[bytes]:
+async def _stream(
+    client: RunnerClient, run: RunRequest, attempts: int, owner: str
+) -> AsyncIterator[bytes]:
     try:
-        async for event in client.events(run):
+        async for event in client.events(run, owner=owner):
             if isinstance(event, Queued):
                 yield _line({"event": "queued", "position": event.position})
             elif isinstance(event, Started):
@@ -123,6 +117,8 @@ async def _stream(client: RunnerClient, run: RunRequest, attempts: int) -> Async
             elif isinstance(event, Finished):
                 result = event.result.model_dump(mode="json")
                 yield _line({"event": "result", "result": result, "attempts": attempts})
+    except (RunRefusedError, TooManyRunsError) as refused:
+        yield _line({"event": "error", "message": str(refused)})
     except (RunnerUnavailableError, RunnerError, OSError):
         yield _line({"event": "error", "message": NO_RUNNER})
 
@@ -132,7 +128,8 @@ async def _stream(client: RunnerClient, run: RunRequest, attempts: int) -> Async
     response_model=RunOut,
     responses={
         200: {"content": {"application/x-ndjson": {}}},
-        429: {"description": "Too many runs in the last minute"},
+        422: {"description": "Invalid input, or a run the sandbox refuses"},
+        429: {"description": "Too many runs in the last minute, or at the same time"},
         503: {"description": "No sandbox runner is available"},
     },
 )
@@ -156,10 +153,20 @@ async def create_run(
         )
     attempts = await run_in_threadpool(_record_attempt, request, learner_id, body)
     run = body.run_request()
+    owner = run_owner(learner_id)
     if "application/x-ndjson" in request.headers.get("accept", ""):
-        return StreamingResponse(_stream(client, run, attempts), media_type="application/x-ndjson")
+        stream = _stream(client, run, attempts, owner)
+        return StreamingResponse(stream, media_type="application/x-ndjson")
     try:
-        result = await client.run(run)
+        result = await client.run(run, owner=owner)
+    except TooManyRunsError as busy:
+        return JSONResponse(
+            {"error": "Too many runs", "message": str(busy)},
+            status_code=429,
+            headers=retry_after(busy),
+        )
+    except RunRefusedError as refused:
+        return JSONResponse({"error": "Run refused", "message": str(refused)}, status_code=422)
     except (RunnerUnavailableError, RunnerError, OSError) as problem:
         raise HTTPException(503, NO_RUNNER) from problem
     return JSONResponse(RunOut(result=result, attempts=attempts).model_dump(mode="json"))

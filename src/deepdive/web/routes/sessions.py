@@ -47,7 +47,7 @@ from deepdive.sandbox import (
 )
 from deepdive.sandbox.client import Session
 from deepdive.settings import Settings
-from deepdive.web.deps import NO_RUNNER, learner_id_of
+from deepdive.web.deps import NO_RUNNER, learner_id_of, run_owner
 from deepdive.web.routes.drafts import MAX_CODE_CHARS, WidgetRef
 from deepdive.web.security import request_csrf_cookie, same_origin
 
@@ -140,7 +140,8 @@ async def session_socket(websocket: WebSocket) -> None:
         await _refuse_start(websocket, str(limited))
         return
     attempts = await run_in_threadpool(_record_attempt, state, learner_id, start)
-    await _relay(websocket, client, RunRequest(kind="session", code=start.code), attempts)
+    run = RunRequest(kind="session", code=start.code)
+    await _relay(websocket, client, run, attempts, run_owner(learner_id))
 
 
 def _record_attempt(state: Any, learner_id: int, start: SessionStart) -> int:
@@ -149,11 +150,11 @@ def _record_attempt(state: Any, learner_id: int, start: SessionStart) -> int:
 
 
 async def _relay(
-    websocket: WebSocket, client: RunnerClient, run: RunRequest, attempts: int
+    websocket: WebSocket, client: RunnerClient, run: RunRequest, attempts: int, owner: str
 ) -> None:
     settings: Settings = websocket.app.state.settings
     try:
-        async with client.session(run) as session:
+        async with client.session(run, owner=owner) as session:
             inbound = asyncio.ensure_future(_inbound(websocket, session, settings))
             try:
                 await _outbound(websocket, session, attempts)

@@ -30,6 +30,7 @@ export function renderResponse(response) {
     table.append(element("tr", {}, element("th", { scope: "row", text: name }), element("td", { text: value })));
   }
   headers.append(table);
+  if (response.headers_truncated) headers.append(element("p", { class: "hint", text: "The headers were cut short: together they were larger than 64 KiB." }));
   const body = response.is_json ? JSON.stringify(response.json_body, null, 2) : response.body;
   const pre = element("pre", { class: "response-body", "data-response-body": "" }, element("code", { text: body || "(empty body)" }));
   const parts = [status, headers, pre];
