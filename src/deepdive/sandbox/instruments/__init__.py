@@ -15,7 +15,8 @@ The hook contract, in the order the engine calls the hooks (each is optional):
    `learner_file(path)` to tell the learner's files from library code.
 2. `before_import()` – the learner's module has not run yet; patch libraries here (for example
    listen to SQLAlchemy engine events, or wrap `fastapi.Depends` resolution).
-3. `after_import(app)` – the module ran; `app` is the object the learner named `app`.
+3. `after_import(app)` – the module ran; `app` is the object the learner named `app`. Only an
+   instrument that defines this hook makes a test run look the app up.
 4. `wrap_app(app) -> app` – return an ASGI app wrapping `app` (or `app` itself). The engine sends
    its requests, and session traffic, through the wrapped app; it stays outside the learner's
    middleware, so what it sees is what a real server would see. Wrappers are applied in the
@@ -27,7 +28,9 @@ The hook contract, in the order the engine calls the hooks (each is optional):
 
 An instrument that raises does not break the run: the engine stores
 `{"error": "<what went wrong>"}` under its name instead. Test runs call hooks 1–3 and 6 only
-(the learner's tests send their own requests).
+(the learner's tests send their own requests): `before_import` before pytest collects the
+tests, `after_import` once they are collected (with the module the tests imported, or imported
+then if they did not).
 """
 
 from __future__ import annotations
@@ -149,6 +152,16 @@ class Instruments:
                 hook(item)
             except Exception as exc:
                 self._errors[item.name] = f"{type(exc).__name__}: {exc}"
+
+    def wants_app(self) -> bool:
+        """Whether an instrument of this run looks at the app itself (`after_import`)."""
+        return any(type(i).after_import is not Instrument.after_import for i in self._items)
+
+    def app_unavailable(self, reason: str) -> None:
+        """The app could not be found: every instrument that needed it reports `reason`."""
+        for item in self._items:
+            if type(item).after_import is not Instrument.after_import:
+                self._errors.setdefault(item.name, reason)
 
     def before_import(self) -> None:
         self._each(lambda i: i.before_import())

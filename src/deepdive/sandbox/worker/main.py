@@ -206,12 +206,16 @@ class Sandbox:
         # In a process the learner forked: it must never report or read the channel.
         self.ctl = None  # type: ignore[assignment]
 
-    def _load_app(self, request: RunRequest) -> Any:
-        """Save the learner's files, import their module (instruments around it), find the app."""
+    def _save_files(self, request: RunRequest) -> None:
+        """Save the learner's files; the instruments then prepare for their code to run."""
         assert self.instruments is not None
         loader.check_module_names(request)
         self.files.write_request(request)
         self.instruments.before_import()
+
+    def _load_app(self, request: RunRequest) -> Any:
+        """Import the learner's main module (saved already) and hand its app to the instruments."""
+        assert self.instruments is not None
         module = loader.import_module(request, self.files)
         app = loader.find_app(module, request)
         self.instruments.after_import(app)
@@ -225,6 +229,7 @@ class Sandbox:
         failure: BaseException | None = None
         assert self.instruments is not None
         try:
+            self._save_files(request)
             app = self._load_app(request)
             wrapped = Recorder(self.instruments.wrap_app(app))
             # A fresh loop: the learner's module may have closed the descriptors of the old one.
@@ -263,7 +268,12 @@ class Sandbox:
     # -- test runs --------------------------------------------------------------------------
 
     def _serve_tests(self) -> RunResult:
-        recorder = test_run.Recorder(self.files, (self.stdout, self.stderr), self._tests_arrive)
+        recorder = test_run.Recorder(
+            self.files,
+            (self.stdout, self.stderr),
+            self._tests_arrive,
+            on_collected=self._tests_collected,
+        )
         recorder.guard = self.guard
         self._recorder = recorder
         warm = os.path.join(self.paths.tmp, "warm-tests")
@@ -282,14 +292,30 @@ class Sandbox:
         return self._result(self.request, failure, tests=recorder.cases)
 
     def _tests_arrive(self) -> None:
-        """Called by pytest at session start: get the request and import the learner's app."""
+        """Called by pytest at session start: get the request and save the learner's files.
+
+        pytest's collection then imports them, exactly as a plain `pytest` would: a test may
+        expect the import of the learner's module to fail or to warn.
+        """
         request = self.wait_for_request()
         try:
-            self._load_app(request)
+            self._save_files(request)
         except BaseException as exc:
             self._load_failure = exc
             if self._recorder is not None:
                 self._recorder.skip_everything = True
+
+    def _tests_collected(self) -> None:
+        """Called by pytest once the tests are collected: show the app to instruments that
+        look at it (the module the tests imported, or imported now if they did not)."""
+        assert self.request is not None
+        assert self.instruments is not None
+        if self._load_failure is not None or not self.instruments.wants_app():
+            return
+        try:
+            self._load_app(self.request)
+        except loader.LoadError as failure:
+            self.instruments.app_unavailable(failure.error.message)
 
     # -- results ----------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ pytest's own start-up (plugins, configuration, fixtures) costs far more than fiv
 so a sandbox meant for test runs starts pytest *before* the learner's code exists: `serve` calls
 `pytest.main` at once, and a plugin hook at session start (`pytest_sessionstart`, run last)
 waits there for the request. The tests directory is only created then, so pytest discovers the
-learner's files, conftest.py included, as if they had always been there.
+learner's files, conftest.py included, as if they had always been there, and its collection
+imports them, the learner's app included, as a plain `python -m pytest` in their folder would.
 """
 
 from __future__ import annotations
@@ -72,10 +73,13 @@ class Recorder:
         files: LearnerFiles,
         streams: tuple[CappedStream, CappedStream],
         on_session_start: Callable[[], None],
+        *,
+        on_collected: Callable[[], None] | None = None,
     ) -> None:
         self._files = files
         self._streams = streams
         self._on_session_start = on_session_start
+        self._on_collected = on_collected
         self.cases: list[CaseResult] = []
         self._by_id: dict[str, CaseResult] = {}
         self._marks: dict[str, tuple[int, int]] = {}
@@ -102,6 +106,10 @@ class Recorder:
         session.items = []
         session.testscollected = 0
         return True
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self._on_collected is not None:
+            self._on_collected()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
