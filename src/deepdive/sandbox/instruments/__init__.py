@@ -36,9 +36,7 @@ then if they did not).
 from __future__ import annotations
 
 import importlib
-import os
 import pkgutil
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +45,7 @@ from typing import Any, ClassVar, TypeVar
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange
+from deepdive.sandbox.worker.files import LearnerFiles
 
 _REGISTRY: dict[str, type[Instrument]] = {}
 _T = TypeVar("_T", bound="type[Instrument]")
@@ -57,6 +56,7 @@ class RunContext:
     """What an instrument may know about the run it watches."""
 
     request: RunRequest
+    files: LearnerFiles | None = None
     started: float = field(default_factory=time.perf_counter)
 
     def elapsed_ms(self) -> float:
@@ -68,16 +68,12 @@ class RunContext:
         return EXCHANGE.get()
 
     def learner_file(self, path: str) -> str | None:
-        """The learner's own name for `path` ("app.py", a file of `request.files`) when the
-        path is one of their files, else None. Known once their module has been imported."""
-        module = sys.modules.get(self.request.filename.removesuffix(".py"))
-        main = getattr(module, "__file__", None)
-        if not main or not path:
+        """The learner's own name for `path` ("app.py", "app/routers/books.py": the main file or
+        one of `request.files`) when the path is one of their files, else None."""
+        name = self.files.display_name(path) if self.files is not None and path else None
+        if name is None or (name != self.request.filename and name not in self.request.files):
             return None
-        name = os.path.basename(path)
-        folder = os.path.dirname(os.path.abspath(main))
-        mine = name == self.request.filename or name in self.request.files
-        return name if mine and os.path.dirname(os.path.abspath(path)) == folder else None
+        return name
 
 
 class Instrument:

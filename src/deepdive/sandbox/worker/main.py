@@ -178,7 +178,7 @@ class Sandbox:
         )
         self._started = time.perf_counter()
         self._cpu_start = _cpu_total()
-        self.instruments = Instruments(request.instruments, RunContext(request))
+        self.instruments = Instruments(request.instruments, RunContext(request, self.files))
         self.guard.arm(seconds, self.limits.cpu_seconds)
 
     def _finish(self, result: RunResult) -> NoReturn:
