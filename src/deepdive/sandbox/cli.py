@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import os
 import signal
 import sys
@@ -197,7 +198,9 @@ def run_tests_command(
 
 @sandbox_app.command("check")
 def check_command() -> None:
-    """Start one sandbox and print which isolation features this machine provides."""
+    """Start a sandbox; print which isolation features this machine provides and which
+    packages (with versions) a learner's code can import there."""
+    from deepdive.sandbox import packages
     from deepdive.sandbox.engine import Engine, EngineError, IsolationUnavailableError
 
     base = _runner_config()
@@ -206,7 +209,10 @@ def check_command() -> None:
         config = dataclasses.replace(base, spares={"app": 1})
         forget_environment()
         async with Engine(config) as engine:
-            return engine.info().model_dump_json(indent=2)
+            info = engine.info().model_dump(mode="json")
+            result = await engine.run(packages.probe_request())
+        info["packages"] = packages.probe_report(result)
+        return json.dumps(info, indent=2)
 
     try:
         typer.echo(asyncio.run(probe()))

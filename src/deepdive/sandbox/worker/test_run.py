@@ -47,8 +47,11 @@ PYTEST_ARGS = (
     "no:stepwise",
     "-p",
     "no:debugging",
+    # The plugins of the packages the sandbox carries, which a plain pytest would load itself.
     "-p",
     "anyio.pytest_plugin",
+    "-p",
+    "inline_snapshot.pytest_plugin",
 )
 
 
@@ -91,8 +94,10 @@ class Recorder:
         self._session: pytest.Session | None = None
 
     def pytest_configure(self, config: pytest.Config) -> None:
-        # Short tracebacks in failure details (the option itself belongs to the terminal plugin).
+        # Options of the terminal plugin, which is not loaded: short tracebacks in failure
+        # details, and no colours in what other plugins print.
         config.option.tbstyle = "short"
+        config.option.color = "no"
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
@@ -158,7 +163,9 @@ class Recorder:
         # A failing setup or teardown makes the test an error, whatever its call did.
         if case.outcome == "passed" or outcome == "error":
             case.outcome = outcome  # type: ignore[assignment]
-        if report.failed or (report.skipped and report.when != "teardown"):
+        # The first failure is described (a failed call, not the teardown error it caused).
+        first = not case.message and not case.details
+        if first and (report.failed or (report.skipped and report.when != "teardown")):
             self._describe(case, report)
 
     def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
