@@ -27,6 +27,7 @@ from deepdive.web.routes import (
     docs_viewer,
     drafts,
     health,
+    packages,
     pages,
     progress,
     quiz,
@@ -82,7 +83,17 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     app.state.csrf_tokens = CsrfTokens(settings.secret)
     app.state.templates = make_templates(isolation_warning=_isolation_warning(settings))
 
-    routers = (pages, quiz, challenges, progress, drafts, runs, docs_viewer, bookstore_source)
+    routers = (
+        pages,
+        quiz,
+        challenges,
+        progress,
+        drafts,
+        runs,
+        docs_viewer,
+        bookstore_source,
+        packages,
+    )
     for module in (*routers, health):
         app.include_router(module.router)
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")
