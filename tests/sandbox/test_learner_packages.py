@@ -3,6 +3,8 @@ used for real in a run (the sandbox's read-only root must hold what each one nee
 
 from __future__ import annotations
 
+import mimetypes
+
 from deepdive.sandbox import packages
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
 
@@ -301,3 +303,37 @@ def test_a_wrong_snapshot_fails():
         ("test_a_wrong_snapshot_fails", "error"),
     ]
     assert "'Dune' == 'Emma'" in result.tests[1].details
+
+
+def test_static_files_get_the_content_types_they_get_outside_the_sandbox(run_in_sandbox):
+    app = """
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+app = FastAPI()
+app.mount("/static", StaticFiles(directory="static"), name="static")
+"""
+    files = {"static/widget.mjs": "export const answer = 42;\n", "static/site.webmanifest": "{}"}
+    result = run_in_sandbox(
+        RunRequest(
+            code=app,
+            files=files,
+            requests=[
+                HttpRequest(path="/static/widget.mjs"),
+                HttpRequest(path="/static/site.webmanifest"),
+            ],
+        )
+    )
+    for response, name in zip(result.responses, files, strict=True):
+        expected = mimetypes.guess_type(name)[0]
+        assert expected is not None
+        assert dict(response.headers)["content-type"].split(";")[0] == expected
+
+
+def test_a_package_the_sandbox_lacks_is_named_with_where_to_look(run_in_sandbox):
+    app = "import strawberry\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+    result = run_in_sandbox(RunRequest(code=app))
+    assert result.outcome == "import_error"
+    assert (result.error.file, result.error.line) == ("app.py", 1)
+    assert "No module named 'strawberry'" in result.message
+    assert "/packages" in result.message
