@@ -190,3 +190,14 @@ def test_a_folder_is_sent_without_hidden_files_caches_or_binaries(tmp_path: Path
         "tests/test_books.py",
     ]
     assert left_out == ["logo.png"]
+
+
+def test_a_folder_that_is_a_package_runs_from_its_parent(tmp_path: Path, runner_url: str):
+    shop = write_tree(tmp_path / "project", PACKAGE) / "shop"
+    for spec in ([], ["--app", "main:app"], ["--app", "shop.main:app"]):
+        done = deepdive_here(
+            "sandbox", "run", str(shop), *spec, "--runner", runner_url, "-r", "GET /books/5"
+        )
+        result = json.loads(done.stdout)
+        assert result["outcome"] == "ok", result["message"]
+        assert result["responses"][0]["json_body"] == {"id": 5}

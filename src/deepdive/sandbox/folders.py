@@ -90,16 +90,26 @@ def app_file(files: dict[str, str], spec: str | None) -> tuple[str, str]:
     )
 
 
+def _package_name(folder: Path, files: dict[str, str]) -> str | None:
+    """The folder's name when the folder is a package (holds `__init__.py`)."""
+    name = folder.resolve().name
+    return name if "__init__.py" in files and module_name(f"{name}.py") else None
+
+
 def folder_request(
     folder: Path, *, kind: str, spec: str | None, **fields: object
 ) -> tuple[RunRequest, list[str]]:
     """A run of the whole `folder`; also returns the files that were left out (not text).
 
-    A test run needs no app: without `spec` and without one of the usual app modules, its main
-    file is simply the first module that is not a test (it is imported only where an
-    instrument asks for the app).
+    `spec` names the app's module relative to `folder` (or, for a folder that is a package,
+    with the package's name in front). A test run needs no app: without `spec` and without one
+    of the usual app modules, its main file is simply the first module that is not a test (it
+    is imported only where an instrument asks for the app).
     """
     files, left_out = read_folder(folder)
+    package = _package_name(folder, files)
+    if package and spec and spec.startswith(package + "."):
+        spec = spec.removeprefix(package + ".")
     try:
         filename, attribute = app_file(files, spec)
     except FolderError:
@@ -108,6 +118,11 @@ def folder_request(
             raise
         filename = next((m for m in modules if not is_test_file(m)), modules[0])
         attribute = "app"
+    if package:
+        # The folder is a package itself: run it from its parent, as `fastapi dev
+        # app/main.py` does, so that its relative imports work.
+        files = {f"{package}/{name}": text for name, text in files.items()}
+        filename = f"{package}/{filename}"
     code = files.pop(filename)
     request = RunRequest(
         kind=kind,  # type: ignore[arg-type]
