@@ -312,6 +312,9 @@ class Sandbox:
         assert self.instruments is not None
         if self._load_failure is not None or not self.instruments.wants_app():
             return
+        if self._recorder is not None and self._recorder.collection_error is not None:
+            self.instruments.app_unavailable("the tests could not be collected")
+            return
         try:
             self._load_app(self.request)
         except loader.LoadError as failure:
