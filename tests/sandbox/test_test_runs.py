@@ -293,3 +293,60 @@ def test_an_instrument_without_an_app_says_so_and_the_tests_still_run(run_in_san
     assert result.outcome == "ok"
     assert "defines no `app`" in result.instrumentation["openapi"]["error"]
     assert [c.outcome for c in result.tests] == ["passed", "passed"]
+
+
+def test_pytests_own_fixtures_behave_as_under_plain_pytest(run_in_sandbox):
+    tests = """
+import logging
+import os
+
+import pytest
+
+
+def test_capsys(capsys):
+    print("hello")
+    assert capsys.readouterr().out == "hello\\n"
+
+
+def test_capfd(capfd):
+    os.write(1, b"raw\\n")
+    assert capfd.readouterr().out == "raw\\n"
+
+
+def test_caplog(caplog):
+    logging.getLogger("shop").warning("low stock")
+    assert caplog.records[0].message == "low stock"
+
+
+def test_tmp_path(tmp_path):
+    (tmp_path / "note.txt").write_text("kept")
+    assert (tmp_path / "note.txt").read_text() == "kept"
+
+
+def test_monkeypatch(monkeypatch):
+    monkeypatch.setenv("SHOP_MODE", "test")
+    assert os.environ["SHOP_MODE"] == "test"
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_parametrized(n):
+    assert n in (1, 2)
+
+
+def test_recwarn(recwarn):
+    import warnings
+
+    warnings.warn("careful", UserWarning)
+    assert str(recwarn.pop(UserWarning).message) == "careful"
+"""
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=tests))
+    assert [(c.name, c.outcome) for c in result.tests] == [
+        ("test_capsys", "passed"),
+        ("test_capfd", "passed"),
+        ("test_caplog", "passed"),
+        ("test_tmp_path", "passed"),
+        ("test_monkeypatch", "passed"),
+        ("test_parametrized[1]", "passed"),
+        ("test_parametrized[2]", "passed"),
+        ("test_recwarn", "passed"),
+    ], [c.message for c in result.tests]
