@@ -350,3 +350,58 @@ def test_recwarn(recwarn):
         ("test_parametrized[2]", "passed"),
         ("test_recwarn", "passed"),
     ], [c.message for c in result.tests]
+
+
+def test_the_learners_pytest_configuration_is_read_as_pytest_reads_it(run_in_sandbox):
+    pyproject = """[project]
+name = "shop"
+
+[tool.pytest.ini_options]
+markers = ["slow: takes a while"]
+filterwarnings = ["error"]
+addopts = "-m 'not slow'"
+testpaths = ["tests"]
+"""
+    tests = """
+import warnings
+
+import pytest
+
+
+def test_fast():
+    pass
+
+
+@pytest.mark.slow
+def test_slow():
+    pass
+
+
+def test_warnings_are_errors():
+    warnings.warn("deprecated", DeprecationWarning)
+"""
+    elsewhere = "def test_outside_testpaths():\n    pass\n"
+    request = RunRequest(
+        kind="test",
+        code=APP,
+        tests=tests,
+        tests_filename="tests/test_shop.py",
+        files={"pyproject.toml": pyproject, "scripts/test_tool.py": elsewhere},
+    )
+    result = run_in_sandbox(request)
+    assert result.outcome == "ok", result.message
+    assert [(c.nodeid, c.outcome) for c in result.tests] == [
+        ("tests/test_shop.py::test_fast", "passed"),
+        ("tests/test_shop.py::test_warnings_are_errors", "failed"),
+    ]
+
+
+def test_a_configuration_pytest_refuses_is_reported_on_its_file(run_in_sandbox):
+    ini = "[pytest]\naddopts = --no-such-option\n"
+    tests = "def test_one():\n    pass\n"
+    request = RunRequest(kind="test", code=APP, tests=tests, files={"pytest.ini": ini})
+    result = run_in_sandbox(request)
+    assert result.outcome == "runtime_error"
+    assert result.error.file == "pytest.ini"
+    assert "--no-such-option" in result.message
+    assert result.tests == []

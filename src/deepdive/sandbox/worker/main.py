@@ -20,13 +20,22 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
 
+import pytest
+
 from deepdive.sandbox import channel
 from deepdive.sandbox.instruments import Instruments, RunContext
 from deepdive.sandbox.isolation import rlimits
 from deepdive.sandbox.isolation.rlimits import MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
-from deepdive.sandbox.run_result import CaseResult, HttpResponse, Limits, RunResult, Usage
+from deepdive.sandbox.run_result import (
+    CaseResult,
+    ErrorInfo,
+    HttpResponse,
+    Limits,
+    RunResult,
+    Usage,
+)
 from deepdive.sandbox.worker import app_run, loader, session_run, test_run, warmup
 from deepdive.sandbox.worker.asgi import Exchange, Lifespan, Recorder
 from deepdive.sandbox.worker.files import LearnerFiles
@@ -285,11 +294,38 @@ class Sandbox:
         if self.request is None:
             said = self.raw.read(4000).decode(errors="replace")
             raise RuntimeError(f"pytest stopped before the run arrived: {said}")
+        config = test_run.config_file(self.request.all_files())
+        if config is not None and self._load_failure is None:
+            recorder = self._tests_with_config(config)
         failure = self._load_failure
         if failure is None and recorder.collection_error is not None:
             error = recorder.collection_error
             failure = loader.LoadError(error.outcome, error.error)  # type: ignore[arg-type]
         return self._result(self.request, failure, tests=recorder.cases)
+
+    def _tests_with_config(self, config: str) -> test_run.Recorder:
+        """Run pytest once more, now that the learner's configuration file is in place."""
+        recorder = test_run.Recorder(
+            self.files,
+            (self.stdout, self.stderr),
+            lambda: None,
+            on_collected=self._tests_collected,
+        )
+        recorder.guard = self.guard
+        self._recorder = recorder
+        said = self.stderr.position()
+        os.chdir(self.paths.code)  # pytest went back to where it was started
+        try:
+            status = test_run.run(recorder, self.paths, configured=True)
+        except BaseException as exc:
+            self._load_failure = exc
+            return recorder
+        if status == pytest.ExitCode.USAGE_ERROR:
+            complaint = self.stderr.text()[said:].strip() or "pytest refused its configuration"
+            message = complaint.removeprefix("ERROR: ")
+            error = ErrorInfo(type="UsageError", message=message, file=config)
+            self._load_failure = loader.LoadError("runtime_error", error)
+        return recorder
 
     def _tests_arrive(self) -> None:
         """Called by pytest at session start: get the request and save the learner's files.
@@ -304,6 +340,9 @@ class Sandbox:
             self._load_failure = exc
             if self._recorder is not None:
                 self._recorder.skip_everything = True
+            return
+        if test_run.config_file(request.all_files()) is not None and self._recorder is not None:
+            self._recorder.skip_everything = True  # pytest starts again with that configuration
 
     def _tests_collected(self) -> None:
         """Called by pytest once the tests are collected: show the app to instruments that

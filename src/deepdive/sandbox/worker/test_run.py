@@ -52,11 +52,43 @@ PYTEST_ARGS = (
     "anyio.pytest_plugin",
     "-p",
     "inline_snapshot.pytest_plugin",
+    # The runner imported those plugins before pytest could rewrite their asserts; pytest says
+    # so, and a learner's `filterwarnings = error` must not turn that into their error.
+    *(
+        arg
+        for plugin in ("anyio", "inline_snapshot")
+        for arg in (
+            "-W",
+            f"ignore:Module already imported so cannot be rewritten; {plugin}"
+            ":pytest.PytestAssertRewriteWarning",
+        )
+    ),
 )
 
 
-def pytest_args(directory: str, rootdir: str) -> list[str]:
-    return [directory, "--rootdir", rootdir, *PYTEST_ARGS]
+def pytest_args(directory: str | None, rootdir: str | None) -> list[str]:
+    """pytest's arguments; without them pytest finds its rootdir, and what to collect, where a
+    plain `pytest` in the current directory would (`testpaths`, or the directory itself)."""
+    where = [directory] if directory else []
+    return [*where, *(["--rootdir", rootdir] if rootdir else []), *PYTEST_ARGS]
+
+
+# Where pytest reads its configuration from, in its own order, and the section it looks for.
+_CONFIG_FILES = (
+    ("pytest.ini", ""),
+    ("pyproject.toml", "[tool.pytest"),
+    ("tox.ini", "[pytest]"),
+    ("setup.cfg", "[tool:pytest]"),
+)
+
+
+def config_file(files: dict[str, str]) -> str | None:
+    """The learner's pytest configuration file (`pytest.ini`, `[tool.pytest.ini_options]` in
+    pyproject.toml, ...) when their files hold one, else None."""
+    for name, section in _CONFIG_FILES:
+        if name in files and section in files[name]:
+            return name
+    return None
 
 
 class CollectionError(Exception):
@@ -280,6 +312,12 @@ def warm_up(
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def run(recorder: Recorder, paths: SandboxPaths) -> int:
-    """Start pytest; it pauses in `recorder` until the request is there, then runs the tests."""
-    return int(pytest.main(pytest_args(paths.code, paths.work), plugins=[recorder]))
+def run(recorder: Recorder, paths: SandboxPaths, *, configured: bool = False) -> int:
+    """Start pytest; it pauses in `recorder` until the request is there, then runs the tests.
+
+    With `configured`, pytest runs once more for a run that brings its own configuration, which
+    pytest reads when it starts (so the waiting session could not use it): from the learner's
+    folder, as a plain `pytest` there would.
+    """
+    args = pytest_args(None, None) if configured else pytest_args(paths.code, paths.work)
+    return int(pytest.main(args, plugins=[recorder]))
