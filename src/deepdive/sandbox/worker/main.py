@@ -17,6 +17,7 @@ import threading
 import time
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
 
@@ -276,15 +277,19 @@ class Sandbox:
 
     # -- test runs --------------------------------------------------------------------------
 
-    def _serve_tests(self) -> RunResult:
+    def _new_recorder(self, on_session_start: Callable[[], None]) -> test_run.Recorder:
         recorder = test_run.Recorder(
             self.files,
             (self.stdout, self.stderr),
-            self._tests_arrive,
+            on_session_start,
             on_collected=self._tests_collected,
         )
         recorder.guard = self.guard
         self._recorder = recorder
+        return recorder
+
+    def _serve_tests(self) -> RunResult:
+        recorder = self._new_recorder(self._tests_arrive)
         warm = os.path.join(self.paths.tmp, "warm-tests")
         test_run.warm_up((self.stdout, self.stderr), self.files, warm)
         try:
@@ -305,14 +310,7 @@ class Sandbox:
 
     def _tests_with_config(self, config: str) -> test_run.Recorder:
         """Run pytest once more, now that the learner's configuration file is in place."""
-        recorder = test_run.Recorder(
-            self.files,
-            (self.stdout, self.stderr),
-            lambda: None,
-            on_collected=self._tests_collected,
-        )
-        recorder.guard = self.guard
-        self._recorder = recorder
+        recorder = self._new_recorder(lambda: None)
         said = self.stderr.position()
         os.chdir(self.paths.code)  # pytest went back to where it was started
         try:
