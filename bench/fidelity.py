@@ -39,6 +39,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from deepdive.sandbox.local import start_local_runner
 from deepdive.settings import Settings
@@ -270,8 +271,7 @@ def main() -> None:
                 counts[unit.suite]["folders"] += 1
                 _compare(unit, plain, boxed, counts[unit.suite], rows, unpassed)
                 console.print(
-                    f"[{index}/{len(chosen)}] {unit.label}: {len(plain.cases)} tests",
-                    highlight=False,
+                    Text(f"[{index}/{len(chosen)}] {unit.label}: {len(plain.cases)} tests")
                 )
         finally:
             runner.stop()
@@ -302,13 +302,13 @@ def _print_tables(
     for column in ("test", "plain pytest", "sandbox", "what the sandbox said"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*map(Text, row))  # node ids hold [brackets] that are not markup
     console.print(table if rows else "No test has a different outcome in the sandbox.")
     same = Table(title="Tests that pass under neither (the same outcome in both)")
     for column in ("test", "outcome", "what the sandbox said"):
         same.add_column(column, overflow="fold")
     for item in unpassed:
-        same.add_row(*item)
+        same.add_row(*map(Text, item))
     if unpassed:
         console.print(same)
     summary = Table(title="Sandbox against plain pytest")
