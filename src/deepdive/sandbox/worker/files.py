@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
@@ -33,8 +32,11 @@ class LearnerFiles:
             self.write(name, source)
         if self.directory not in sys.path:
             sys.path.insert(0, self.directory)
-        # The import system caches directory listings; these files are newer than its cache.
-        importlib.invalidate_caches()
+        # The import system caches directory listings: forget any it holds for these folders
+        # (all of them, not only these, would make every later import list its folder again).
+        for path in list(sys.path_importer_cache):
+            if path == self.directory or path.startswith(self.directory + os.sep):
+                del sys.path_importer_cache[path]
 
     def path_of(self, name: str) -> str:
         return os.path.join(self.directory, name)
