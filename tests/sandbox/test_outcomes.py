@@ -41,6 +41,12 @@ def test_indentation_error_is_a_syntax_error(run_in_sandbox):
     assert 4 <= result.error.line <= 10  # a busy thread, or the main thread waiting for it
 
 
+def test_a_nul_byte_pasted_into_the_code_is_a_syntax_error_on_its_line(run_in_sandbox):
+    result = run_in_sandbox(RunRequest(code="from fastapi import FastAPI\napp = FastAPI()\x00\n"))
+    assert result.outcome == "syntax_error"
+    assert (result.error.file, result.error.line) == ("app.py", 2)
+
+
 def test_missing_module_is_an_import_error_on_the_import_line(run_in_sandbox):
     code = "import json\nimport requests_that_do_not_exist\n" + HEADER
     result = run_in_sandbox(app_run(code))

@@ -124,3 +124,96 @@ def test_engine_problems_exit_non_zero_with_a_message(tmp_path: Path):
     bad = deepdive_here("sandbox", "run", str(app), "--runner", "unix:///x", "-r", "GET")
     assert bad.exit_code == 1
     assert "Invalid request" in bad.stderr
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return root
+
+
+PACKAGE = {
+    "shop/__init__.py": "",
+    "shop/main.py": "from fastapi import FastAPI\n\nfrom .routers import books\n\n"
+    "app = FastAPI()\napp.include_router(books.router)\n",
+    "shop/routers/__init__.py": "",
+    "shop/routers/books.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+    "@router.get('/books/{book_id}')\ndef read(book_id: int):\n    return {'id': book_id}\n",
+    "tests/test_books.py": "from fastapi.testclient import TestClient\n\n"
+    "from shop.main import app\n\n\ndef test_book():\n"
+    "    assert TestClient(app).get('/books/3').json() == {'id': 3}\n",
+    "logo.png": b"\x89PNG\r\n\x1a\n\xff\xfe",
+    ".env": "SECRET=1\n",
+    "shop/__pycache__/main.cpython-311.pyc": b"\x00",
+}
+
+
+def test_run_takes_a_folder_and_the_app_as_uvicorn_names_it(tmp_path: Path, runner_url: str):
+    folder = write_tree(tmp_path / "project", PACKAGE)
+    done = deepdive_here(
+        "sandbox", "run", str(folder), "--app", "shop.main:app", "--runner", runner_url,
+        "-r", "GET /books/7",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert result["outcome"] == "ok", result["message"]
+    assert result["responses"][0]["json_body"] == {"id": 7}
+    assert "Left out (not UTF-8 text): logo.png" in done.stderr
+
+
+def test_run_finds_the_app_module_where_fastapi_dev_looks(tmp_path: Path, runner_url: str):
+    folder = write_tree(tmp_path / "project", {"app/__init__.py": "", "app/main.py": APP})
+    done = deepdive_here("sandbox", "run", str(folder), "--runner", runner_url, "-r", "GET /")
+    assert json.loads(done.stdout)["responses"][0]["json_body"] == {"message": "hello"}
+    empty = write_tree(tmp_path / "other", {"service.py": APP})
+    missing = deepdive_here("sandbox", "run", str(empty), "--runner", runner_url)
+    assert missing.exit_code == 1
+    assert "--app" in missing.stderr
+
+
+def test_test_takes_a_folder_and_collects_every_test_in_it(tmp_path: Path, runner_url: str):
+    folder = write_tree(tmp_path / "project", PACKAGE)
+    done = deepdive_here("sandbox", "test", str(folder), "--runner", runner_url)
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert [(t["nodeid"], t["outcome"]) for t in result["tests"]] == [
+        ("tests/test_books.py::test_book", "passed")
+    ]
+
+
+def test_test_of_a_single_module_still_needs_its_tests_file(tmp_path: Path):
+    (tmp_path / "main.py").write_text(APP)
+    done = deepdive_here("sandbox", "test", str(tmp_path / "main.py"))
+    assert done.exit_code == 1
+    assert "tests file" in done.stderr
+
+
+def test_a_folder_is_sent_without_hidden_files_caches_or_binaries(tmp_path: Path):
+    from deepdive.sandbox.folders import folder_request
+
+    folder = write_tree(tmp_path / "project", PACKAGE)
+    request, left_out = folder_request(folder, kind="test", spec=None)
+    assert sorted(request.all_files()) == [
+        "shop/__init__.py",
+        "shop/main.py",
+        "shop/routers/__init__.py",
+        "shop/routers/books.py",
+        "tests/test_books.py",
+    ]
+    assert left_out == ["logo.png"]
+
+
+def test_a_folder_that_is_a_package_runs_from_its_parent(tmp_path: Path, runner_url: str):
+    shop = write_tree(tmp_path / "project", PACKAGE) / "shop"
+    for spec in ([], ["--app", "main:app"], ["--app", "shop.main:app"]):
+        done = deepdive_here(
+            "sandbox", "run", str(shop), *spec, "--runner", runner_url, "-r", "GET /books/5"
+        )
+        result = json.loads(done.stdout)
+        assert result["outcome"] == "ok", result["message"]
+        assert result["responses"][0]["json_body"] == {"id": 5}

@@ -195,3 +195,252 @@ def test_each_test_is_reported_as_soon_as_it_finishes(runner_client):
     assert "assert [1, 2] == [1, 3]" in cases[2][1].details
     # The quick test was reported while the slow one was still running.
     assert finished_at - cases[0][0] >= 1.0
+
+
+# -- the same as a plain pytest --------------------------------------------------------------
+
+HELPERS = """
+def slugify(title: str) -> str:
+    return "-".join(title.lower().split())
+
+
+def get_db():
+    db = {"open": True}
+    try:
+        yield db
+    finally:
+        db["open"] = False
+"""
+
+HELPER_TESTS = """
+from helpers import get_db, slugify
+
+
+def test_slugify():
+    assert slugify("Deep  Dive") == "deep-dive"
+
+
+def test_get_db_closes_after_use():
+    dependency = get_db()
+    db = next(dependency)
+    assert db["open"]
+    dependency.close()
+    assert not db["open"]
+"""
+
+
+def test_a_module_without_an_app_is_tested_like_any_other(run_in_sandbox):
+    request = RunRequest(kind="test", code=HELPERS, filename="helpers.py", tests=HELPER_TESTS)
+    result = run_in_sandbox(request)
+    assert result.outcome == "ok", result.message
+    assert [(c.name, c.outcome) for c in result.tests] == [
+        ("test_slugify", "passed"),
+        ("test_get_db_closes_after_use", "passed"),
+    ]
+
+
+INVALID_RESPONSE_MODEL = """
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+class Plain:
+    pass
+
+
+@app.get("/", response_model=Plain)
+def root():
+    return Plain()
+"""
+
+
+def test_a_test_can_expect_the_import_of_the_app_to_fail(run_in_sandbox):
+    tests = """
+import importlib
+
+import pytest
+from fastapi.exceptions import FastAPIError
+
+
+def test_plain_classes_are_no_response_model():
+    with pytest.raises(FastAPIError, match="response_model"):
+        importlib.import_module("app")
+"""
+    result = run_in_sandbox(RunRequest(kind="test", code=INVALID_RESPONSE_MODEL, tests=tests))
+    assert result.outcome == "ok", result.message
+    assert [(c.name, c.outcome) for c in result.tests] == [
+        ("test_plain_classes_are_no_response_model", "passed")
+    ]
+
+
+def test_a_test_sees_the_warnings_the_import_of_the_app_emits(run_in_sandbox):
+    app = (
+        "import warnings\n\nfrom fastapi import FastAPI\n\n"
+        'warnings.warn("settings.ini is deprecated", DeprecationWarning, stacklevel=1)\n'
+        "app = FastAPI()\n"
+    )
+    tests = """
+import importlib
+
+import pytest
+
+
+def test_importing_the_app_warns():
+    with pytest.warns(DeprecationWarning, match="settings.ini"):
+        importlib.import_module("app")
+"""
+    result = run_in_sandbox(RunRequest(kind="test", code=app, tests=tests))
+    assert [(c.name, c.outcome) for c in result.tests] == [
+        ("test_importing_the_app_warns", "passed")
+    ]
+
+
+def test_an_app_that_fails_on_import_is_reported_on_its_line(run_in_sandbox):
+    app = "from fastapi import FastAPI\n\napp = FastAPI()\nlimit = int('ten')\n"
+    result = run_in_sandbox(RunRequest(kind="test", code=app, tests=TESTS))
+    assert result.outcome == "runtime_error"
+    assert (result.error.file, result.error.line) == ("app.py", 4)
+    assert [f.file for f in result.error.frames] == ["test_app.py", "app.py"]
+    assert "ValueError" in result.message
+    assert result.tests == []
+
+
+def test_a_broken_module_that_no_test_imports_does_not_stop_the_tests(run_in_sandbox):
+    tests = "def test_arithmetic():\n    assert 1 + 1 == 2\n"
+    result = run_in_sandbox(RunRequest(kind="test", code="def broken(:\n", tests=tests))
+    assert result.outcome == "ok"
+    assert [(c.name, c.outcome) for c in result.tests] == [("test_arithmetic", "passed")]
+
+
+def test_an_instrument_that_needs_the_app_finds_the_one_the_tests_imported(run_in_sandbox):
+    request = RunRequest(kind="test", code=APP, tests=TESTS, instruments=["openapi"])
+    result = run_in_sandbox(request)
+    assert "/health" in result.instrumentation["openapi"]["schema"]["paths"]
+    assert len(result.tests) == 6
+
+
+def test_an_instrument_without_an_app_says_so_and_the_tests_still_run(run_in_sandbox):
+    request = RunRequest(
+        kind="test",
+        code=HELPERS,
+        filename="helpers.py",
+        tests=HELPER_TESTS,
+        instruments=["openapi"],
+    )
+    result = run_in_sandbox(request)
+    assert result.outcome == "ok"
+    assert "defines no `app`" in result.instrumentation["openapi"]["error"]
+    assert [c.outcome for c in result.tests] == ["passed", "passed"]
+
+
+def test_pytests_own_fixtures_behave_as_under_plain_pytest(run_in_sandbox):
+    tests = """
+import logging
+import os
+
+import pytest
+
+
+def test_capsys(capsys):
+    print("hello")
+    assert capsys.readouterr().out == "hello\\n"
+
+
+def test_capfd(capfd):
+    os.write(1, b"raw\\n")
+    assert capfd.readouterr().out == "raw\\n"
+
+
+def test_caplog(caplog):
+    logging.getLogger("shop").warning("low stock")
+    assert caplog.records[0].message == "low stock"
+
+
+def test_tmp_path(tmp_path):
+    (tmp_path / "note.txt").write_text("kept")
+    assert (tmp_path / "note.txt").read_text() == "kept"
+
+
+def test_monkeypatch(monkeypatch):
+    monkeypatch.setenv("SHOP_MODE", "test")
+    assert os.environ["SHOP_MODE"] == "test"
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_parametrized(n):
+    assert n in (1, 2)
+
+
+def test_recwarn(recwarn):
+    import warnings
+
+    warnings.warn("careful", UserWarning)
+    assert str(recwarn.pop(UserWarning).message) == "careful"
+"""
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=tests))
+    assert [(c.name, c.outcome) for c in result.tests] == [
+        ("test_capsys", "passed"),
+        ("test_capfd", "passed"),
+        ("test_caplog", "passed"),
+        ("test_tmp_path", "passed"),
+        ("test_monkeypatch", "passed"),
+        ("test_parametrized[1]", "passed"),
+        ("test_parametrized[2]", "passed"),
+        ("test_recwarn", "passed"),
+    ], [c.message for c in result.tests]
+
+
+def test_the_learners_pytest_configuration_is_read_as_pytest_reads_it(run_in_sandbox):
+    pyproject = """[project]
+name = "shop"
+
+[tool.pytest.ini_options]
+markers = ["slow: takes a while"]
+filterwarnings = ["error"]
+addopts = "-m 'not slow'"
+testpaths = ["tests"]
+"""
+    tests = """
+import warnings
+
+import pytest
+
+
+def test_fast():
+    pass
+
+
+@pytest.mark.slow
+def test_slow():
+    pass
+
+
+def test_warnings_are_errors():
+    warnings.warn("deprecated", DeprecationWarning)
+"""
+    elsewhere = "def test_outside_testpaths():\n    pass\n"
+    request = RunRequest(
+        kind="test",
+        code=APP,
+        tests=tests,
+        tests_filename="tests/test_shop.py",
+        files={"pyproject.toml": pyproject, "scripts/test_tool.py": elsewhere},
+    )
+    result = run_in_sandbox(request)
+    assert result.outcome == "ok", result.message
+    assert [(c.nodeid, c.outcome) for c in result.tests] == [
+        ("tests/test_shop.py::test_fast", "passed"),
+        ("tests/test_shop.py::test_warnings_are_errors", "failed"),
+    ]
+
+
+def test_a_configuration_pytest_refuses_is_reported_on_its_file(run_in_sandbox):
+    ini = "[pytest]\naddopts = --no-such-option\n"
+    tests = "def test_one():\n    pass\n"
+    request = RunRequest(kind="test", code=APP, tests=tests, files={"pytest.ini": ini})
+    result = run_in_sandbox(request)
+    assert result.outcome == "runtime_error"
+    assert result.error.file == "pytest.ini"
+    assert "--no-such-option" in result.message
+    assert result.tests == []

@@ -50,7 +50,9 @@ Web layer (another process; the runner's URL is `Settings.runner_url`):
 
 Models: `RunRequest` (with `HttpRequest`, `UploadedFile`, `LimitOverrides`, `SessionCommand`)
 and `RunResult` (with `HttpResponse`, `CaseResult`, `ErrorInfo`, `Frame`, `IsolationReport`,
-`Limits`, `Usage`).
+`Limits`, `Usage`). A run carries one module or a whole package (files by relative path);
+`deepdive.sandbox.folders` turns a folder on disk into one, and `deepdive.sandbox.packages`
+lists the third-party packages a learner's code can import.
 
 Instruments
 -----------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import os
 import signal
 import sys
@@ -88,9 +89,43 @@ async def _run_here(request: RunRequest, config: Any) -> RunResult:
         return await engine.run(request)
 
 
+AppOption = Annotated[
+    str | None,
+    typer.Option(
+        "--app",
+        help="The app in a folder, as uvicorn takes it (app.main:app); by default the first of "
+        "main.py, app.py, api.py, app/main.py, app/app.py, app/api.py, attribute `app`",
+    ),
+]
+
+
+def _folder_request(folder: Path, kind: str, spec: str | None, **fields: Any) -> RunRequest:
+    from deepdive.sandbox.folders import FolderError, folder_request
+
+    try:
+        request, left_out = folder_request(folder, kind=kind, spec=spec, **fields)
+    except FolderError as error:
+        raise _fail(str(error)) from error
+    if left_out:
+        typer.echo(f"Left out (not UTF-8 text): {', '.join(left_out)}", err=True)
+    return request
+
+
+def _app_name(app_file: Path, spec: str | None) -> str:
+    """`--app` given with a single file: only the attribute may be chosen there."""
+    if not spec:
+        return "app"
+    module, _, attribute = spec.rpartition(":")
+    if module and module != app_file.stem:
+        raise _fail(f"--app {spec} names module {module}, but the file is {app_file.name}.")
+    return attribute or "app"
+
+
 @sandbox_app.command("run")
 def run_command(
-    app_file: Annotated[Path, typer.Argument(help="The app module, e.g. app.py")],
+    app_path: Annotated[
+        Path, typer.Argument(help="The app module (app.py), or a folder holding the app")
+    ],
     request: Annotated[
         list[str] | None,
         typer.Option(
@@ -98,20 +133,26 @@ def run_command(
         ),
     ] = None,
     concurrent: Annotated[bool, typer.Option(help="Send all requests at once")] = False,
+    app: AppOption = None,
     instrument: InstrumentOption = None,
     runner: RunnerOption = None,
 ) -> None:
-    """Import APP_FILE in the sandbox and send it the requests; print the result as JSON."""
+    """Import the app in the sandbox and send it the requests; print the result as JSON.
+
+    APP_PATH is one module, or a whole folder (a package, its templates, ...).
+    """
     try:
-        requests = [HttpRequest.parse(spec) for spec in request or []]
-        run = RunRequest(
-            kind="app",
-            code=_read(app_file),
-            filename=app_file.name,
-            requests=requests,
-            concurrent=concurrent,
-            instruments=instrument or [],
-        )
+        fields: dict[str, Any] = {
+            "requests": [HttpRequest.parse(spec) for spec in request or []],
+            "concurrent": concurrent,
+            "instruments": instrument or [],
+        }
+        if app_path.is_dir():
+            run = _folder_request(app_path, "app", app, **fields)
+        else:
+            code = _read(app_path)
+            name = _app_name(app_path, app)
+            run = RunRequest(kind="app", code=code, filename=app_path.name, app_name=name, **fields)
     except ValueError as error:
         raise _fail(f"Invalid request: {error}") from error
     _execute(run, runner)
@@ -119,21 +160,38 @@ def run_command(
 
 @sandbox_app.command("test")
 def run_tests_command(
-    app_file: Annotated[Path, typer.Argument(help="The app module, e.g. app.py")],
-    tests_file: Annotated[Path, typer.Argument(help="The tests, e.g. test_app.py")],
+    app_path: Annotated[
+        Path, typer.Argument(help="The app module (app.py), or a folder holding app and tests")
+    ],
+    tests_file: Annotated[
+        Path | None, typer.Argument(help="The tests (test_app.py), when APP_PATH is a module")
+    ] = None,
+    app: AppOption = None,
     instrument: InstrumentOption = None,
     runner: RunnerOption = None,
 ) -> None:
-    """Run pytest on TESTS_FILE against APP_FILE in the sandbox; print the result as JSON."""
+    """Run pytest in the sandbox, as `python -m pytest` would; print the result as JSON.
+
+    Give an app module and its tests file, or one folder: pytest then collects every test in
+    it (test_*.py, *_test.py), conftest.py files included.
+    """
     try:
-        run = RunRequest(
-            kind="test",
-            code=_read(app_file),
-            filename=app_file.name,
-            tests=_read(tests_file),
-            tests_filename=tests_file.name,
-            instruments=instrument or [],
-        )
+        if app_path.is_dir():
+            if tests_file is not None:
+                raise _fail("Give either a folder or an app module and its tests, not both.")
+            run = _folder_request(app_path, "test", app, instruments=instrument or [])
+        else:
+            if tests_file is None:
+                raise _fail(f"Give the tests file after {app_path.name}, or a whole folder.")
+            run = RunRequest(
+                kind="test",
+                code=_read(app_path),
+                filename=app_path.name,
+                app_name=_app_name(app_path, app),
+                tests=_read(tests_file),
+                tests_filename=tests_file.name,
+                instruments=instrument or [],
+            )
     except ValueError as error:
         raise _fail(f"Invalid request: {error}") from error
     _execute(run, runner)
@@ -141,22 +199,26 @@ def run_tests_command(
 
 @sandbox_app.command("check")
 def check_command() -> None:
-    """Start one sandbox and print which isolation features this machine provides."""
+    """Start a sandbox; print which isolation features this machine provides and which
+    packages (with versions) a learner's code can import there."""
+    from deepdive.sandbox import packages
     from deepdive.sandbox.engine import Engine, EngineError, IsolationUnavailableError
 
     base = _runner_config()
 
-    async def probe() -> RunnerInfo:
+    async def probe() -> tuple[RunnerInfo, list[dict[str, str | None]]]:
         config = dataclasses.replace(base, spares={"app": 1})
         forget_environment()
         async with Engine(config) as engine:
-            return engine.info()
+            info = engine.info()
+            result = await engine.run(packages.probe_request())
+        return info, packages.probe_report(result)
 
     try:
-        info = asyncio.run(probe())
+        info, found = asyncio.run(probe())
     except (EngineError, IsolationUnavailableError) as error:
         raise _fail(str(error)) from error
-    typer.echo(info.model_dump_json(indent=2))
+    typer.echo(json.dumps({**info.model_dump(mode="json"), "packages": found}, indent=2))
     if info.isolation.full:
         typer.echo(f"Full isolation. Memory and processes per sandbox: {info.cgroup}", err=True)
     else:

@@ -79,7 +79,13 @@ def error(outcome: str, info: ErrorInfo) -> str:
             "one before it for a missing bracket, colon or quote."
         )
     if outcome == "import_error":
-        return f"An import failed{where}: {info.message}"
+        hint = ""
+        if info.type == "ModuleNotFoundError":
+            hint = (
+                ". It must be one of your files or a package the sandbox carries; the course "
+                "lists those on its packages page (/packages)"
+            )
+        return f"An import failed{where}: {info.message}{hint}"
     return f"{info.type}{where}: {info.message}"
 
 

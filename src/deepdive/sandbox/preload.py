@@ -1,8 +1,11 @@
 """Modules the runner imports before forking any sandbox.
 
-Besides the frameworks, the standard library modules learners reach for most: imported once,
-they cost a sandbox nothing, and they work even where the sandbox cannot read the Python
-installation (degraded mode, with Python installed below a private home directory).
+Besides the frameworks, the packages FastAPI's documentation has learners import (see
+`deepdive.sandbox.packages`) and the standard library modules learners reach for most:
+imported once, they cost a sandbox nothing (Jinja2 alone takes a third of a second to import
+cold), and they work even where the sandbox cannot read the Python installation (degraded
+mode, with Python installed below a private home directory). A few MiB each, shared by every
+sandbox. inline_snapshot is not here: pytest loads it as a plugin in test sandboxes.
 """
 
 from __future__ import annotations
@@ -29,6 +32,20 @@ FRAMEWORKS = (
     "anyio.pytest_plugin",
     "jwt",
     "multipart",
+    "pwdlib",
+    "pwdlib.hashers.argon2",
+    "email_validator",
+    "orjson",
+    "ujson",
+    "itsdangerous",
+    "starlette.middleware.sessions",
+    "jinja2",
+    "fastapi.templating",
+    "sqlalchemy.ext.asyncio",
+    "aiosqlite",
+    "sqlmodel",
+    "yaml",
+    "dirty_equals",
 )
 _STANDARD_LIBRARY = """
     abc array asyncio base64 bisect calendar collections contextlib copy csv dataclasses

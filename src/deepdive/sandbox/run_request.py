@@ -22,11 +22,37 @@ from deepdive.sandbox.nesting import ShallowJson
 
 RunKind = Literal["app", "test", "session"]
 
-_MODULE_FILE = r"^[A-Za-z_][A-Za-z0-9_]{0,63}\.py$"
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]{0,63}"
+_PART = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}"  # never "..", never hidden
+_MAX_DEPTH = 8
+# A module Python can import: `app.py`, `app/main.py`, `app/routers/__init__.py`.
+_MODULE_FILE = rf"^(?:{_IDENTIFIER}/){{0,{_MAX_DEPTH - 1}}}{_IDENTIFIER}\.py$"
+# Any other file of a run: modules, templates, static files, data.
+_FILE_PATH = re.compile(rf"^(?:{_PART}/){{0,{_MAX_DEPTH - 1}}}{_PART}$")
+_TESTS_FILE = rf"^(?:{_IDENTIFIER}/){{0,{_MAX_DEPTH - 1}}}test_[A-Za-z0-9_]{{0,58}}\.py$"
 _MAX_SOURCE = 512 * 1024
 _TEN_YEARS = 10 * 366 * 24 * 3600
 CaptureName = Annotated[str, StringConstraints(pattern=chaining.CAPTURE_NAME)]
 CaptureSource = Annotated[str, StringConstraints(pattern=chaining.CAPTURE_SOURCE, max_length=200)]
+MAX_FILES = 200
+MAX_TOTAL = 4 * 1024 * 1024
+
+
+def module_name(path: str) -> str | None:
+    """The dotted name Python imports the file `path` as, or None for a file that is no module.
+
+    >>> module_name("app/routers/books.py"), module_name("app/__init__.py")
+    ('app.routers.books', 'app')
+    """
+    if not re.match(_MODULE_FILE, path):
+        return None
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def is_test_file(path: str) -> bool:
+    """Whether pytest collects `path` by default (`test_*.py` or `*_test.py`)."""
+    name = path.rsplit("/", 1)[-1]
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
 
 
 class UploadedFile(BaseModel):
@@ -125,11 +151,16 @@ class RunRequest(BaseModel):
 
     * `kind="app"`: import `code` (saved as `filename`), find `app_name` in it, send `requests`
       (one after the other, or all at once with `concurrent=True`) and return each response.
-    * `kind="test"`: import the app, then run pytest on `tests` (saved as `tests_filename`).
+    * `kind="test"`: run pytest on the run's files, as `python -m pytest` would in a folder
+      holding them: `tests` (saved as `tests_filename`) and any test files among `files`. The
+      tests import what they need; the sandbox imports `filename` and looks up `app_name` only
+      for an instrument that needs the app.
     * `kind="session"`: import the app and keep it alive for WebSocket-style interaction
       (see `deepdive.sandbox.client.Session`).
 
-    `files` holds further modules the app may import (file name -> source).
+    `filename` may lie in a package (`app/main.py` is imported as `app.main`, so relative
+    imports work). `files` holds the run's other files by relative path: modules and packages
+    (`app/__init__.py`, `app/routers/books.py`), conftest.py, templates, static files.
     `instruments` names instruments from `deepdive.sandbox.instruments` (e.g. "openapi").
     """
 
@@ -139,39 +170,73 @@ class RunRequest(BaseModel):
     code: str = Field(max_length=_MAX_SOURCE)
     filename: str = Field(default="app.py", pattern=_MODULE_FILE)
     app_name: str = Field(default="app", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    files: dict[str, str] = Field(default_factory=dict, max_length=20)
+    files: dict[str, str] = Field(default_factory=dict, max_length=MAX_FILES)
     requests: list[HttpRequest] = Field(default_factory=list, max_length=100)
     concurrent: bool = False
     tests: str | None = Field(default=None, max_length=_MAX_SOURCE)
-    tests_filename: str = Field(default="test_app.py", pattern=r"^test_[A-Za-z0-9_]{0,58}\.py$")
+    tests_filename: str = Field(default="test_app.py", pattern=_TESTS_FILE)
     instruments: list[str] = Field(default_factory=list, max_length=20)
     limits: LimitOverrides = Field(default_factory=LimitOverrides)
 
     @field_validator("files")
     @classmethod
-    def _module_names(cls, files: dict[str, str]) -> dict[str, str]:
+    def _file_paths(cls, files: dict[str, str]) -> dict[str, str]:
         for name, source in files.items():
-            if not re.match(_MODULE_FILE, name):
-                raise ValueError(f"{name!r} is not a module file name like 'models.py'")
+            if not _FILE_PATH.match(name):
+                raise ValueError(
+                    f"{name!r} is not a relative file path like 'models.py' or "
+                    "'app/routers/books.py' (letters, digits, '_', '-' and '.'; no hidden "
+                    f"files, no '..', at most {_MAX_DEPTH} levels)"
+                )
             if len(source) > _MAX_SOURCE:
                 raise ValueError(f"{name} is larger than {_MAX_SOURCE // 1024} KiB")
         return files
 
     @model_validator(mode="after")
     def _consistent(self) -> RunRequest:
-        if self.kind == "test" and self.tests is None:
-            raise ValueError("a test run needs `tests`")
         problems = chaining.check(
             [request.model_dump() for request in self.requests], concurrent=self.concurrent
         )
         if problems:
             raise ValueError("; ".join(problems))
-        names = [self.filename, *self.files]
-        if self.kind == "test":
-            names.append(self.tests_filename)
+        names = self._names()
+        if self.kind == "test" and self.tests is None and not any(map(is_test_file, names)):
+            raise ValueError("a test run needs `tests`, or a test file among `files`")
         if len(set(names)) != len(names):
             raise ValueError("every file needs its own name")
+        folders = {
+            name.rsplit("/", depth)[0] for name in names for depth in range(1, name.count("/") + 1)
+        }
+        clash = sorted(folders.intersection(names))
+        if clash:
+            raise ValueError(f"{clash[0]} cannot be both a file and a folder")
+        if sum(len(source) for source in self.all_files().values()) > MAX_TOTAL:
+            raise ValueError(f"the files of a run add up to more than {MAX_TOTAL // 1024} KiB")
         return self
+
+    def _names(self) -> list[str]:
+        names = [self.filename, *self.files]
+        if self.kind == "test" and self.tests is not None:
+            names.append(self.tests_filename)
+        return names
+
+    def all_files(self) -> dict[str, str]:
+        """Every file of the run, by relative path: `files`, the main module and the tests."""
+        files = {**self.files, self.filename: self.code}
+        if self.kind == "test" and self.tests is not None:
+            files[self.tests_filename] = self.tests
+        return files
+
+    def module(self) -> str:
+        """The dotted name the main file is imported as (`app/main.py` -> `app.main`)."""
+        name = module_name(self.filename)
+        assert name is not None  # `filename` is validated as a module path
+        return name
+
+    def learner_modules(self) -> set[str]:
+        """The dotted names of every Python module among the run's files."""
+        names = (module_name(name) for name in self.all_files())
+        return {name for name in names if name is not None}
 
 
 class SessionCommand(BaseModel):

@@ -26,6 +26,7 @@ from deepdive.web.routes import (
     docs_viewer,
     drafts,
     health,
+    packages,
     pages,
     progress,
     quiz,
@@ -92,6 +93,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         sessions,
         docs_viewer,
         bookstore_source,
+        packages,
     )
     for module in (*routers, health):
         app.include_router(module.router)

@@ -15,7 +15,8 @@ The hook contract, in the order the engine calls the hooks (each is optional):
    `learner_file(path)` to tell the learner's files from library code.
 2. `before_import()` – the learner's module has not run yet; patch libraries here (for example
    listen to SQLAlchemy engine events, or wrap `fastapi.Depends` resolution).
-3. `after_import(app)` – the module ran; `app` is the object the learner named `app`.
+3. `after_import(app)` – the module ran; `app` is the object the learner named `app`. Only an
+   instrument that defines this hook makes a test run look the app up.
 4. `wrap_app(app) -> app` – return an ASGI app wrapping `app` (or `app` itself). The engine sends
    its requests, and session traffic, through the wrapped app; it stays outside the learner's
    middleware, so what it sees is what a real server would see. Wrappers are applied in the
@@ -27,7 +28,9 @@ The hook contract, in the order the engine calls the hooks (each is optional):
 
 An instrument that raises does not break the run: the engine stores
 `{"error": "<what went wrong>"}` under its name instead. Test runs call hooks 1–3 and 6 only
-(the learner's tests send their own requests).
+(the learner's tests send their own requests): `before_import` before pytest collects the
+tests, `after_import` once they are collected (with the module the tests imported, or imported
+then if they did not).
 
 Every instrument documents its data as a Pydantic model, `result_model`. The data is produced
 inside the sandbox, next to the learner's code, so the runner trusts none of it: `checked()`
@@ -40,9 +43,7 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import pkgutil
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange
+from deepdive.sandbox.worker.files import LearnerFiles
 
 _REGISTRY: dict[str, type[Instrument]] = {}
 _loaded = False
@@ -78,6 +80,7 @@ class RunContext:
     """What an instrument may know about the run it watches."""
 
     request: RunRequest
+    files: LearnerFiles | None = None
     started: float = field(default_factory=time.perf_counter)
 
     def elapsed_ms(self) -> float:
@@ -89,16 +92,12 @@ class RunContext:
         return EXCHANGE.get()
 
     def learner_file(self, path: str) -> str | None:
-        """The learner's own name for `path` ("app.py", a file of `request.files`) when the
-        path is one of their files, else None. Known once their module has been imported."""
-        module = sys.modules.get(self.request.filename.removesuffix(".py"))
-        main = getattr(module, "__file__", None)
-        if not main or not path:
+        """The learner's own name for `path` ("app.py", "app/routers/books.py": the main file or
+        one of `request.files`) when the path is one of their files, else None."""
+        name = self.files.display_name(path) if self.files is not None and path else None
+        if name is None or (name != self.request.filename and name not in self.request.files):
             return None
-        name = os.path.basename(path)
-        folder = os.path.dirname(os.path.abspath(main))
-        mine = name == self.request.filename or name in self.request.files
-        return name if mine and os.path.dirname(os.path.abspath(path)) == folder else None
+        return name
 
 
 class Instrument:
@@ -237,6 +236,16 @@ class Instruments:
                 hook(item)
             except Exception as exc:
                 self._errors[item.name] = f"{type(exc).__name__}: {exc}"
+
+    def wants_app(self) -> bool:
+        """Whether an instrument of this run looks at the app itself (`after_import`)."""
+        return any(type(i).after_import is not Instrument.after_import for i in self._items)
+
+    def app_unavailable(self, reason: str) -> None:
+        """The app could not be found: every instrument that needed it reports `reason`."""
+        for item in self._items:
+            if type(item).after_import is not Instrument.after_import:
+                self._errors.setdefault(item.name, reason)
 
     def before_import(self) -> None:
         self._each(lambda i: i.before_import())

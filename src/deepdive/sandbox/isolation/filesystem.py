@@ -25,7 +25,9 @@ LEARNER_UID = 1000
 LEARNER_NAME = "learner"
 
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-_SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf")
+# mime.types: what Python's mimetypes (so Starlette's FileResponse and StaticFiles) reads to
+# name content types beyond its short built-in table (fonts, modern JavaScript, ...).
+_SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/mime.types")
 _DEVICES = ("null", "zero", "full", "random", "urandom")
 _PRESERVED_FLAGS = tuple(
     (getattr(os, name, 0), flag)  # os.ST_* exist on Linux only

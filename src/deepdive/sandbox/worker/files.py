@@ -16,8 +16,11 @@ class LearnerFiles:
         self._names: dict[str, str] = {}
 
     def write(self, name: str, source: str) -> str:
-        os.makedirs(self.directory, exist_ok=True)
-        path = os.path.join(self.directory, name)
+        """Save `source` as `name`, a relative path (`app/routers/books.py`)."""
+        path = os.path.normpath(os.path.join(self.directory, name))
+        if not path.startswith(self.directory + os.sep):
+            raise ValueError(f"{name!r} lies outside the learner's folder")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(source)
         self._names[path] = name
@@ -25,13 +28,15 @@ class LearnerFiles:
 
     def write_request(self, request: RunRequest) -> None:
         """Save every file of `request` and make the directory importable."""
-        for name, source in request.files.items():
+        for name, source in request.all_files().items():
             self.write(name, source)
-        self.write(request.filename, request.code)
-        if request.kind == "test" and request.tests is not None:
-            self.write(request.tests_filename, request.tests)
         if self.directory not in sys.path:
             sys.path.insert(0, self.directory)
+        # The import system caches directory listings: forget any it holds for these folders
+        # (all of them, not only these, would make every later import list its folder again).
+        for path in list(sys.path_importer_cache):
+            if path == self.directory or path.startswith(self.directory + os.sep):
+                del sys.path_importer_cache[path]
 
     def path_of(self, name: str) -> str:
         return os.path.join(self.directory, name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import sys
 from types import ModuleType
 from typing import Any
@@ -24,19 +24,20 @@ class LoadError(Exception):
 
 
 def check_module_names(request: RunRequest) -> None:
-    """Refuse file names that would shadow a module the sandbox itself relies on."""
-    names = [request.filename, *request.files]
-    if request.kind == "test":
-        names.append(request.tests_filename)
-    for name in names:
-        module = name.removesuffix(".py")
+    """Refuse modules and packages that would shadow a module the sandbox itself relies on."""
+    for name in request.all_files():
+        top, _, rest = name.partition("/")
+        if not rest and not top.endswith(".py"):
+            continue  # a data file beside the modules
+        module = top.removesuffix(".py") if not rest else top
         if module in sys.stdlib_module_names or (module in sys.modules and module != "conftest"):
+            what = f"the folder {top}/" if rest else top
             raise LoadError(
                 "import_error",
                 ErrorInfo(
                     type="ImportError",
                     message=(
-                        f"Rename {name}: `{module}` is already the name of a module Python or "
+                        f"Rename {what}: `{module}` is already the name of a module Python or "
                         "FastAPI needs, so your file would hide it."
                     ),
                     file=name,
@@ -44,32 +45,22 @@ def check_module_names(request: RunRequest) -> None:
             )
 
 
-def compile_source(source: str, path: str, files: LearnerFiles) -> Any:
-    """Compile one learner file; a syntax error becomes a LoadError pointing at its line."""
-    try:
-        return compile(source, path, "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        raise LoadError("syntax_error", error_info(exc, files)) from None
-    except ValueError as exc:  # e.g. a NUL byte pasted into the editor
-        name = files.display_name(path)
-        raise LoadError(
-            "syntax_error", ErrorInfo(type="SyntaxError", message=str(exc), file=name, line=1)
-        ) from None
-
-
 def import_module(request: RunRequest, files: LearnerFiles) -> ModuleType:
-    """Run the learner's main file as module `<filename without .py>` and return it."""
-    path = files.path_of(request.filename)
-    code = compile_source(request.code, path, files)
-    name = request.filename.removesuffix(".py")
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec) if spec else ModuleType(name)
-    sys.modules[name] = module
+    """Import the learner's main file as Python would (`app/main.py` as `app.main`).
+
+    The files must have been written (`LearnerFiles.write_request`). A module that is already
+    imported (by the learner's tests, say) is returned as it is.
+    """
+    if "\0" in request.code:  # e.g. pasted into the editor; Python refuses to read the file
+        line = request.code.count("\n", 0, request.code.index("\0")) + 1
+        message = "source code cannot contain null bytes"
+        error = ErrorInfo(type="SyntaxError", message=message, file=request.filename, line=line)
+        raise LoadError("syntax_error", error)
     try:
-        exec(code, module.__dict__)  # noqa: S102  (running the learner's code is the point)
+        return importlib.import_module(request.module())
     except (LimitExceeded, MemoryError):
         raise
-    except SyntaxError as exc:  # in another of the learner's files, imported from this one
+    except SyntaxError as exc:
         raise LoadError("syntax_error", error_info(exc, files)) from None
     except ImportError as exc:
         raise LoadError("import_error", error_info(exc, files)) from None
@@ -79,7 +70,6 @@ def import_module(request: RunRequest, files: LearnerFiles) -> ModuleType:
         raise LoadError("runtime_error", info) from None
     except BaseException as exc:
         raise LoadError("runtime_error", error_info(exc, files)) from None
-    return module
 
 
 def find_app(module: ModuleType, request: RunRequest) -> Any:

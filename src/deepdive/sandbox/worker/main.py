@@ -17,8 +17,11 @@ import threading
 import time
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
+
+import pytest
 
 from deepdive.sandbox import channel
 from deepdive.sandbox.instruments import Instruments, RunContext
@@ -26,7 +29,14 @@ from deepdive.sandbox.isolation import rlimits
 from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
-from deepdive.sandbox.run_result import CaseResult, HttpResponse, Limits, RunResult, Usage
+from deepdive.sandbox.run_result import (
+    CaseResult,
+    ErrorInfo,
+    HttpResponse,
+    Limits,
+    RunResult,
+    Usage,
+)
 from deepdive.sandbox.worker import app_run, loader, session_run, test_run, warmup
 from deepdive.sandbox.worker.asgi import Lifespan, Recorder
 from deepdive.sandbox.worker.files import LearnerFiles
@@ -179,7 +189,7 @@ class Sandbox:
         )
         self._started = time.perf_counter()
         self._cpu_start = _cpu_total()
-        self.instruments = Instruments(request.instruments, RunContext(request))
+        self.instruments = Instruments(request.instruments, RunContext(request, self.files))
         self.guard.arm(seconds, self.limits.cpu_seconds)
 
     def _finish(self, result: RunResult) -> NoReturn:
@@ -201,12 +211,16 @@ class Sandbox:
         # In a process the learner forked: it must never report or read the channel.
         self.ctl = None  # type: ignore[assignment]
 
-    def _load_app(self, request: RunRequest) -> Any:
-        """Save the learner's files, import their module (instruments around it), find the app."""
+    def _save_files(self, request: RunRequest) -> None:
+        """Save the learner's files; the instruments then prepare for their code to run."""
         assert self.instruments is not None
         loader.check_module_names(request)
         self.files.write_request(request)
         self.instruments.before_import()
+
+    def _load_app(self, request: RunRequest) -> Any:
+        """Import the learner's main module (saved already) and hand its app to the instruments."""
+        assert self.instruments is not None
         module = loader.import_module(request, self.files)
         app = loader.find_app(module, request)
         self.instruments.after_import(app)
@@ -219,6 +233,7 @@ class Sandbox:
         failure: BaseException | None = None
         assert self.instruments is not None
         try:
+            self._save_files(request)
             app = self._load_app(request)
             wrapped = Recorder(self.instruments.wrap_app(app))
             # A fresh loop: the learner's module may have closed the descriptors of the old one.
@@ -259,12 +274,20 @@ class Sandbox:
 
     # -- test runs --------------------------------------------------------------------------
 
-    def _serve_tests(self) -> RunResult:
+    def _new_recorder(self, on_session_start: Callable[[], None]) -> test_run.Recorder:
         recorder = test_run.Recorder(
-            self.files, (self.stdout, self.stderr), self._tests_arrive, on_case=self._case_finished
+            self.files,
+            (self.stdout, self.stderr),
+            on_session_start,
+            on_collected=self._tests_collected,
+            on_case=self._case_finished,
         )
         recorder.guard = self.guard
         self._recorder = recorder
+        return recorder
+
+    def _serve_tests(self) -> RunResult:
+        recorder = self._new_recorder(self._tests_arrive)
         warm = os.path.join(self.paths.tmp, "warm-tests")
         test_run.warm_up((self.stdout, self.stderr), self.files, warm)
         try:
@@ -274,6 +297,9 @@ class Sandbox:
         if self.request is None:
             said = self.raw.read(4000).decode(errors="replace")
             raise RuntimeError(f"pytest stopped before the run arrived: {said}")
+        config = test_run.config_file(self.request.all_files())
+        if config is not None and self._load_failure is None:
+            recorder = self._tests_with_config(config)
         failure = self._load_failure
         if failure is None and recorder.collection_error is not None:
             error = recorder.collection_error
@@ -286,15 +312,54 @@ class Sandbox:
         if self._cases_sent <= MAX_STREAMED_CASES:
             self.send_event({"kind": "case", "case": case.model_dump(mode="json")})
 
+    def _tests_with_config(self, config: str) -> test_run.Recorder:
+        """Run pytest once more, now that the learner's configuration file is in place."""
+        recorder = self._new_recorder(lambda: None)
+        said = self.stderr.position()
+        os.chdir(self.paths.code)  # pytest went back to where it was started
+        try:
+            status = test_run.run(recorder, self.paths, configured=True)
+        except BaseException as exc:
+            self._load_failure = exc
+            return recorder
+        if status == pytest.ExitCode.USAGE_ERROR:
+            complaint = self.stderr.text()[said:].strip() or "pytest refused its configuration"
+            message = complaint.removeprefix("ERROR: ")
+            error = ErrorInfo(type="UsageError", message=message, file=config)
+            self._load_failure = loader.LoadError("runtime_error", error)
+        return recorder
+
     def _tests_arrive(self) -> None:
-        """Called by pytest at session start: get the request and import the learner's app."""
+        """Called by pytest at session start: get the request and save the learner's files.
+
+        pytest's collection then imports them, exactly as a plain `pytest` would: a test may
+        expect the import of the learner's module to fail or to warn.
+        """
         request = self.wait_for_request()
         try:
-            self._load_app(request)
+            self._save_files(request)
         except BaseException as exc:
             self._load_failure = exc
             if self._recorder is not None:
                 self._recorder.skip_everything = True
+            return
+        if test_run.config_file(request.all_files()) is not None and self._recorder is not None:
+            self._recorder.skip_everything = True  # pytest starts again with that configuration
+
+    def _tests_collected(self) -> None:
+        """Called by pytest once the tests are collected: show the app to instruments that
+        look at it (the module the tests imported, or imported now if they did not)."""
+        assert self.request is not None
+        assert self.instruments is not None
+        if self._load_failure is not None or not self.instruments.wants_app():
+            return
+        if self._recorder is not None and self._recorder.collection_error is not None:
+            self.instruments.app_unavailable("the tests could not be collected")
+            return
+        try:
+            self._load_app(self.request)
+        except loader.LoadError as failure:
+            self.instruments.app_unavailable(failure.error.message)
 
     # -- results ----------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ pytest's own start-up (plugins, configuration, fixtures) costs far more than fiv
 so a sandbox meant for test runs starts pytest *before* the learner's code exists: `serve` calls
 `pytest.main` at once, and a plugin hook at session start (`pytest_sessionstart`, run last)
 waits there for the request. The tests directory is only created then, so pytest discovers the
-learner's files, conftest.py included, as if they had always been there.
+learner's files, conftest.py included, as if they had always been there, and its collection
+imports them, the learner's app included, as a plain `python -m pytest` in their folder would.
 """
 
 from __future__ import annotations
@@ -46,13 +47,48 @@ PYTEST_ARGS = (
     "no:stepwise",
     "-p",
     "no:debugging",
+    # The plugins of the packages the sandbox carries, which a plain pytest would load itself.
     "-p",
     "anyio.pytest_plugin",
+    "-p",
+    "inline_snapshot.pytest_plugin",
+    # The runner imported those plugins before pytest could rewrite their asserts; pytest says
+    # so, and a learner's `filterwarnings = error` must not turn that into their error.
+    *(
+        arg
+        for plugin in ("anyio", "inline_snapshot")
+        for arg in (
+            "-W",
+            f"ignore:Module already imported so cannot be rewritten; {plugin}"
+            ":pytest.PytestAssertRewriteWarning",
+        )
+    ),
 )
 
 
-def pytest_args(directory: str, rootdir: str) -> list[str]:
-    return [directory, "--rootdir", rootdir, *PYTEST_ARGS]
+def pytest_args(directory: str | None, rootdir: str | None) -> list[str]:
+    """pytest's arguments; without them pytest finds its rootdir, and what to collect, where a
+    plain `pytest` in the current directory would (`testpaths`, or the directory itself)."""
+    where = [directory] if directory else []
+    return [*where, *(["--rootdir", rootdir] if rootdir else []), *PYTEST_ARGS]
+
+
+# Where pytest reads its configuration from, in its own order, and the section it looks for.
+_CONFIG_FILES = (
+    ("pytest.ini", ""),
+    ("pyproject.toml", "[tool.pytest"),
+    ("tox.ini", "[pytest]"),
+    ("setup.cfg", "[tool:pytest]"),
+)
+
+
+def config_file(files: dict[str, str]) -> str | None:
+    """The learner's pytest configuration file (`pytest.ini`, `[tool.pytest.ini_options]` in
+    pyproject.toml, ...) when their files hold one, else None."""
+    for name, section in _CONFIG_FILES:
+        if name in files and section in files[name]:
+            return name
+    return None
 
 
 class CollectionError(Exception):
@@ -72,11 +108,14 @@ class Recorder:
         files: LearnerFiles,
         streams: tuple[CappedStream, CappedStream],
         on_session_start: Callable[[], None],
+        *,
+        on_collected: Callable[[], None] | None = None,
         on_case: Callable[[CaseResult], None] | None = None,
     ) -> None:
         self._files = files
         self._streams = streams
         self._on_session_start = on_session_start
+        self._on_collected = on_collected
         # Told about each test as soon as it is over (setup, call and teardown reported).
         self._on_case = on_case
         self.cases: list[CaseResult] = []
@@ -90,8 +129,10 @@ class Recorder:
         self._session: pytest.Session | None = None
 
     def pytest_configure(self, config: pytest.Config) -> None:
-        # Short tracebacks in failure details (the option itself belongs to the terminal plugin).
+        # Options of the terminal plugin, which is not loaded: short tracebacks in failure
+        # details, and no colours in what other plugins print.
         config.option.tbstyle = "short"
+        config.option.color = "no"
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
@@ -105,6 +146,10 @@ class Recorder:
         session.items = []
         session.testscollected = 0
         return True
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self._on_collected is not None:
+            self._on_collected()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
@@ -153,7 +198,9 @@ class Recorder:
         # A failing setup or teardown makes the test an error, whatever its call did.
         if case.outcome == "passed" or outcome == "error":
             case.outcome = outcome  # type: ignore[assignment]
-        if report.failed or (report.skipped and report.when != "teardown"):
+        # The first failure is described (a failed call, not the teardown error it caused).
+        first = not case.message and not case.details
+        if first and (report.failed or (report.skipped and report.when != "teardown")):
             self._describe(case, report)
 
     def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
@@ -270,6 +317,12 @@ def warm_up(
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def run(recorder: Recorder, paths: SandboxPaths) -> int:
-    """Start pytest; it pauses in `recorder` until the request is there, then runs the tests."""
-    return int(pytest.main(pytest_args(paths.code, paths.work), plugins=[recorder]))
+def run(recorder: Recorder, paths: SandboxPaths, *, configured: bool = False) -> int:
+    """Start pytest; it pauses in `recorder` until the request is there, then runs the tests.
+
+    With `configured`, pytest runs once more for a run that brings its own configuration, which
+    pytest reads when it starts (so the waiting session could not use it): from the learner's
+    folder, as a plain `pytest` there would.
+    """
+    args = pytest_args(None, None) if configured else pytest_args(paths.code, paths.work)
+    return int(pytest.main(args, plugins=[recorder]))

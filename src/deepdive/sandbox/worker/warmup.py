@@ -85,7 +85,7 @@ async def app_async(directory: str) -> None:
     """`app`, for a caller that already runs an event loop (the runner warms itself up too)."""
     files = LearnerFiles(directory)
     request = RunRequest(code=_SOURCE, filename="warm_app.py", requests=_REQUESTS)
-    instruments = Instruments([], RunContext(request))
+    instruments = Instruments([], RunContext(request, files))
     files.write_request(request)
     try:
         module = loader.import_module(request, files)

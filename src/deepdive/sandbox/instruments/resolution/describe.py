@@ -68,7 +68,7 @@ class Describer:
     def __init__(self, context: RunContext) -> None:
         request = context.request
         self._learner_file = context.learner_file
-        self._modules = {name.removesuffix(".py") for name in [request.filename, *request.files]}
+        self._modules = request.learner_modules()
         self._main_source = request.code
         self._main_file = request.filename
         self._instances: dict[int, tuple[object, int]] = {}

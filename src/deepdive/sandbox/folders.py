@@ -1,0 +1,135 @@
+"""A project folder on disk as the files of a `RunRequest`, and the module that holds its app.
+
+`deepdive sandbox run DIR` and `deepdive sandbox test DIR` send a whole folder: a package such
+as FastAPI's "bigger applications" layout (`app/__init__.py`, `app/main.py`, `app/routers/...`),
+its tests, templates and other text files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deepdive.sandbox.run_request import (
+    MAX_FILES,
+    MAX_TOTAL,
+    RunRequest,
+    is_test_file,
+    module_name,
+)
+
+# Where `fastapi dev` looks for an app when it is given no path, in this order.
+APP_MODULE_CANDIDATES = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
+_SKIPPED_FOLDERS = {"__pycache__", "node_modules", "venv", "env", "site-packages"}
+_SKIPPED_SUFFIXES = {".pyc", ".pyo", ".so", ".db", ".sqlite", ".sqlite3"}
+
+
+class FolderError(ValueError):
+    """The folder cannot be sent as it is; the message says why and what to do."""
+
+
+def read_folder(folder: Path) -> tuple[dict[str, str], list[str]]:
+    """The text files below `folder` by relative path, and the files that were left out.
+
+    Hidden files and folders, caches, virtual environments, compiled files and databases are
+    skipped silently; a file that is not UTF-8 text is left out and named in the second list.
+    """
+    files: dict[str, str] = {}
+    left_out: list[str] = []
+    total = 0
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if not path.is_file() or _skipped(relative):
+            continue
+        name = relative.as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            left_out.append(name)
+            continue
+        except OSError as error:
+            raise FolderError(f"Cannot read {path}: {error.strerror}") from error
+        files[name] = text
+        total += len(text)
+        if len(files) > MAX_FILES or total > MAX_TOTAL:
+            raise FolderError(
+                f"{folder} holds more than a run can carry ({MAX_FILES} files, "
+                f"{MAX_TOTAL // 1024} KiB in all). Point at the folder of the app itself."
+            )
+    if not files:
+        raise FolderError(f"{folder} holds no text files to run.")
+    return files, left_out
+
+
+def _skipped(relative: Path) -> bool:
+    parts = relative.parts
+    hidden = any(part.startswith(".") for part in parts)
+    return (
+        hidden
+        or bool(_SKIPPED_FOLDERS.intersection(parts[:-1]))
+        or (relative.suffix in _SKIPPED_SUFFIXES)
+    )
+
+
+def app_file(files: dict[str, str], spec: str | None) -> tuple[str, str]:
+    """The file and attribute of the app: from `spec` ("app.main:app", as uvicorn takes it) or,
+    without one, the first of `APP_MODULE_CANDIDATES` present (attribute `app`)."""
+    if spec:
+        module, _, attribute = spec.partition(":")
+        attribute = attribute or "app"
+        candidates = [module.replace(".", "/") + ".py", module.replace(".", "/") + "/__init__.py"]
+        for candidate in candidates:
+            if candidate in files:
+                return candidate, attribute
+        raise FolderError(f"The folder has no module {module} ({' or '.join(candidates)}).")
+    for candidate in APP_MODULE_CANDIDATES:
+        if candidate in files:
+            return candidate, "app"
+    raise FolderError(
+        "Found none of " + ", ".join(APP_MODULE_CANDIDATES) + " in the folder: name the module "
+        "of your app with --app, for example --app shop.main:app."
+    )
+
+
+def _package_name(folder: Path, files: dict[str, str]) -> str | None:
+    """The folder's name when the folder is a package (holds `__init__.py`)."""
+    name = folder.resolve().name
+    return name if "__init__.py" in files and module_name(f"{name}.py") else None
+
+
+def folder_request(
+    folder: Path, *, kind: str, spec: str | None, **fields: object
+) -> tuple[RunRequest, list[str]]:
+    """A run of the whole `folder`; also returns the files that were left out (not text).
+
+    `spec` names the app's module relative to `folder` (or, for a folder that is a package,
+    with the package's name in front). A test run needs no app: without `spec` and without one
+    of the usual app modules, its main file is simply the first module that is not a test (it
+    is imported only where an instrument asks for the app).
+    """
+    files, left_out = read_folder(folder)
+    package = _package_name(folder, files)
+    if package and spec and spec.startswith(package + "."):
+        spec = spec.removeprefix(package + ".")
+    try:
+        filename, attribute = app_file(files, spec)
+    except FolderError:
+        modules = [name for name in files if module_name(name) is not None]
+        if kind != "test" or spec or not modules:
+            raise
+        filename = next((m for m in modules if not is_test_file(m)), modules[0])
+        attribute = "app"
+    if package:
+        # The folder is a package itself: run it from its parent, as `fastapi dev
+        # app/main.py` does, so that its relative imports work.
+        files = {f"{package}/{name}": text for name, text in files.items()}
+        filename = f"{package}/{filename}"
+    code = files.pop(filename)
+    request = RunRequest(
+        kind=kind,  # type: ignore[arg-type]
+        code=code,
+        filename=filename,
+        app_name=attribute,
+        files=files,
+        **fields,  # type: ignore[arg-type]
+    )
+    return request, left_out
