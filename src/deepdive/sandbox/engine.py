@@ -16,6 +16,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -25,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from deepdive.sandbox import instruments, preload, workspace
+from deepdive.sandbox import instruments, messages, preload, workspace
 from deepdive.sandbox.config import RunnerConfig
 from deepdive.sandbox.events import (
     CaseFinished,
@@ -49,6 +50,8 @@ log = logging.getLogger("deepdive.sandbox")
 
 EventHandler = Callable[[RunEvent], Awaitable[None] | None]
 _UID_SLOTS = 512
+# HTTP connections between a graded run's check and the app it judges (requests at once).
+GRADE_CONNECTIONS = 8
 _MAX_START_FAILURES = 3
 
 
@@ -238,9 +241,12 @@ class Engine:
         try:
             queue_ms = (time.perf_counter() - queued_at) * 1000
             await _emit(on_event, Started())
-            flavor = "test" if request.kind == "test" else "app"
-            process = await self._take(flavor)
-            result = await self._execute(process, request, on_event, commands)
+            if request.kind == "grade":
+                result, process = await self._grade(request, on_event)
+            else:
+                flavor = "test" if request.kind == "test" else "app"
+                process = await self._take(flavor)
+                result = await self._execute(process, request, on_event, commands)
             # What an instrument reports was made beside the learner's code: check it here.
             result.instrumentation = instruments.checked(
                 request.instruments, result.instrumentation
@@ -254,12 +260,40 @@ class Engine:
         await _emit(on_event, Finished(result=result))
         return result
 
+    async def _grade(
+        self, request: RunRequest, on_event: EventHandler | None
+    ) -> tuple[RunResult, SandboxProcess]:
+        """A graded run: the app served in one sandbox, its check run in another, the two
+        joined only by HTTP connections (socket pairs made here, one end for each)."""
+        server = await self._take("app")
+        try:
+            grader = await self._take("test")
+        except BaseException:
+            server.kill()
+            raise
+        pairs = [socket.socketpair() for _ in range(GRADE_CONNECTIONS)]
+        served = request.model_copy(update={"kind": "serve", "tests": None})
+        check = request.model_copy(update={"kind": "test", "grading": True, "instruments": []})
+        to_app = [app for app, _ in pairs]
+        to_check = [ends for _, ends in pairs]
+        # The grader closes its ends when it exits: the server's connections end with it.
+        try:
+            async with asyncio.TaskGroup() as group:
+                serving = group.create_task(self._execute(server, served, None, None, to_app))
+                judging = group.create_task(self._execute(grader, check, on_event, None, to_check))
+        finally:
+            for connection in (*to_app, *to_check):
+                connection.close()  # sent already, or never to be
+        app, judged = serving.result(), judging.result()
+        return _graded(app, judged), server
+
     async def _execute(
         self,
         process: SandboxProcess,
         request: RunRequest,
         on_event: EventHandler | None,
         commands: asyncio.Queue[SessionCommand | None] | None,
+        connections: list[socket.socket] | None = None,
     ) -> RunResult:
         limits = self.config.limits.tightened_by(request.limits)
         session = request.kind == "session"
@@ -272,7 +306,7 @@ class Engine:
         elif request.kind == "test":
             relays.append(asyncio.ensure_future(_relay_cases(process, on_event)))
         try:
-            result = await process.execute(request, limits, deadline)
+            result = await process.execute(request, limits, deadline, connections or ())
             if request.kind == "test":  # tests reported just before the result: pass them on
                 while not process.events.empty():
                     await _relay_case(process.events.get_nowait(), on_event)
@@ -523,3 +557,33 @@ async def _relay_commands(
             process.send({"type": "session", "command": command.model_dump(mode="json")})
         if command.op == "end":
             return
+
+
+# What a served app's run may end with and still have been judged by its check.
+_SERVED = frozenset({"ok", "runtime_error"})
+
+
+def _graded(app: RunResult, judged: RunResult) -> RunResult:
+    """One result for a graded run: the check's tests and verdict, and what the app did
+    (its output, the exceptions it raised, its instruments); when the app could not be served
+    at all, that is the verdict."""
+    result = judged.model_copy(
+        update={
+            "kind": "grade",
+            "stdout": app.stdout,
+            "stderr": app.stderr,
+            "stdout_truncated": app.stdout_truncated,
+            "stderr_truncated": app.stderr_truncated,
+            "responses": app.responses,
+            "instrumentation": app.instrumentation,
+            "usage": app.usage,
+            "isolation": app.isolation,
+        }
+    )
+    unserved = app.outcome not in _SERVED or (app.outcome == "runtime_error" and not app.responses)
+    if unserved:
+        result.outcome, result.message, result.error = app.outcome, app.message, app.error
+    elif judged.outcome == "ok":
+        passed = sum(case.outcome == "passed" for case in judged.tests)
+        result.message = messages.graded(passed, len(judged.tests))
+    return result

@@ -134,3 +134,11 @@ def isolation_warning(missing: dict[str, str]) -> str:
         f"{names}). It still ran under resource limits, but treat it like code on your own "
         "computer."
     )
+
+
+def graded(passed: int, total: int) -> str:
+    if total == 0:
+        return "The check found nothing to test."
+    if passed == total:
+        return f"Every check passed ({total} of {total})."
+    return f"{passed} of {total} checks passed."

@@ -19,7 +19,7 @@ import signal
 import socket
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -298,8 +298,28 @@ class SandboxProcess:
             raise OSError("the sandbox has gone")
         self._sock.send(channel.encode(message))
 
-    async def execute(self, request: RunRequest, limits: Limits, deadline: float) -> RunResult:
-        """Hand `request` to the sandbox and wait for its result (at most `deadline` seconds)."""
+    def _send_with(self, connections: Sequence[socket.socket], message: dict[str, Any]) -> None:
+        if self._sock is None:
+            raise OSError("the sandbox has gone")
+        try:
+            socket.send_fds(
+                self._sock, [channel.encode(message)], [c.fileno() for c in connections]
+            )
+        finally:
+            for connection in connections:
+                connection.close()
+
+    async def execute(
+        self,
+        request: RunRequest,
+        limits: Limits,
+        deadline: float,
+        connections: Sequence[socket.socket] = (),
+    ) -> RunResult:
+        """Hand `request` to the sandbox and wait for its result (at most `deadline` seconds).
+
+        `connections` are handed over with the request (a graded run's HTTP connections); the
+        runner's copies are closed once they are sent."""
         started = time.perf_counter()
         self.running = True
         self._kind = request.kind
@@ -308,7 +328,10 @@ class SandboxProcess:
                 with contextlib.suppress(OSError):
                     self._limit_cgroup(limits)
             channel.write_payload_fd(self._region, request.model_dump_json().encode())
-            self.send({"type": "run"})
+            if connections:
+                self._send_with(connections, {"type": "run"})
+            else:
+                self.send({"type": "run"})
             timer = self.loop.call_later(deadline + KILL_GRACE_SECONDS, self._time_is_up)
             try:
                 result = await self._wait_for_result()

@@ -20,7 +20,7 @@ from pydantic import (
 from deepdive.sandbox import chaining
 from deepdive.sandbox.nesting import ShallowJson
 
-RunKind = Literal["app", "test", "session"]
+RunKind = Literal["app", "test", "session", "grade", "serve"]
 
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]{0,63}"
 _PART = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}"  # never "..", never hidden
@@ -157,6 +157,13 @@ class RunRequest(BaseModel):
       for an instrument that needs the app.
     * `kind="session"`: import the app and keep it alive for WebSocket-style interaction
       (see `deepdive.sandbox.client.Session`).
+    * `kind="grade"`: judge the app by `tests` (a check module) that never runs beside it. The
+      engine serves the app in one sandbox (as a `serve` run) and runs the check in another
+      (a `test` run with `grading=True`), the two joined only by HTTP connections: the check's
+      `client` fixture sends requests to the app, and its `source` fixture holds the learner's
+      files as text. Nothing the learner's code does can read the check or change its verdict.
+    * `kind="serve"` (made by the engine for a grade run): serve the app over the connections
+      handed to the sandbox, until the other side has closed them all.
 
     `filename` may lie in a package (`app/main.py` is imported as `app.main`, so relative
     imports work). `files` holds the run's other files by relative path: modules and packages
@@ -177,6 +184,9 @@ class RunRequest(BaseModel):
     tests_filename: str = Field(default="test_app.py", pattern=_TESTS_FILE)
     instruments: list[str] = Field(default_factory=list, max_length=20)
     limits: LimitOverrides = Field(default_factory=LimitOverrides)
+    # A test run that grades an app served elsewhere: only `tests` is written and collected;
+    # the learner's files reach the tests as text (the `source` fixture), never as modules.
+    grading: bool = False
 
     @field_validator("files")
     @classmethod
@@ -202,6 +212,8 @@ class RunRequest(BaseModel):
         names = self._names()
         if self.kind == "test" and self.tests is None and not any(map(is_test_file, names)):
             raise ValueError("a test run needs `tests`, or a test file among `files`")
+        if (self.kind == "grade" or self.grading) and self.tests is None:
+            raise ValueError("a graded run needs its check as `tests`")
         if len(set(names)) != len(names):
             raise ValueError("every file needs its own name")
         folders = {

@@ -37,7 +37,15 @@ from deepdive.sandbox.run_result import (
     RunResult,
     Usage,
 )
-from deepdive.sandbox.worker import app_run, loader, session_run, test_run, warmup
+from deepdive.sandbox.worker import (
+    app_run,
+    grading,
+    loader,
+    serve_run,
+    session_run,
+    test_run,
+    warmup,
+)
 from deepdive.sandbox.worker.asgi import Lifespan, Recorder
 from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.guard import Guard, LimitExceeded, find_limit
@@ -49,6 +57,8 @@ Flavor = Literal["app", "test"]
 
 # Tests beyond this many are reported in the result only, not one by one as they finish.
 MAX_STREAMED_CASES = 500
+# The most connections a graded run hands a sandbox.
+_MAX_CONNECTIONS = 16
 _ENVIRONMENT = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "USER": "learner",
@@ -117,6 +127,7 @@ class Sandbox:
         self._cpu_start = 0.0
         self._recorder: test_run.Recorder | None = None
         self._cases_sent = 0
+        self.connections: list[socket.socket] = []
         self._load_failure: BaseException | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -163,12 +174,16 @@ class Sandbox:
             }
         )
         while True:
-            packet = self.ctl.recv(channel.MAX_MESSAGE)
+            packet, fds, _, _ = socket.recv_fds(self.ctl, channel.MAX_MESSAGE, _MAX_CONNECTIONS)
             if not packet:
                 os._exit(0)  # the runner went away
             message = channel.decode(packet)
             if message is not None and message["type"] == "run":
+                # A graded run's HTTP connections come with it (descriptors of the message).
+                self.connections = [socket.socket(fileno=fd) for fd in fds]
                 break
+            for fd in fds:
+                os.close(fd)
         request = RunRequest.model_validate_json(self.region.read())
         self._begin(request)
         return request
@@ -239,7 +254,12 @@ class Sandbox:
             # A fresh loop: the learner's module may have closed the descriptors of the old one.
             self.loop = asyncio.new_event_loop()
             asyncio.set_event_loop(self.loop)
-            if request.kind == "session":
+            if request.kind == "serve":
+                served = self.loop.run_until_complete(
+                    serve_run.serve(wrapped, self.connections, self.files)
+                )
+                responses = served.failures
+            elif request.kind == "session":
                 runner = session_run.SessionRun(
                     wrapped,
                     control=self.ctl,
@@ -336,6 +356,9 @@ class Sandbox:
         expect the import of the learner's module to fail or to warn.
         """
         request = self.wait_for_request()
+        if request.grading:
+            self._prepare_grading(request)
+            return
         try:
             self._save_files(request)
         except BaseException as exc:
@@ -346,12 +369,27 @@ class Sandbox:
         if test_run.config_file(request.all_files()) is not None and self._recorder is not None:
             self._recorder.skip_everything = True  # pytest starts again with that configuration
 
+    def _prepare_grading(self, request: RunRequest) -> None:
+        """A graded run: only the check is written; the app is reached over the connections."""
+        assert request.tests is not None
+        assert self._recorder is not None
+        self.files.write(request.tests_filename, request.tests)
+        if self.paths.code not in sys.path:
+            sys.path.insert(0, self.paths.code)
+        learners = {**request.files, request.filename: request.code}
+        plugin = grading.GradingPlugin(self.connections, learners, self.limits.wall_seconds)
+        self._recorder.session.config.pluginmanager.register(plugin, "deepdive-grading")
+
     def _tests_collected(self) -> None:
         """Called by pytest once the tests are collected: show the app to instruments that
         look at it (the module the tests imported, or imported now if they did not)."""
         assert self.request is not None
         assert self.instruments is not None
-        if self._load_failure is not None or not self.instruments.wants_app():
+        if (
+            self._load_failure is not None
+            or not self.instruments.wants_app()
+            or self.request.grading
+        ):
             return
         if self._recorder is not None and self._recorder.collection_error is not None:
             self.instruments.app_unavailable("the tests could not be collected")

@@ -128,6 +128,12 @@ class Recorder:
         self.guard: Guard | None = None
         self._session: pytest.Session | None = None
 
+    @property
+    def session(self) -> pytest.Session:
+        """The pytest session (known once it has started)."""
+        assert self._session is not None
+        return self._session
+
     def pytest_configure(self, config: pytest.Config) -> None:
         # Options of the terminal plugin, which is not loaded: short tracebacks in failure
         # details, and no colours in what other plugins print.
