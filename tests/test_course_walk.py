@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import CONTENT_DIR
 
 from deepdive.course.challenges import check_run, judge
+from deepdive.course.grading import judge_task, reference_code, task_run
 from deepdive.course.loader import load_course
 from deepdive.sandbox import RunRequest, instruments
 
@@ -26,6 +27,12 @@ CHALLENGES = [
     pytest.param(lesson, challenge, id=f"{lesson.slug}/{challenge.id}")
     for lesson in COURSE.lessons
     for challenge in lesson.meta.challenges
+]
+TASKS = [
+    pytest.param(lesson, interactive, task, id=f"{lesson.slug}/{interactive.id}/{task.id}")
+    for lesson in COURSE.lessons
+    for interactive in lesson.meta.interactives
+    for task in interactive.tasks
 ]
 # What a widget can draw: the run loaded the code and got as far as the requests.
 DRAWABLE = {"ok", "runtime_error"}
@@ -83,3 +90,22 @@ def test_every_challenge_can_be_checked_by_a_real_run(run_in_sandbox, lesson, ch
     verdict = judge(challenge, 0, result)
     assert verdict.measured >= 0
     assert judge(challenge, verdict.measured, result).correct
+
+
+@pytest.mark.parametrize(("lesson", "interactive", "task"), TASKS)
+def test_every_task_refuses_the_starter_and_each_wrong_answer_and_passes_its_solution(
+    run_in_sandbox, lesson, interactive, task
+):
+    def verdict(code: str):
+        return judge_task(run_in_sandbox(task_run(lesson, task, code)))
+
+    where = f"{lesson.slug}/{interactive.id}/{task.id}"
+    starter = verdict(lesson.sources[interactive.starter])
+    assert not starter.passed, f"{where}: the starter already passes"
+    solution = verdict(reference_code(lesson, interactive, task))
+    assert solution.passed, f"{where}: the solution fails: {solution}"
+    for wrong in task.wrong:
+        seen = verdict(lesson.sources[wrong.file])
+        assert not seen.passed, f"{where}: {wrong.file} passes"
+        said = [line.message for line in seen.checks if not line.passed] + [seen.message]
+        assert any(wrong.message in text for text in said), f"{where}: {wrong.file} says {said}"

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 
+from tests.conftest import solve_lesson
+
 
 def _answer_everything_right(client, lesson):
-    for question in lesson.quiz.questions:
-        client.post(
-            f"/api/lessons/{lesson.slug}/quiz/{question.id}",
-            json={"answer": sorted(question.correct_indexes)},
-        )
+    solve_lesson(client, lesson)
 
 
 def test_export_then_import_into_a_fresh_install_restores_xp(client, course, app):

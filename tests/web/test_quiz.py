@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from tests.conftest import solve_lesson
 
 from deepdive.course.models import Course
 
@@ -125,13 +126,15 @@ def test_unknown_question_is_a_404(client, course):
     assert response.status_code == 404
 
 
-def test_lesson_is_done_when_every_question_is_answered_right(client, course):
+def test_lesson_is_done_when_every_question_and_task_is_solved(client, course):
     lesson = course.lessons[0]
     for question in lesson.quiz.questions:
         client.post(
             f"/api/lessons/{lesson.slug}/quiz/{question.id}",
             json={"answer": sorted(question.correct_indexes)},
         )
+    assert client.get("/api/progress").json()["lessons"][0]["state"] == "in-progress"
+    solve_lesson(client, lesson)
     summary = client.get("/api/progress").json()
     assert summary["lessons"][0]["state"] == "done"
     assert summary["xp"] == sum(lesson.award_keys.values())

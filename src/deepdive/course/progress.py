@@ -6,16 +6,16 @@ XP is only ever granted here, with a value taken from the course content, never 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from deepdive.course.levels import LevelProgress, level_for
 from deepdive.course.models import Lesson
-from deepdive.db.models import Draft, Learner, LessonProgress, XpAward, utcnow
+from deepdive.db.models import Attempt, Draft, Learner, LessonProgress, XpAward, utcnow
 
 
 class LessonState(enum.StrEnum):
@@ -63,6 +63,8 @@ class LearnerView:
 
     progress: Progress
     drafts: dict[str, SavedCode]
+    # Tries at checked items (tasks, incidents), by award key.
+    attempts: dict[str, int] = field(default_factory=dict)
 
 
 def read_learner_view(session: Session, learner_id: int) -> LearnerView:
@@ -72,6 +74,7 @@ def read_learner_view(session: Session, learner_id: int) -> LearnerView:
     return LearnerView(
         progress=read_progress(session, learner_id),
         drafts={row.widget_id: SavedCode(row.code, row.attempts) for row in drafts},
+        attempts=read_attempts(session, learner_id),
     )
 
 
@@ -181,8 +184,46 @@ def load_draft(session: Session, learner_id: int, widget_id: str) -> Draft | Non
     return session.get(Draft, (learner_id, widget_id))
 
 
+def record_attempt(
+    session: Session, learner_id: int, item_key: str, *, solved: bool, failure: str | None
+) -> int:
+    """Count one try at a checked item (and when it was first solved); returns the tries so
+    far. One upsert, so concurrent checks cannot lose a count."""
+    module = _dialect_module(session)
+    now = utcnow()
+    solved_at = now if solved else None
+    statement = module.insert(Attempt).values(
+        learner_id=learner_id,
+        item_key=item_key,
+        attempts=1,
+        last_failure=failure,
+        last_at=now,
+        solved_at=solved_at,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Attempt.learner_id, Attempt.item_key],
+        set_={
+            "attempts": Attempt.attempts + 1,
+            "last_failure": failure,
+            "last_at": now,
+            "solved_at": func.coalesce(Attempt.solved_at, solved_at),
+        },
+    ).returning(Attempt.attempts)
+    attempts = session.execute(statement).scalar_one()
+    session.commit()
+    return attempts
+
+
+def read_attempts(session: Session, learner_id: int) -> dict[str, int]:
+    """How many times the learner has tried each checked item."""
+    rows = session.execute(
+        select(Attempt.item_key, Attempt.attempts).where(Attempt.learner_id == learner_id)
+    ).all()
+    return {row.item_key: row.attempts for row in rows}
+
+
 def reset_progress(session: Session, learner_id: int) -> None:
-    """Forget every award, lesson start and draft of the learner."""
-    for model in (XpAward, LessonProgress, Draft):
+    """Forget every award, lesson start, draft and attempt of the learner."""
+    for model in (XpAward, LessonProgress, Draft, Attempt):
         session.execute(delete(model).where(model.learner_id == learner_id))
     session.commit()

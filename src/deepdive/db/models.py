@@ -88,3 +88,22 @@ class Draft(Base):
     code: Mapped[str] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Attempt(Base):
+    """A learner's tries at one checked item (a task, an incident): how many, and the outcome.
+
+    XP stays in `xp_awards`; this keeps what instructors and hints need: the number of tries,
+    the last failing check, when it was first solved.
+    """
+
+    __tablename__ = "attempts"
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failure: Mapped[str | None] = mapped_column(String(400))
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -32,6 +32,7 @@ from deepdive.web.routes import (
     quiz,
     runs,
     sessions,
+    tasks,
 )
 from deepdive.web.security import (
     CsrfCookieMiddleware,
@@ -91,6 +92,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         drafts,
         runs,
         sessions,
+        tasks,
         docs_viewer,
         bookstore_source,
         packages,

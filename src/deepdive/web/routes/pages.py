@@ -46,7 +46,9 @@ async def course_page(
     request: Request, course: CourseDep, learner_id: LearnerIdDep
 ) -> HTMLResponse:
     def build(view: LearnerView) -> dict[str, object]:
-        return page_context(course, view.progress, current=None, drafts=view.drafts)
+        return page_context(
+            course, view.progress, current=None, drafts=view.drafts, attempts=view.attempts
+        )
 
     return await _page(request, learner_id, "course.html", build)
 
@@ -66,6 +68,7 @@ async def lesson_page(
             previous=previous,
             following=following,
             drafts=view.drafts,
+            attempts=view.attempts,
         )
 
     return await _page(request, learner_id, "lesson.html", build)

@@ -7,6 +7,7 @@ import { presetBar } from "../../kit/preset-bar.js";
 import { errorMarkers, renderOutput, renderResponse } from "../../kit/response-view.js";
 import { revealSolution } from "../../kit/reveal-solution.js";
 import { runController } from "../../kit/run-controller.js";
+import { taskList } from "../../kit/task-list.js";
 import { stepper } from "./stepper.js";
 import { listSteps } from "./steps.js";
 import { switches } from "./switches.js";
@@ -141,6 +142,7 @@ function mount(panel) {
 
   toggles.refresh();
   panel.editor = editor;
+  taskList(panel, { code: () => editor.getCode(), editor });
   panel.dataset.ready = "true";
 }
 

@@ -6,6 +6,7 @@ import { presetBar } from "../../kit/preset-bar.js";
 import { readRequest } from "../../kit/request-builder.js";
 import { errorMarkers, renderOutput } from "../../kit/response-view.js";
 import { runController } from "../../kit/run-controller.js";
+import { taskList } from "../../kit/task-list.js";
 import { exampleUrl, generate } from "./code.js";
 import { paramForm } from "./param-form.js";
 import { renderExchange } from "./request-view.js";
@@ -142,6 +143,7 @@ function mount(panel) {
   const order = panel.querySelector("[data-route-order]");
   if (order) panel.routeOrder = routeOrder(order, widgetId, instruments);
   panel.editor = editor;
+  taskList(panel, { code: () => editor.getCode(), editor });
   panel.dataset.ready = "true";
 }
 

@@ -8,6 +8,7 @@ import { requestBuilder } from "../../kit/request-builder.js";
 import { errorMarkers, renderOutput } from "../../kit/response-view.js";
 import { revealSolution } from "../../kit/reveal-solution.js";
 import { runController } from "../../kit/run-controller.js";
+import { taskList } from "../../kit/task-list.js";
 import { statusControl } from "./status-code.js";
 import { requestsOf, variantCodes, variantDrafts } from "./variants.js";
 import { docsNodes, returnedNodes, sentNodes, setupSentence } from "./views.js";
@@ -145,6 +146,7 @@ function mount(panel) {
   showVariant(current);
   panel.dataset.state = "idle";
   panel.editor = editor;
+  taskList(panel, { code: () => editor.getCode(), editor });
   panel.dataset.ready = "true";
 }
 

@@ -8,6 +8,7 @@ import { requestBuilder } from "../../kit/request-builder.js";
 import { errorMarkers, renderOutput, renderResponse } from "../../kit/response-view.js";
 import { revealSolution } from "../../kit/reveal-solution.js";
 import { runController } from "../../kit/run-controller.js";
+import { taskList } from "../../kit/task-list.js";
 import { tabs } from "../../kit/tabs.js";
 
 // The Docs tab: the app's OpenAPI document, drawn by the locally served Swagger UI in a frame.
@@ -82,6 +83,7 @@ function mount(panel) {
 
   view.show("response");
   panel.editor = editor;
+  taskList(panel, { code: () => editor.getCode(), editor });
   panel.dataset.ready = "true";
 }
 

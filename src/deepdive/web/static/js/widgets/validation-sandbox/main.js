@@ -8,6 +8,7 @@ import { presetBar } from "../../kit/preset-bar.js";
 import { errorMarkers, renderOutput, renderResponse } from "../../kit/response-view.js";
 import { revealSolution } from "../../kit/reveal-solution.js";
 import { runController } from "../../kit/run-controller.js";
+import { taskList } from "../../kit/task-list.js";
 import { fieldView, markerFor, summary, validationErrors } from "./fields.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -83,6 +84,7 @@ function mount(panel) {
   panel.querySelector("[data-reset-body]").addEventListener("click", () => body.reset());
 
   panel.editors = { model, body };
+  taskList(panel, { code: () => model.getCode(), editor: model });
   panel.dataset.ready = "true";
 }
 

@@ -1,0 +1,18 @@
+from fastapi import FastAPI
+
+app = FastAPI(title="First app")
+
+
+@app.get("/")
+def read_root() -> dict[str, str]:
+    return {"message": "Hello from FastAPI"}
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/versions")
+def version() -> dict[str, str]:
+    return {"version": "1.0"}
