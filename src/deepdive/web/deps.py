@@ -73,7 +73,7 @@ def get_learner_view(request: Request, learner_id: LearnerIdDep) -> LearnerView:
     template renders or a response is sent.
     """
     with request.app.state.session_factory() as session:
-        return read_learner_view(session, learner_id)
+        return read_learner_view(session, learner_id, request.app.state.course.levels)
 
 
 def get_progress(view: Annotated[LearnerView, Depends(get_learner_view)]) -> Progress:
