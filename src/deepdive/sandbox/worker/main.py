@@ -425,6 +425,7 @@ class Sandbox:
             responses=responses or [],
             tests=dict(Counter(case.outcome for case in tests or [])),
             raw_overflow=raw_overflow,
+            cpu_seconds=_cpu_total() - self._cpu_start,
         )
         stdout, stdout_cut = self.stdout.value()
         stderr, stderr_cut = self.stderr.value()
