@@ -74,6 +74,23 @@ async def send_all(
     responses = []
     for index, request in enumerate(requests):
         clock.advance(request.advance_clock)
+        if request.advance_clock_past:
+            try:
+                value = values[request.advance_clock_past]
+                clock.advance(chaining.seconds_past_expiry(value, clock.now()))
+            except KeyError:
+                why = missing.get(request.advance_clock_past, "no earlier request captured it")
+                responses.append(
+                    _not_sent(
+                        request,
+                        f"Not sent: it moves the clock past {{{{{request.advance_clock_past}}}}}"
+                        f"'s expiry, but {why}.",
+                    )
+                )
+                continue
+            except chaining.ChainError as problem:
+                responses.append(_not_sent(request, f"Not sent: {problem}."))
+                continue
         fields = request.model_dump()
         used = chaining.uses(fields)
         if not used:
