@@ -146,3 +146,10 @@ def test_bad_tokens_reach_the_app_and_are_refused_with_the_reason_recorded(run_i
     assert entries[0]["calls"][0]["raised"] == "DecodeError"
     assert entries[1]["sent"]["token"]["length"] == 100_000
     assert len(entries[1]["sent"]["token"]["preview"]) == 120
+
+
+def test_a_header_http_cannot_carry_is_not_sent_and_the_run_goes_on(run_in_sandbox):
+    responses, _ = _run(run_in_sandbox, _me("h€ader.x.y"), HttpRequest(path="/me"))
+    assert responses[0].status == 0
+    assert "'€', which HTTP headers cannot carry" in responses[0].skipped
+    assert responses[1].status == 401

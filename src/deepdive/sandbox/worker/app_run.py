@@ -141,7 +141,17 @@ async def send_one(
     client: httpx.AsyncClient, request: HttpRequest, exchange: Exchange, files: LearnerFiles
 ) -> HttpResponse:
     started = time.perf_counter()
-    reply = await client.request(request.method, request.path, **_body(request))
+    try:
+        reply = await client.request(request.method, request.path, **_body(request))
+    except UnicodeEncodeError as problem:
+        # httpx encodes header values as ASCII: a pasted "€" cannot travel in one.
+        text = problem.object if isinstance(problem.object, str) else ""
+        character = text[problem.start : problem.end]
+        return _not_sent(
+            request,
+            f"Not sent: a header holds {character!r}, which HTTP headers cannot carry (their "
+            "values are ASCII text).",
+        )
     elapsed = (time.perf_counter() - started) * 1000
     response = describe(reply, request, elapsed)
     if exchange.exception is not None:
