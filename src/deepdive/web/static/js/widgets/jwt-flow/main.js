@@ -91,7 +91,12 @@ function mount(panel) {
     widgetId,
     status: panel.querySelector("[data-save-status]"),
     onRun: () => runFlow(),
+    onChange: () => markStale(),
   });
+  const stale = panel.querySelector("[data-stale]");
+  function markStale() {
+    stale.hidden = !flow || editor.getCode() === flow.code;
+  }
   const reveal = revealSolution(panel.querySelector("[data-reveal]"), widgetId, editor, { onMessage: (text) => (status.textContent = text) });
   const runs = runController({ panel, status, stop: panel.querySelector("[data-stop]"), reveal });
 
@@ -122,7 +127,6 @@ function mount(panel) {
     explain.className = "flow-explain";
     explain.removeAttribute("data-explain");
     const nodes = describe(flow.responses[current], flow.entries.get(current), { title: `${current + 1}. ${step.title}`, expect: step.expect, explain });
-    if (editor.getCode() !== flow.code) nodes.unshift(notice("The code has changed since this run: press Run the flow to see the new one.", "info"));
     detail.replaceChildren(...nodes);
     panel.dataset.step = String(current + 1);
   }
@@ -158,6 +162,7 @@ function mount(panel) {
       badge.title = said.text;
     });
     if (error) detail.before(notice(`The tokens could not be taken apart this time: ${error}`, "warning"));
+    markStale();
     panel.dataset.flowRuns = String(Number(panel.dataset.flowRuns || 0) + 1);
     select(current);
   }
