@@ -213,12 +213,12 @@ def reset_command(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
 ) -> None:
     """Delete all your XP, lesson states and saved code."""
-    from deepdive.course.progress import local_learner, read_progress, reset_progress
+    from deepdive.course.progress import local_learner, reset_progress, total_xp
 
     settings = Settings().prepare()
     with _local_session(settings) as session:
         learner_id = local_learner(session).id
-        xp = read_progress(session, learner_id).xp
+        xp = total_xp(session, learner_id)
         if not yes and not typer.confirm(
             f"Delete all your progress ({xp} XP, lesson states and saved code)?", default=False
         ):
