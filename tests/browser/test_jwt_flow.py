@@ -94,7 +94,11 @@ def test_every_step_is_a_real_request_of_one_run(page: Page, live_server):
     )
     expect(panel.locator("[data-output]")).to_contain_text("TypeError")
 
-    detail = _step(panel, 10)
+    # The arrow keys move between the steps, like Previous and Next.
+    page.keyboard.press("ArrowDown")
+    expect(panel.locator('[data-step="9"]')).to_be_focused()
+    detail = panel.locator("[data-step-detail]")
+    expect(panel).to_have_attribute("data-step", "10")
     expect(detail.locator("[data-clock]")).to_contain_text("moved forward by 30 min")
     expect(detail.locator("[data-pyjwt]")).to_contain_text("ExpiredSignatureError")
     expect(panel.get_by_role("button", name="Next →")).to_be_disabled()
