@@ -231,12 +231,33 @@ def _load_lesson(
                 lesson_file, line, f"no interactive {interactive_id!r} in the front matter"
             )
 
+    if quiz is None:
+        return None
+    components = [
+        chunk[1] for chunk in article.chunks if isinstance(chunk, tuple) and len(chunk) == 2
+    ]
+    finals = [question for question in quiz.questions if question.final]
+    if finals and "final-challenge" not in components:
+        problems.add(
+            lesson_file,
+            body_line,
+            f"the quiz's final challenge {finals[0].id!r} needs {{! component final-challenge !}} "
+            "in the article",
+        )
+    if "final-challenge" in components and not finals:
+        problems.add(
+            lesson_file,
+            body_line,
+            "{! component final-challenge !} needs a question with final: true",
+        )
     if quiz is None or len(problems.items) != count_before:
         return None
     placed = {i for i, _line in article_env.interactives}
     parts = [
         ArticlePart(html=chunk)
         if isinstance(chunk, str)
+        else ArticlePart(component=chunk[1])
+        if len(chunk) == 2
         else ArticlePart(interactive=interactives[chunk[0]])
         for chunk in article.chunks
     ]
@@ -246,7 +267,9 @@ def _load_lesson(
         directory=directory,
         quiz=quiz,
         intro_html="".join(c for c in intro.chunks if isinstance(c, str)),
-        article=tuple(part for part in parts if part.html.strip() or part.interactive),
+        article=tuple(
+            part for part in parts if part.html.strip() or part.interactive or part.component
+        ),
         main_example_html=highlight_code(
             sources[meta.main_example], filename=meta.main_example.rsplit("/", 1)[-1]
         ),

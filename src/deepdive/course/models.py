@@ -107,6 +107,9 @@ class QuizQuestion(Strict):
     prompt: str = Field(min_length=5)
     options: list[QuizOption] = Field(min_length=2, max_length=8)
     xp: int | None = Field(default=None, ge=0, le=500)
+    # A final challenge: shown where the article places `{! component final-challenge !}`,
+    # not among the quiz's questions (checked and rewarded like any question).
+    final: bool = False
 
     @model_validator(mode="after")
     def _right_number_of_correct_options(self) -> QuizQuestion:
@@ -130,15 +133,28 @@ class Quiz(Strict):
     @model_validator(mode="after")
     def _unique_question_ids(self) -> Quiz:
         require_unique("question ids", [question.id for question in self.questions])
+        regular = [question for question in self.questions if not question.final]
+        if len(regular) < 5:
+            raise ValueError(
+                f"a quiz needs at least 5 questions besides a final challenge, has {len(regular)}"
+            )
+        if len(self.questions) - len(regular) > 1:
+            raise ValueError("a quiz has at most one final challenge")
         return self
+
+    @property
+    def regular(self) -> list[QuizQuestion]:
+        return [question for question in self.questions if not question.final]
 
 
 @dataclass(frozen=True)
 class ArticlePart:
-    """A run of rendered HTML, or the place where an interactive goes."""
+    """A run of rendered HTML, or the place where an interactive or a component goes."""
 
     html: str = ""
     interactive: InteractiveBase | None = None
+    # A part the course provides (`{! component NAME !}`): templates/components/NAME.html.
+    component: str = ""
 
 
 @dataclass(frozen=True)
