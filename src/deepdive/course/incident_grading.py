@@ -92,10 +92,23 @@ def refuse(incident: Incident, code: str) -> IncidentVerdict | None:
 
 def _zero(incident: Incident, message: str) -> IncidentVerdict:
     tests = tuple(
-        TestLine(t.name, t.points, t.visibility, passed=False, message="")
-        for t in incident.meta.tests
+        TestLine(name, t.points, t.visibility, passed=False, message="")
+        for name, t in zip(shown_test_names(incident), incident.meta.tests, strict=True)
     )
     return IncidentVerdict(0, incident.total_points, message, tests, refused=True)
+
+
+def shown_test_names(incident: Incident) -> list[str]:
+    """What the learner reads for each test: visible ones by name, hidden ones by number only
+    (a hidden test's name would say what it checks)."""
+    names, hidden = [], 0
+    for test in incident.meta.tests:
+        if test.visibility == "hidden":
+            hidden += 1
+            names.append(f"Hidden test {hidden}")
+        else:
+            names.append(_words(test.name))
+    return names
 
 
 def _words(name: str) -> str:
@@ -114,13 +127,13 @@ def judge_incident(incident: Incident, result: RunResult) -> IncidentVerdict:
     ):
         ran[case.name.split("[", 1)[0]] = line
     lines = []
-    for test in incident.meta.tests:
+    for name, test in zip(shown_test_names(incident), incident.meta.tests, strict=True):
         line = ran.get(test.name)
         passed = line is not None and line.passed
         message = ""
         if not passed and test.visibility == "visible":
             message = line.message if line else "This test did not run."
-        lines.append(TestLine(_words(test.name), test.points, test.visibility, passed, message))
+        lines.append(TestLine(name, test.points, test.visibility, passed, message))
     score = sum(line.points for line in lines if line.passed)
     total = incident.total_points
     if score == total:

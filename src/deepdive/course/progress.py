@@ -151,7 +151,13 @@ def read_progress(session: Session, learner_id: int) -> Progress:
 
 
 def save_draft(
-    session: Session, learner_id: int, widget_id: str, code: str, *, attempted: bool = False
+    session: Session,
+    learner_id: int,
+    widget_id: str,
+    code: str,
+    *,
+    attempted: bool = False,
+    in_lesson: bool = True,
 ) -> int:
     """Store the learner's code for a widget (counting a run when `attempted`), which also marks
     its lesson as started; returns the number of runs so far. One upsert, so a save and a run
@@ -170,7 +176,8 @@ def save_draft(
         set_={"code": code, "updated_at": now, "attempts": Draft.attempts + int(attempted)},
     ).returning(Draft.attempts)
     attempts = session.execute(statement).scalar_one()
-    mark_started(session, learner_id, widget_lesson(widget_id), commit=False)
+    if in_lesson:  # an incident's editor belongs to no lesson
+        mark_started(session, learner_id, widget_lesson(widget_id), commit=False)
     session.commit()
     return attempts
 

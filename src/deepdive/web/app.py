@@ -26,6 +26,7 @@ from deepdive.web.routes import (
     docs_viewer,
     drafts,
     health,
+    incidents,
     packages,
     pages,
     progress,
@@ -96,6 +97,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         docs_viewer,
         bookstore_source,
         packages,
+        incidents,
     )
     for module in (*routers, health):
         app.include_router(module.router)
