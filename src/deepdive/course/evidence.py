@@ -30,6 +30,7 @@ class EvidenceRow:
     latency_ms: float
     body: str
     error: str
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def outcome(self) -> str:
@@ -111,6 +112,7 @@ def read_evidence(incident: Incident, result: RunResult) -> Evidence:
                 latency_ms=round(latency, 1),
                 body=response.body[:BODY_CHARS] + ("…" if len(response.body) > BODY_CHARS else ""),
                 error=error,
+                headers=tuple((name, value[:200]) for name, value in response.headers[:20]),
             )
         )
     output = [line for text in (result.stdout, result.stderr) for line in text.splitlines()]
