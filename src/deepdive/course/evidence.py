@@ -42,11 +42,19 @@ class EvidenceRow:
 
 @dataclass(frozen=True)
 class Bar:
+    """One request on the time axis: `wait_x`..`x` it waited to be taken up (sent by the client,
+    not yet received by the service), `x`..`x + width` the service handled it."""
+
+    wait_x: float
     x: float
     y: float
     width: float
     outcome: str
     title: str
+
+    @property
+    def wait_width(self) -> float:
+        return round(self.x - self.wait_x, 1)
 
 
 @dataclass(frozen=True)
@@ -94,9 +102,8 @@ def read_evidence(incident: Incident, result: RunResult) -> Evidence:
     rows = []
     log: list[str] = []
     for index, response in enumerate(result.responses):
-        entry = timed.get(index, {})
-        start, end = entry.get("start_ms"), entry.get("end_ms")
-        latency = end - start if start is not None and end is not None else response.elapsed_ms
+        # As the client saw it: from sending the request to the end of the answer.
+        latency = response.elapsed_ms
         error = ""
         if response.error is not None:
             where = f" (line {response.error.line} of app.py)" if response.error.line else ""
@@ -121,11 +128,18 @@ def read_evidence(incident: Incident, result: RunResult) -> Evidence:
         rows=tuple(rows),
         log=tuple(log),
         bars=_bars(rows, timed),
-        span_ms=float(timeline.get("total_ms") or 0.0),
+        span_ms=_span(result, timeline),
         concurrent=incident.meta.workload.concurrent,
         message=result.message,
         measured_at=datetime.now(UTC),
     )
+
+
+def _span(result: RunResult, timeline: dict) -> float:
+    """From the first request sent to the last answer, in milliseconds."""
+    total = float(timeline.get("total_ms") or 0.0)
+    slowest = max((response.elapsed_ms for response in result.responses), default=0.0)
+    return round(max(total, slowest), 1)
 
 
 def _bars(rows: list[EvidenceRow], timed: dict[object, dict]) -> tuple[Bar, ...]:
@@ -135,19 +149,29 @@ def _bars(rows: list[EvidenceRow], timed: dict[object, dict]) -> tuple[Bar, ...]
         start, end = entry.get("start_ms"), entry.get("end_ms")
         if start is None or end is None:
             continue
-        spans.append((row, float(start), float(end)))
+        # The client sent it `latency_ms` before the answer ended (never after it was received).
+        sent = min(float(start), float(end) - row.latency_ms)
+        spans.append((row, sent, float(start), float(end)))
     if not spans:
         return ()
-    first = min(start for _, start, _ in spans)
-    last = max(end for _, _, end in spans)
+    first = max(0.0, min(sent for _, sent, _, _ in spans))
+    last = max(end for _, _, _, end in spans)
     scale = GRAPH_WIDTH / max(last - first, 1.0)
+
+    def at(moment: float) -> float:
+        return round(max(moment - first, 0.0) * scale, 1)
+
     return tuple(
         Bar(
-            x=round((start - first) * scale, 1),
+            wait_x=at(sent),
+            x=at(start),
             y=index * (BAR_HEIGHT + BAR_GAP),
             width=max(round((end - start) * scale, 1), 2.0),
             outcome=row.outcome,
-            title=f"{row.method} {row.path} → {row.status} in {end - start:.0f} ms",
+            title=(
+                f"{row.method} {row.path} → {row.status}: waited {max(start - sent, 0):.0f} ms, "
+                f"handled in {end - start:.0f} ms"
+            ),
         )
-        for index, (row, start, end) in enumerate(spans)
+        for index, (row, sent, start, end) in enumerate(spans)
     )
