@@ -26,7 +26,7 @@ def test_an_incident_is_solved_with_the_reference_fix_after_a_wrong_one(
     expect(page.locator(".incident-requests tr[data-status='404']").first).to_contain_text(
         "No user 'me'"
     )
-    expect(page.locator(".incident-graph rect")).to_have_count(8)
+    expect(page.locator(".incident-graph rect.bar")).to_have_count(8)
 
     _replace_code(page, incident.wrong["wrong/delete_the_template_route.py"])
     page.get_by_role("button", name="Submit fix").click()
