@@ -103,16 +103,10 @@ def _load_incidents(directory: Path, problems: _Problems) -> tuple[Incident, ...
         incident = _load_incident(folder, problems)
         if incident is not None:
             incidents.append(incident)
-    seen: dict[object, Incident] = {}
-    for incident in incidents:
-        for key in (("order", incident.meta.order), ("slug", incident.slug)):
-            other = seen.setdefault(key, incident)
-            if other is not incident:
-                problems.add(
-                    incident.directory / "incident.yaml",
-                    1,
-                    f"{key[0]} {key[1]!r} is already used by {other.directory.name}",
-                )
+    _check_unique(
+        [(i.meta.order, i.slug, i.directory, i.directory / "incident.yaml", 1) for i in incidents],
+        problems,
+    )
     return tuple(sorted(incidents, key=lambda incident: incident.meta.order))
 
 
@@ -172,17 +166,21 @@ def _load_incident(folder: Path, problems: _Problems) -> Incident | None:
     )
 
 
+def _check_unique(items: list[tuple[int, str, Path, Path, int]], problems: _Problems) -> None:
+    """Each (order, slug, folder, file, line) must use an order and a slug no other one uses."""
+    seen: dict[tuple[str, object], Path] = {}
+    for order, slug, folder, file, line in items:
+        for key in (("order", order), ("slug", slug)):
+            other = seen.setdefault(key, folder)
+            if other != folder:
+                problems.add(file, line, f"{key[0]} {key[1]!r} is already used by {other.name}")
+
+
 def _check_course(lessons: list[Lesson], problems: _Problems) -> None:
-    seen: dict[object, Lesson] = {}
-    for lesson in lessons:
-        for key in (("order", lesson.meta.order), ("slug", lesson.slug)):
-            other = seen.setdefault(key, lesson)
-            if other is not lesson:
-                problems.add(
-                    lesson.directory / "lesson.md",
-                    2,
-                    f"{key[0]} {key[1]!r} is already used by {other.directory.name}",
-                )
+    _check_unique(
+        [(x.meta.order, x.slug, x.directory, x.directory / "lesson.md", 2) for x in lessons],
+        problems,
+    )
     # The course page shows interactives of every lesson together, so their ids (the element
     # ids of the page) must differ across lessons, not only within one.
     owners: dict[str, Lesson] = {}

@@ -39,15 +39,10 @@ from deepdive.sandbox import (
     TooManyRunsError,
 )
 from deepdive.web.deps import NO_RUNNER, CourseDep, LearnerIdDep, page_context, run_owner
-from deepdive.web.errors import retry_after
 from deepdive.web.routes.drafts import MAX_CODE_CHARS
+from deepdive.web.routes.tasks import TaskCheckError, run_graded
 
 router = APIRouter()
-
-_RUNNER_FAILED = (
-    "The sandbox runner did not answer, so your fix could not be tested. Nothing was "
-    "recorded; try again in a moment."
-)
 
 
 class FixIn(BaseModel):
@@ -73,13 +68,6 @@ class FixOut(BaseModel):
     best_score: int
 
 
-class FixError(Exception):
-    def __init__(self, status_code: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status_code = status_code
-        self.headers = headers or {}
-
-
 @dataclass(frozen=True)
 class _Graded:
     verdict: IncidentVerdict
@@ -100,12 +88,6 @@ IncidentDep = Annotated[Incident, Depends(get_incident)]
 
 def draft_key(incident: Incident) -> str:
     return f"incidents/{incident.slug}"
-
-
-def _run_failure(problem: Exception) -> FixError:
-    if isinstance(problem, RateLimitError | TooManyRunsError):
-        return FixError(429, str(problem), retry_after(problem))
-    return FixError(503, _RUNNER_FAILED)
 
 
 async def evidence_for(request: Request, learner_id: int, incident: Incident) -> Evidence | str:
@@ -157,20 +139,7 @@ def _settle(
 async def _grade(request: Request, learner_id: int, incident: Incident, code: str) -> _Graded:
     verdict = refuse(incident, code)
     if verdict is None:
-        client: RunnerClient | None = request.app.state.sandbox
-        if client is None:
-            raise FixError(503, NO_RUNNER)
-        try:
-            request.app.state.run_limiter.acquire(str(learner_id))
-            result = await client.run(incident.grade_run(code), owner=run_owner(learner_id))
-        except (
-            RateLimitError,
-            TooManyRunsError,
-            RunnerUnavailableError,
-            RunnerError,
-            OSError,
-        ) as e:
-            raise _run_failure(e) from e
+        result = await run_graded(request, learner_id, incident.grade_run(code))
         verdict = judge_incident(incident, result)
     granted, best, progress = await run_in_threadpool(
         _settle, request, learner_id, incident, code, verdict
@@ -243,7 +212,7 @@ async def submit_from_page(
     status_code, graded, error, headers = 200, None, None, {}
     try:
         graded = await _grade(request, learner_id, incident, code)
-    except FixError as problem:
+    except TaskCheckError as problem:
         status_code, error, headers = problem.status_code, str(problem), problem.headers
     standing = await run_in_threadpool(_standing, request, learner_id, None)
     state, best = incident_state(incident, standing)
@@ -275,7 +244,7 @@ async def submit_from_api(
     """Grade a fix of the incident by its hidden tests; 75 XP once, for the first full pass."""
     try:
         graded = await _grade(request, learner_id, incident, body.code)
-    except FixError as problem:
+    except TaskCheckError as problem:
         return JSONResponse(
             {"error": "Not graded", "message": str(problem)},
             status_code=problem.status_code,
