@@ -14,6 +14,7 @@ from tests.conftest import CONTENT_DIR
 
 from deepdive.course.challenges import check_run, judge
 from deepdive.course.grading import judge_task, reference_code, task_run
+from deepdive.course.incident_grading import judge_incident
 from deepdive.course.loader import load_course
 from deepdive.sandbox import RunRequest, instruments
 
@@ -118,3 +119,38 @@ def test_every_task_refuses_the_starter_and_each_wrong_answer_and_passes_its_sol
         assert not seen.passed, f"{where}: {wrong.file} passes"
         said = [line.message for line in seen.checks if not line.passed] + [seen.message]
         assert any(wrong.message in text for text in said), f"{where}: {wrong.file} says {said}"
+
+
+INCIDENTS = [
+    pytest.param(incident, id=f"incident/{incident.slug}") for incident in COURSE.incidents
+]
+
+
+@pytest.mark.parametrize("incident", INCIDENTS)
+def test_every_incident_fails_broken_passes_its_fix_and_refuses_each_wrong_fix(
+    run_in_sandbox, incident
+):
+    def verdict(code: str):
+        return judge_incident(incident, run_in_sandbox(incident.grade_run(code)))
+
+    broken = verdict(incident.service)
+    assert not broken.refused, f"{incident.slug}: the broken service was not judged: {broken}"
+    assert broken.score < broken.total, f"{incident.slug}: the broken service passes every test"
+    fixed = verdict(incident.fix)
+    assert fixed.solved, f"{incident.slug}: the reference fix fails: {fixed}"
+    for file, code in incident.wrong.items():
+        seen = verdict(code)
+        assert not seen.refused, f"{incident.slug}: {file} was not judged: {seen.message}"
+        assert not seen.solved, f"{incident.slug}: the wrong fix {file} passes every test"
+
+
+@pytest.mark.parametrize("incident", INCIDENTS)
+def test_every_incident_shows_evidence_measured_on_its_broken_service(run_in_sandbox, incident):
+    run = incident.evidence_run()
+    result = run_in_sandbox(run)
+    assert result.outcome in DRAWABLE, f"{incident.slug}: {result.outcome}: {result.message}"
+    assert len(result.responses) == len(run.requests), incident.slug
+    timeline = result.instrumentation.get("timeline")
+    assert isinstance(timeline, dict), incident.slug
+    assert "error" not in timeline, f"{incident.slug}: {timeline.get('error')}"
+    assert len(timeline["requests"]) == len(run.requests), incident.slug

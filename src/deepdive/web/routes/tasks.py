@@ -33,6 +33,8 @@ from deepdive.sandbox import (
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
+    RunRequest,
+    RunResult,
     TooManyRunsError,
 )
 from deepdive.web.deps import NO_RUNNER, CourseDep, LearnerIdDep, LessonDep, page_context, run_owner
@@ -116,6 +118,20 @@ def _settle(
         )
 
 
+async def run_graded(request: Request, learner_id: int, run: RunRequest) -> RunResult:
+    """A graded run for the learner, or a `TaskCheckError` saying why it could not run."""
+    client: RunnerClient | None = request.app.state.sandbox
+    if client is None:
+        raise TaskCheckError(503, NO_RUNNER)
+    try:
+        request.app.state.run_limiter.acquire(str(learner_id))
+        return await client.run(run, owner=run_owner(learner_id))
+    except (RateLimitError, TooManyRunsError) as busy:
+        raise TaskCheckError(429, str(busy), retry_after(busy)) from busy
+    except (RunnerUnavailableError, RunnerError, OSError) as problem:
+        raise TaskCheckError(503, _RUNNER_FAILED) from problem
+
+
 async def _check(
     request: Request,
     learner_id: int,
@@ -124,16 +140,7 @@ async def _check(
     task: Task,
     code: str,
 ) -> _Checked:
-    client: RunnerClient | None = request.app.state.sandbox
-    if client is None:
-        raise TaskCheckError(503, NO_RUNNER)
-    try:
-        request.app.state.run_limiter.acquire(str(learner_id))
-        result = await client.run(task_run(lesson, task, code), owner=run_owner(learner_id))
-    except (RateLimitError, TooManyRunsError) as busy:
-        raise TaskCheckError(429, str(busy), retry_after(busy)) from busy
-    except (RunnerUnavailableError, RunnerError, OSError) as problem:
-        raise TaskCheckError(503, _RUNNER_FAILED) from problem
+    result = await run_graded(request, learner_id, task_run(lesson, task, code))
     verdict = judge_task(result)
     key = lesson.task_key(interactive, task)
     attempts, granted, progress = await run_in_threadpool(
