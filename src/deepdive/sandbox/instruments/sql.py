@@ -1,0 +1,310 @@
+"""`sql`: what SQLAlchemy really did during each request.
+
+For the learner's import (`setup`: creating tables, seeding rows) and for every request the
+engine sent, the result lists in order the statements SQLAlchemy handed to the database driver,
+each with its bound parameters (from the `before_cursor_execute` engine event; a statement the
+database refused carries the driver's error, from `handle_error`), interleaved with the life of
+each ORM session: opened, transaction begun, committed, rolled back, closed (session events,
+plus a wrapper around `Session.__init__` and `Session.close`, since SQLAlchemy has no event for
+those two). After each request the rows of every table of every engine the app used are read
+back (up to `MAX_ROWS` per table), unless a session of that request is still open: reading
+would then share, and reset, the connection that session holds, so `tables_note` says why
+nothing was read.
+
+Async sessions are covered too: an `AsyncSession` drives a plain `Session`, whose events fire.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any, Literal
+
+from pydantic import Field
+
+from deepdive.sandbox.instruments import Instrument, ResultShape, register
+from deepdive.sandbox.run_request import HttpRequest
+from deepdive.sandbox.run_result import HttpResponse
+
+# Limits that keep one run's data small enough to show.
+MAX_EVENTS = 400
+MAX_ROWS = 50
+MAX_TABLES = 12
+MAX_TEXT = 2000
+
+EventKind = Literal["open", "begin", "sql", "commit", "rollback", "close"]
+
+
+class SqlEvent(ResultShape):
+    kind: EventKind
+    session: int | None = Field(description="Which session (numbered from 1 in the run)")
+    sql: str | None = Field(default=None, description="sql: the statement as sent")
+    params: Any = Field(default=None, description="sql: its bound parameters")
+    error: str | None = Field(default=None, description="sql: the database's refusal")
+
+
+class TableRows(ResultShape):
+    name: str
+    columns: list[str]
+    rows: list[list[Any]]
+    total: int = Field(description="How many rows the table holds (more than shown if capped)")
+
+
+class SqlCall(ResultShape):
+    request: int | None = Field(description="Index of the request; None for the import")
+    events: list[SqlEvent]
+    statements: int = Field(description="How many statements were sent")
+    unclosed: list[int] = Field(description="Sessions opened and not closed by the end")
+    tables: list[TableRows] | None
+    tables_note: str | None = None
+    truncated: bool = False
+
+
+class SqlResult(ResultShape):
+    setup: SqlCall
+    requests: list[SqlCall]
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return _json_value(str(value))
+
+
+def _json_params(parameters: Any) -> Any:
+    if isinstance(parameters, dict):
+        return {str(key): _json_value(value) for key, value in parameters.items()}
+    if isinstance(parameters, list | tuple):
+        return [
+            _json_params(p) if isinstance(p, list | tuple | dict) else _json_value(p)
+            for p in parameters
+        ]
+    return _json_value(parameters)
+
+
+@register
+class Sql(Instrument):
+    name = "sql"
+    result_model = SqlResult
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._calls: dict[int | None, dict[str, Any]] = {}
+        self._current: int | None = None
+        self._sessions: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+        self._open: dict[int, int | None] = {}  # session number -> request it was opened in
+        self._engines: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._connections: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+        self._reading = False
+        self._opened = 0
+        self._undo: list[Any] = []
+
+    # -- hooks --------------------------------------------------------------------------------
+
+    def before_import(self) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+        from sqlalchemy.orm import Session
+
+        listeners = [
+            (Engine, "before_cursor_execute", self._on_execute),
+            (Engine, "handle_error", self._on_error),
+            (Session, "after_transaction_create", self._on_transaction),
+            (Session, "after_begin", self._on_begin),
+            (Session, "after_commit", self._on_commit),
+            # The database's rollback, whoever asked for it: `session.rollback()`, or `close()`
+            # ending a transaction that was never committed.
+            (Engine, "rollback", self._on_rollback),
+        ]
+        for target, name, listener in listeners:
+            event.listen(target, name, listener)
+            self._undo.append(lambda t=target, n=name, f=listener: event.remove(t, n, f))
+
+        original_init, original_close = Session.__init__, Session.close
+        watcher = self
+
+        def init_watched(session: Any, *args: Any, **kwargs: Any) -> None:
+            original_init(session, *args, **kwargs)
+            watcher._on_open(session)
+
+        def close_watched(session: Any) -> None:
+            try:
+                original_close(session)
+            finally:
+                watcher._on_close(session)
+
+        Session.__init__ = init_watched  # type: ignore[method-assign]
+        Session.close = close_watched  # type: ignore[method-assign]
+
+        def restore() -> None:
+            Session.__init__ = original_init  # type: ignore[method-assign]
+            Session.close = original_close  # type: ignore[method-assign]
+
+        self._undo.append(restore)
+
+    def before_request(self, index: int, request: HttpRequest) -> None:
+        self._current = index
+        self._call(index)
+
+    def after_request(self, index: int, response: HttpResponse) -> None:
+        call = self._call(index)
+        unclosed = [number for number, opened in self._open.items() if opened == index]
+        call["unclosed"] = unclosed
+        if unclosed:
+            call["tables"] = None
+            call["tables_note"] = (
+                f"Session {unclosed[0]} was never closed, so it still holds its connection: "
+                "close every session (a `yield` dependency with `finally: session.close()`, "
+                "or `with Session(engine) as session:`)."
+            )
+        else:
+            call["tables"] = self._read_tables()
+        self._current = None
+
+    def result(self) -> Any:
+        for undo in reversed(self._undo):
+            undo()
+        self._undo.clear()
+        setup = self._call(None)
+        setup["unclosed"] = [number for number, opened in self._open.items() if opened is None]
+        if setup["tables"] is None and setup["tables_note"] is None:
+            setup["tables"] = [] if setup["unclosed"] else self._read_tables()
+        requests = sorted(
+            (call for key, call in self._calls.items() if key is not None),
+            key=lambda call: call["request"],
+        )
+        return {"setup": setup, "requests": requests}
+
+    # -- bookkeeping ----------------------------------------------------------------------------
+
+    def _index(self) -> int | None:
+        exchange = self.context.exchange()
+        return exchange.index if exchange is not None else self._current
+
+    def _call(self, index: int | None) -> dict[str, Any]:
+        call = self._calls.get(index)
+        if call is None:
+            call = {
+                "request": index,
+                "events": [],
+                "statements": 0,
+                "unclosed": [],
+                "tables": None,
+                "tables_note": None,
+                "truncated": False,
+            }
+            self._calls[index] = call
+        return call
+
+    def _record(self, kind: str, session: int | None, **details: Any) -> dict[str, Any] | None:
+        call = self._call(self._index())
+        if kind == "sql":
+            call["statements"] += 1
+        if len(call["events"]) >= MAX_EVENTS:
+            call["truncated"] = True
+            return None
+        entry = {"kind": kind, "session": session, **details}
+        call["events"].append(entry)
+        return entry
+
+    def _number(self, session: Any) -> int | None:
+        return self._sessions.get(session)
+
+    # -- listeners ------------------------------------------------------------------------------
+
+    def _on_open(self, session: Any) -> None:
+        self._opened += 1
+        number = self._opened
+        self._sessions[session] = number
+        self._open[number] = self._index()
+        self._record("open", number)
+
+    def _on_close(self, session: Any) -> None:
+        number = self._number(session)
+        if number is not None and number in self._open:
+            del self._open[number]
+            self._record("close", number)
+
+    def _on_transaction(self, session: Any, transaction: Any) -> None:
+        if transaction.parent is None:  # the session's outermost transaction, not a savepoint
+            self._record("begin", self._number(session))
+
+    def _on_commit(self, session: Any) -> None:
+        self._record("commit", self._number(session))
+
+    def _on_rollback(self, conn: Any) -> None:
+        if not self._reading:
+            self._record("rollback", self._session_of(conn))
+
+    def _on_execute(
+        self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> None:
+        if self._reading:
+            return
+        self._engines.add(conn.engine)
+        entry = self._record(
+            "sql",
+            self._session_of(conn),
+            sql=_json_value(statement),
+            params=_json_params(parameters),
+        )
+        if context is not None and entry is not None:
+            context._deepdive_sql_entry = entry
+
+    def _on_error(self, exception_context: Any) -> None:
+        if self._reading:
+            return
+        entry = getattr(exception_context.execution_context, "_deepdive_sql_entry", None)
+        original = exception_context.original_exception
+        message = f"{type(original).__name__}: {original}"
+        if entry is not None:
+            entry["error"] = _json_value(message)
+        else:
+            self._record(
+                "sql",
+                None,
+                sql=_json_value(exception_context.statement or ""),
+                params=_json_params(exception_context.parameters),
+                error=_json_value(message),
+            )
+
+    def _on_begin(self, session: Any, transaction: Any, connection: Any) -> None:
+        number = self._number(session)
+        if number is not None:
+            self._connections[connection] = number
+
+    def _session_of(self, connection: Any) -> int | None:
+        return self._connections.get(connection)
+
+    # -- reading the tables back ------------------------------------------------------------------
+
+    def _read_tables(self) -> list[dict[str, Any]]:
+        from sqlalchemy import MetaData, Table, inspect, select
+
+        tables: list[dict[str, Any]] = []
+        self._reading = True
+        try:
+            for engine in list(self._engines):
+                if getattr(engine.dialect, "is_async", False):
+                    continue  # an async driver cannot be read from here, outside its loop
+                with engine.connect() as connection:
+                    names = sorted(inspect(connection).get_table_names())[:MAX_TABLES]
+                    for name in names:
+                        table = Table(name, MetaData(), autoload_with=connection)
+                        result = connection.execute(select(table))
+                        columns = list(result.keys())
+                        rows = [[_json_value(v) for v in row] for row in result]
+                        tables.append(
+                            {
+                                "name": name,
+                                "columns": columns,
+                                "rows": rows[:MAX_ROWS],
+                                "total": len(rows),
+                            }
+                        )
+        finally:
+            self._reading = False
+        return tables
