@@ -30,6 +30,10 @@ MAX_EVENTS = 400
 MAX_ROWS = 50
 MAX_TABLES = 12
 MAX_TEXT = 2000
+_NO_NETWORK = (
+    "Code in the sandbox cannot reach the network, so no database server can be used here: "
+    'use SQLite, in memory (`create_engine("sqlite://", poolclass=StaticPool, ...)`) or in a file.'
+)
 
 EventKind = Literal["open", "begin", "sql", "commit", "rollback", "close"]
 
@@ -57,6 +61,9 @@ class SqlCall(ResultShape):
     tables: list[TableRows] | None
     tables_note: str | None = None
     truncated: bool = False
+    notes: list[str] = Field(
+        default_factory=list, description="Sentences about what went wrong around the SQL"
+    )
 
 
 class SqlResult(ResultShape):
@@ -72,6 +79,12 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
     return _json_value(str(value))
+
+
+def _address(address: Any) -> str:
+    if isinstance(address, tuple) and len(address) >= 2:
+        return f"{address[0]}:{address[1]}"
+    return str(address)
 
 
 def _json_params(parameters: Any) -> Any:
@@ -144,6 +157,65 @@ class Sql(Instrument):
             Session.close = original_close  # type: ignore[method-assign]
 
         self._undo.append(restore)
+        self._watch_network()
+
+    def _watch_network(self) -> None:
+        import socket
+
+        original_connect = socket.socket.connect
+        original_init = socket.socket.__init__
+        original_lookup = socket.getaddrinfo
+        watcher = self
+
+        def connect_watched(sock: Any, address: Any) -> Any:
+            try:
+                return original_connect(sock, address)
+            except OSError as problem:
+                if sock.family in (socket.AF_INET, socket.AF_INET6):
+                    watcher._note(
+                        f"Your app tried to open a network connection to {_address(address)} "
+                        f"and was refused ({problem.strerror or problem}). {_NO_NETWORK}"
+                    )
+                raise
+
+        def init_watched(sock: Any, family: Any = -1, *args: Any, **kwargs: Any) -> None:
+            try:
+                original_init(sock, family, *args, **kwargs)
+            except OSError as problem:
+                if family in (socket.AF_INET, socket.AF_INET6):
+                    watcher._note(
+                        "Your app tried to open a network socket, which the sandbox refuses "
+                        f"({problem.strerror or problem}). {_NO_NETWORK}"
+                    )
+                raise
+
+        def lookup_watched(host: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return original_lookup(host, *args, **kwargs)
+            except OSError as problem:
+                watcher._note(
+                    f"Your app tried to look up the host {host!r} on the network, which failed "
+                    f"({problem.strerror or problem}). {_NO_NETWORK}"
+                )
+                raise
+
+        socket.socket.connect = connect_watched  # type: ignore[method-assign]
+        socket.socket.__init__ = init_watched  # type: ignore[method-assign]
+        socket.getaddrinfo = lookup_watched
+
+        def restore() -> None:
+            socket.socket.connect = original_connect  # type: ignore[method-assign]
+            socket.socket.__init__ = original_init  # type: ignore[method-assign]
+            socket.getaddrinfo = original_lookup
+
+        self._undo.append(restore)
+
+    def _note(self, text: str) -> None:
+        notes = self._call(self._index())["notes"]
+        if _NO_NETWORK in text and any(_NO_NETWORK in note for note in notes):
+            return  # one failure seen at several layers (lookup, socket, driver) is told once
+        if text not in notes and len(notes) < 10:
+            notes.append(text)
 
     def before_request(self, index: int, request: HttpRequest) -> None:
         self._current = index
@@ -161,7 +233,7 @@ class Sql(Instrument):
                 "or `with Session(engine) as session:`)."
             )
         else:
-            call["tables"] = self._read_tables()
+            call["tables"], call["tables_note"] = self._read_tables()
         self._current = None
 
     def result(self) -> Any:
@@ -170,8 +242,10 @@ class Sql(Instrument):
         self._undo.clear()
         setup = self._call(None)
         setup["unclosed"] = [number for number, opened in self._open.items() if opened is None]
-        if setup["tables"] is None and setup["tables_note"] is None:
-            setup["tables"] = [] if setup["unclosed"] else self._read_tables()
+        if setup["unclosed"]:
+            setup["tables"] = []
+        elif setup["tables"] is None and setup["tables_note"] is None:
+            setup["tables"], setup["tables_note"] = self._read_tables()
         requests = sorted(
             (call for key, call in self._calls.items() if key is not None),
             key=lambda call: call["request"],
@@ -195,6 +269,7 @@ class Sql(Instrument):
                 "tables": None,
                 "tables_note": None,
                 "truncated": False,
+                "notes": [],
             }
             self._calls[index] = call
         return call
@@ -260,6 +335,12 @@ class Sql(Instrument):
         entry = getattr(exception_context.execution_context, "_deepdive_sql_entry", None)
         original = exception_context.original_exception
         message = f"{type(original).__name__}: {original}"
+        if not exception_context.statement:  # no statement: connecting itself failed
+            self._note(
+                f"SQLAlchemy could not connect to the database ({_json_value(message)}). "
+                f"{_NO_NETWORK}"
+            )
+            return
         if entry is not None:
             entry["error"] = _json_value(message)
         else:
@@ -281,15 +362,18 @@ class Sql(Instrument):
 
     # -- reading the tables back ------------------------------------------------------------------
 
-    def _read_tables(self) -> list[dict[str, Any]]:
+    def _read_tables(self) -> tuple[list[dict[str, Any]], str | None]:
         from sqlalchemy import MetaData, Table, inspect, select
 
         tables: list[dict[str, Any]] = []
+        note = None
         self._reading = True
         try:
             for engine in list(self._engines):
                 if getattr(engine.dialect, "is_async", False):
-                    continue  # an async driver cannot be read from here, outside its loop
+                    # An async driver's connections belong to the app's event loop.
+                    note = "The tables of an async engine are not read back: the SQL above is all."
+                    continue
                 with engine.connect() as connection:
                     names = sorted(inspect(connection).get_table_names())[:MAX_TABLES]
                     for name in names:
@@ -307,4 +391,4 @@ class Sql(Instrument):
                         )
         finally:
             self._reading = False
-        return tables
+        return tables, note

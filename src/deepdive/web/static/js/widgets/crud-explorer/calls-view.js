@@ -61,6 +61,7 @@ export function renderCall({ title, response, call, latest }) {
   const what = element("section", { class: "crud-sql" }, element("h4", { text: "What SQLAlchemy did" }));
   if (call) {
     what.append(renderEvents(call));
+    for (const text of call.notes || []) what.append(notice(text, "error", { title: "Blocked." }));
     if (call.truncated) what.append(element("p", { class: "hint", text: "Only the first events are shown: this call made a great many." }));
     if (call.unclosed.length) {
       what.append(notice(`Session ${call.unclosed.map((n) => `#${n}`).join(", ")} was opened and never closed: its connection is not back in the pool. Under load the pool runs dry and requests wait, then fail.`, "warning", { title: "Never closed." }));

@@ -67,7 +67,11 @@ function mount(panel) {
     const sql = result.instrumentation && result.instrumentation.sql;
     const responses = result.responses || [];
     const parts = [];
-    if (!responses.length) parts.push(notice(result.message || "Your app did not start.", "error", { title: "No call was made." }));
+    if (!responses.length) {
+      parts.push(notice(result.message || "Your app did not start.", "error", { title: "No call was made." }));
+      const started = sql && !sql.error ? sql.setup.notes || [] : [];
+      for (const text of started) parts.push(notice(text, "error", { title: "Blocked." }));
+    }
     if (sql && sql.error) parts.push(notice(sql.error, "warning", { title: "No SQL to show:" }));
     const calls = sql && !sql.error ? sql.requests : [];
     const byIndex = new Map(calls.map((call) => [call.request, call]));
