@@ -155,3 +155,23 @@ def test_a_crud_number_field_with_a_word_for_default_is_reported(tmp_path):
     )
     (problem,) = _problems(lesson_md.parents[1])
     assert "'three' is not a whole number" in problem
+
+
+def test_a_flow_step_naming_a_preset_that_does_not_exist_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "06-auth") / "06-auth" / "lesson.md"
+    line = _break(lesson_md, "request: GET /me with the token", "request: GET /me with a token")
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{lesson_md}:{line}: interactives.0.options.steps.2.request")
+    assert problems[0].endswith("no request preset is labelled 'GET /me with a token'")
+
+
+def test_flow_steps_that_use_a_token_before_it_is_captured_are_refused(tmp_path):
+    lesson_md = _copy(tmp_path, "06-auth") / "06-auth" / "lesson.md"
+    _break(lesson_md, "request: Log in\n", "request: GET /me without a header\n")
+    problems = _problems(lesson_md.parents[1])
+    assert any(
+        "the steps, sent in order: request 3 uses {{token}}, which no earlier request captures"
+        in problem
+        for problem in problems
+    ), problems

@@ -28,6 +28,7 @@ from deepdive.course.interactives.base import (
 from deepdive.course.interactives.crud_explorer import CrudExplorer
 from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
+from deepdive.course.interactives.jwt_flow import JwtFlow
 from deepdive.course.interactives.response_filter import ResponseFilter
 from deepdive.course.interactives.run_panel import RunPanel
 from deepdive.course.interactives.validation_sandbox import ValidationSandbox
@@ -38,6 +39,7 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ValidationSandbox,
     ResponseFilter,
     DependencyChain,
+    JwtFlow,
     CrudExplorer,
 )
 
@@ -47,6 +49,7 @@ Interactive = Annotated[
     | ValidationSandbox
     | ResponseFilter
     | DependencyChain
+    | JwtFlow
     | CrudExplorer,
     Field(discriminator="kind"),
 ]
@@ -64,6 +67,7 @@ __all__ = [
     "EndpointBuilder",
     "Interactive",
     "InteractiveBase",
+    "JwtFlow",
     "RelativeFile",
     "RequestPreset",
     "ResponseFilter",
