@@ -104,3 +104,23 @@ def test_a_database_on_the_network_is_explained(run_in_sandbox):
     (note,) = call["notes"]
     assert "db.example.com" in note
     assert "cannot reach the network" in note
+
+
+def test_a_large_table_and_a_many_row_insert_are_shown_in_part(run_in_sandbox):
+    code = SHOP.replace(
+        "    seed.commit()\n",
+        "    seed.add_all(\n"
+        '        [Book(title=f"Volume {n}", isbn=f"97800000{n:05}", author_id=1)\n'
+        "         for n in range(200)]\n"
+        "    )\n"
+        "    seed.commit()\n",
+    )
+    assert code != SHOP
+    data = _sql(run_in_sandbox, code, HttpRequest(path="/books/1"))
+    setup = data["setup"]
+    many = [e for e in setup["events"] if e["kind"] == "sql" and "Volume 0" in str(e["params"])]
+    assert many
+    assert len(many[0]["params"]) <= 31
+    books = next(t for t in data["requests"][0]["tables"] if t["name"] == "books")
+    assert books["total"] == 203
+    assert len(books["rows"]) == 50

@@ -30,6 +30,7 @@ MAX_EVENTS = 400
 MAX_ROWS = 50
 MAX_TABLES = 12
 MAX_TEXT = 2000
+MAX_PARAMS = 30
 _NO_NETWORK = (
     "Code in the sandbox cannot reach the network, so no database server can be used here: "
     'use SQLite, in memory (`create_engine("sqlite://", poolclass=StaticPool, ...)`) or in a file.'
@@ -87,14 +88,18 @@ def _address(address: Any) -> str:
     return str(address)
 
 
-def _json_params(parameters: Any) -> Any:
+def _json_params(parameters: Any, depth: int = 0) -> Any:
+    """Bound parameters as JSON; an `executemany` of many rows keeps its first `MAX_PARAMS`."""
+    if depth > 2:
+        return _json_value(parameters)
     if isinstance(parameters, dict):
-        return {str(key): _json_value(value) for key, value in parameters.items()}
+        items = list(parameters.items())[:MAX_PARAMS]
+        return {str(key): _json_params(value, depth + 1) for key, value in items}
     if isinstance(parameters, list | tuple):
-        return [
-            _json_params(p) if isinstance(p, list | tuple | dict) else _json_value(p)
-            for p in parameters
-        ]
+        shown = [_json_params(p, depth + 1) for p in list(parameters)[:MAX_PARAMS]]
+        if len(parameters) > MAX_PARAMS:
+            shown.append(f"… {len(parameters) - MAX_PARAMS} more")
+        return shown
     return _json_value(parameters)
 
 
@@ -363,8 +368,6 @@ class Sql(Instrument):
     # -- reading the tables back ------------------------------------------------------------------
 
     def _read_tables(self) -> tuple[list[dict[str, Any]], str | None]:
-        from sqlalchemy import MetaData, Table, inspect, select
-
         tables: list[dict[str, Any]] = []
         note = None
         self._reading = True
@@ -374,21 +377,33 @@ class Sql(Instrument):
                     # An async driver's connections belong to the app's event loop.
                     note = "The tables of an async engine are not read back: the SQL above is all."
                     continue
-                with engine.connect() as connection:
-                    names = sorted(inspect(connection).get_table_names())[:MAX_TABLES]
-                    for name in names:
-                        table = Table(name, MetaData(), autoload_with=connection)
-                        result = connection.execute(select(table))
-                        columns = list(result.keys())
-                        rows = [[_json_value(v) for v in row] for row in result]
-                        tables.append(
-                            {
-                                "name": name,
-                                "columns": columns,
-                                "rows": rows[:MAX_ROWS],
-                                "total": len(rows),
-                            }
-                        )
+                try:
+                    tables.extend(_rows_of(engine))
+                except Exception as problem:  # the app's own database: it may be in any state
+                    note = (
+                        "The tables could not be read back "
+                        f"({type(problem).__name__}: {_json_value(str(problem))})."
+                    )
         finally:
             self._reading = False
         return tables, note
+
+
+def _rows_of(engine: Any) -> list[dict[str, Any]]:
+    from sqlalchemy import MetaData, Table, func, inspect, select
+
+    tables = []
+    with engine.connect() as connection:
+        for name in sorted(inspect(connection).get_table_names())[:MAX_TABLES]:
+            table = Table(name, MetaData(), autoload_with=connection)
+            total = connection.execute(select(func.count()).select_from(table)).scalar_one()
+            result = connection.execute(select(table).limit(MAX_ROWS))
+            tables.append(
+                {
+                    "name": name,
+                    "columns": list(result.keys()),
+                    "rows": [[_json_value(v) for v in row] for row in result],
+                    "total": total,
+                }
+            )
+    return tables
