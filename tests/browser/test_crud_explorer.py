@@ -127,3 +127,27 @@ def test_a_field_that_is_not_a_number_is_refused_before_anything_runs(page: Page
     read.get_by_role("button", name="Read").click()
     expect(panel.locator("[data-run-status]")).to_contain_text("book_id must be a whole number")
     expect(panel.locator("[data-journal]")).to_have_text("No calls yet.")
+
+
+def test_a_database_server_on_the_network_is_explained_and_the_page_keeps_working(
+    page: Page, live_server
+):
+    panel = _panel(page, live_server)
+    _edit(
+        panel,
+        'create_engine("sqlite://", connect_args={"check_same_thread": False}, '
+        "poolclass=StaticPool)",
+        'create_engine("postgresql+psycopg://shop@db.example.com/shop")',
+    )
+    panel.locator('form[data-label="List"]').get_by_role("button", name="List").click()
+    results = panel.locator("[data-results]")
+    expect(results).to_contain_text("No call was made.", timeout=RUN_TIMEOUT)
+    expect(results).to_contain_text("db.example.com")
+    expect(results).to_contain_text("cannot reach the network")
+
+    panel.get_by_role("button", name="Reset to the starter code").click()
+    panel.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+Enter")
+    expect(_latest(panel).locator("[data-status]")).to_have_attribute(
+        "data-status", "200", timeout=RUN_TIMEOUT
+    )
