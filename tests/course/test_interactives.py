@@ -136,6 +136,27 @@ def test_every_kind_names_its_instruments_and_its_page_assets(course):
             assert (STATIC_DIR / interactive.stylesheet).is_file()
 
 
+def test_a_crud_form_whose_path_names_a_missing_field_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "08-databases") / "08-databases" / "lesson.md"
+    form_line = _break(lesson_md, "- label: Read", "- label: Read")
+    _break(lesson_md, 'path: "/books/{book_id}"', 'path: "/books/{id}"')
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{lesson_md}:{form_line}: interactives.0.options.forms.2:")
+    assert "the path names {id}, which is not one of the fields" in problems[0]
+
+
+def test_a_crud_number_field_with_a_word_for_default_is_reported(tmp_path):
+    lesson_md = _copy(tmp_path, "08-databases") / "08-databases" / "lesson.md"
+    _break(
+        lesson_md,
+        '{name: book_id, type: int, default: "3"}',
+        '{name: book_id, type: int, default: "three"}',
+    )
+    (problem,) = _problems(lesson_md.parents[1])
+    assert "'three' is not a whole number" in problem
+
+
 def test_a_flow_step_naming_a_preset_that_does_not_exist_is_reported_on_its_line(tmp_path):
     lesson_md = _copy(tmp_path, "06-auth") / "06-auth" / "lesson.md"
     line = _break(lesson_md, "request: GET /me with the token", "request: GET /me with a token")

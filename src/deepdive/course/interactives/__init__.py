@@ -25,6 +25,7 @@ from deepdive.course.interactives.base import (
     WalkRun,
     require_unique,
 )
+from deepdive.course.interactives.crud_explorer import CrudExplorer
 from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
 from deepdive.course.interactives.jwt_flow import JwtFlow
@@ -39,10 +40,17 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ResponseFilter,
     DependencyChain,
     JwtFlow,
+    CrudExplorer,
 )
 
 Interactive = Annotated[
-    RunPanel | EndpointBuilder | ValidationSandbox | ResponseFilter | DependencyChain | JwtFlow,
+    RunPanel
+    | EndpointBuilder
+    | ValidationSandbox
+    | ResponseFilter
+    | DependencyChain
+    | JwtFlow
+    | CrudExplorer,
     Field(discriminator="kind"),
 ]
 
@@ -54,6 +62,7 @@ def kind_name(model: type[InteractiveBase]) -> str:
 
 __all__ = [
     "KINDS",
+    "CrudExplorer",
     "DependencyChain",
     "EndpointBuilder",
     "Interactive",
