@@ -82,3 +82,76 @@ def judge_task(result: RunResult) -> TaskVerdict:
         failed = sum(not line.passed for line in checks)
         message = f"Not yet: {failed} of {len(checks)} checks did not pass."
     return TaskVerdict(passed=passed, message=message, checks=checks)
+
+
+# -- tasks that judge the learner's tests too --------------------------------------------------
+#
+# A task with `catches` asks for a test that finds a bug, then a fix. Besides the graded run of
+# the learner's app, the platform runs the learner's tests twice, each time beside an app of the
+# lesson instead of theirs: the app with the bug (at least one test must fail) and the reference
+# fix (every test must pass). The learner's test file is saved as `test_app.py` and imports the
+# app as `app`, as in the widget.
+
+LEARNER_TESTS = "test_app.py"
+
+
+def task_runs(
+    lesson: Lesson, interactive: InteractiveBase, task: Task, code: str, tests: str | None = None
+) -> list[RunRequest]:
+    """Every run that checks a submission: the graded run, then (for a task with `catches`)
+    the learner's tests against the app with the bug and against the reference fix."""
+    runs = [task_run(lesson, task, code)]
+    if task.catches is not None:
+        fixed = reference_code(lesson, interactive, task)
+        for app in (lesson.sources[task.catches], fixed):
+            runs.append(
+                RunRequest(kind="test", code=app, tests=tests or "", tests_filename=LEARNER_TESTS)
+            )
+    return runs
+
+
+def reference_tests(lesson: Lesson, task: Task) -> str | None:
+    return lesson.sources[task.solution_tests] if task.solution_tests else None
+
+
+def _tests_line(name: str, result: RunResult, *, should_fail: bool) -> CheckLine:
+    failing = [case for case in result.tests if case.outcome in ("failed", "error")]
+    if result.outcome != "ok":
+        return CheckLine(name, False, f"Your tests could not run: {result.message}")
+    if not result.tests:
+        return CheckLine(name, False, "pytest found no test in your test file: name one test_…")
+    if should_fail and not failing:
+        return CheckLine(
+            name,
+            False,
+            f"All {len(result.tests)} of your tests passed against the app that still has the "
+            "bug: add a test that asserts what the app should do there.",
+        )
+    if not should_fail and failing:
+        first = failing[0]
+        return CheckLine(
+            name,
+            False,
+            f"{first.name} fails against the fixed app ({_sentence(first)}): a test should "
+            "describe what the app must do, not the bug.",
+        )
+    return CheckLine(name, True, "")
+
+
+def judge_task_runs(task: Task, results: list[RunResult]) -> TaskVerdict:
+    """Read the runs of `task_runs`: the graded run's checks, then the two test runs."""
+    verdict = judge_task(results[0])
+    if task.catches is None:
+        return verdict
+    lines = (
+        _tests_line("Your tests catch the bug", results[1], should_fail=True),
+        _tests_line("Your tests pass against the fixed app", results[2], should_fail=False),
+    )
+    checks = lines + verdict.checks
+    passed = verdict.passed and all(line.passed for line in lines)
+    if results[0].outcome != "ok" or passed:
+        message = verdict.message
+    else:
+        failed = sum(not line.passed for line in checks)
+        message = f"Not yet: {failed} of {len(checks)} checks did not pass."
+    return TaskVerdict(passed=passed, message=message, checks=checks)

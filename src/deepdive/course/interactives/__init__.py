@@ -29,6 +29,7 @@ from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
 from deepdive.course.interactives.response_filter import ResponseFilter
 from deepdive.course.interactives.run_panel import RunPanel
+from deepdive.course.interactives.test_runner import TestRunner
 from deepdive.course.interactives.validation_sandbox import ValidationSandbox
 
 KINDS: tuple[type[InteractiveBase], ...] = (
@@ -37,10 +38,11 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ValidationSandbox,
     ResponseFilter,
     DependencyChain,
+    TestRunner,
 )
 
 Interactive = Annotated[
-    RunPanel | EndpointBuilder | ValidationSandbox | ResponseFilter | DependencyChain,
+    RunPanel | EndpointBuilder | ValidationSandbox | ResponseFilter | DependencyChain | TestRunner,
     Field(discriminator="kind"),
 ]
 
@@ -62,6 +64,7 @@ __all__ = [
     "RunPanel",
     "Slug",
     "Strict",
+    "TestRunner",
     "ValidationSandbox",
     "WalkRun",
     "kind_name",
