@@ -107,6 +107,8 @@ def task_runs(
             runs.append(
                 RunRequest(kind="test", code=app, tests=tests or "", tests_filename=LEARNER_TESTS)
             )
+    if task.memory_margin_mib is not None:
+        runs.append(task_run(lesson, task, reference_code(lesson, interactive, task)))
     return runs
 
 
@@ -138,15 +140,37 @@ def _tests_line(name: str, result: RunResult, *, should_fail: bool) -> CheckLine
     return CheckLine(name, True, "")
 
 
+def _memory_line(task: Task, app: RunResult, reference: RunResult) -> CheckLine:
+    name = "Your app's peak memory"
+    margin = task.memory_margin_mib or 0.0
+    used, expected = app.usage.max_memory_mib, reference.usage.max_memory_mib
+    if reference.outcome != "ok" or expected <= 0:
+        return CheckLine(name, False, "The sandbox could not measure memory on this machine.")
+    if used > expected + margin:
+        return CheckLine(
+            name,
+            False,
+            f"Your app peaked at {used:.1f} MiB while the check ran, {used - expected:.1f} MiB "
+            f"more than a version that reads the file in chunks ({expected:.1f} MiB): the whole "
+            "file is still in memory at once somewhere.",
+        )
+    return CheckLine(name, True, "")
+
+
 def judge_task_runs(task: Task, results: list[RunResult]) -> TaskVerdict:
-    """Read the runs of `task_runs`: the graded run's checks, then the two test runs."""
+    """Read the runs of `task_runs`: the graded run's checks, then the two test runs (a task
+    with `catches`) and the reference's graded run (a task with `memory_margin_mib`)."""
     verdict = judge_task(results[0])
-    if task.catches is None:
+    lines: tuple[CheckLine, ...] = ()
+    if task.catches is not None:
+        lines += (
+            _tests_line("Your tests catch the bug", results[1], should_fail=True),
+            _tests_line("Your tests pass against the fixed app", results[2], should_fail=False),
+        )
+    if task.memory_margin_mib is not None and results[0].outcome == "ok":
+        lines += (_memory_line(task, results[0], results[-1]),)
+    if not lines:
         return verdict
-    lines = (
-        _tests_line("Your tests catch the bug", results[1], should_fail=True),
-        _tests_line("Your tests pass against the fixed app", results[2], should_fail=False),
-    )
     checks = lines + verdict.checks
     passed = verdict.passed and all(line.passed for line in lines)
     if results[0].outcome != "ok" or passed:

@@ -30,6 +30,7 @@ from deepdive.course.interactives.endpoint_builder import EndpointBuilder
 from deepdive.course.interactives.response_filter import ResponseFilter
 from deepdive.course.interactives.run_panel import RunPanel
 from deepdive.course.interactives.test_runner import TestRunner
+from deepdive.course.interactives.upload_form import UploadForm
 from deepdive.course.interactives.validation_sandbox import ValidationSandbox
 
 KINDS: tuple[type[InteractiveBase], ...] = (
@@ -39,10 +40,17 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ResponseFilter,
     DependencyChain,
     TestRunner,
+    UploadForm,
 )
 
 Interactive = Annotated[
-    RunPanel | EndpointBuilder | ValidationSandbox | ResponseFilter | DependencyChain | TestRunner,
+    RunPanel
+    | EndpointBuilder
+    | ValidationSandbox
+    | ResponseFilter
+    | DependencyChain
+    | TestRunner
+    | UploadForm,
     Field(discriminator="kind"),
 ]
 
@@ -65,6 +73,7 @@ __all__ = [
     "Slug",
     "Strict",
     "TestRunner",
+    "UploadForm",
     "ValidationSandbox",
     "WalkRun",
     "kind_name",

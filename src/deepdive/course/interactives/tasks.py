@@ -54,6 +54,9 @@ class Task(Strict):
     catches: RelativeFile | None = None
     # The tests of the reference solution, for a task with `catches`.
     solution_tests: RelativeFile | None = None
+    # A task about memory: the reference solution is served and checked too, and the learner's
+    # app may use at most this many MiB more than it at its peak (measured by the runner).
+    memory_margin_mib: float | None = Field(default=None, gt=0, le=256)
 
     def named_files(self, solution: str | None) -> Iterator[tuple[Location, str]]:
         yield ("check",), self.check

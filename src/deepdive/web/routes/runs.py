@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from deepdive.course.interactives.upload_form import MAX_UPLOAD_KIB
 from deepdive.course.progress import load_draft, save_draft
 from deepdive.sandbox import (
     CaseFinished,
@@ -42,7 +43,7 @@ router = APIRouter(tags=["runs"])
 
 TESTS_PART = "tests"
 # The most a run's uploaded files may add up to; larger ones are refused before any run.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_UPLOAD_KIB * 1024
 
 
 class RunIn(BaseModel):
