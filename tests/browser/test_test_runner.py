@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 LESSON = Path(__file__).resolve().parents[2] / "content" / "lessons" / "11-testing"
@@ -106,3 +107,43 @@ def test_the_bug_task_wants_a_failing_test_then_the_fix(page: Page, live_server)
     task = panel.locator('form.task[data-task="catch-missing-delete"]')
     expect(task.locator("[data-task-feedback]")).to_have_attribute("data-task-feedback", "passed")
     expect(task).to_contain_text("+30 XP")
+
+
+@pytest.mark.parametrize(
+    ("test", "outcome", "said"),
+    [
+        (
+            "def test_zz_forever():\n    while True:\n        pass\n",
+            "timeout",
+            "loop that never ends",
+        ),
+        (
+            "def test_zz_loud():\n    for _ in range(100_000):\n        print('x' * 60)\n",
+            "output_limit",
+            "printed more than",
+        ),
+    ],
+    ids=["never-ends", "prints-megabytes"],
+)
+def test_a_runaway_test_is_stopped_with_a_reason_and_the_page_keeps_working(
+    page: Page, live_server, test, outcome, said
+):
+    panel = _panel(page, live_server)
+    _append(page, panel, "tests", "\n\n" + test)
+    panel.get_by_role("button", name="Run the tests").click()
+    expect(panel).to_have_attribute("data-outcome", outcome, timeout=30_000)
+    expect(panel.locator("[data-run-problem]")).to_contain_text(said)
+    expect(panel.locator("[data-case]").first).to_be_visible()
+    panel.get_by_role("button", name="Reset both files").click()
+    panel.get_by_role("button", name="Run the tests").click()
+    expect(panel).to_have_attribute("data-outcome", "ok")
+
+
+def test_sys_exit_in_a_test_fails_that_test_only(page: Page, live_server):
+    panel = _panel(page, live_server)
+    _append(page, panel, "tests", "\n\ndef test_zz_exit():\n    import sys\n\n    sys.exit(3)\n")
+    panel.get_by_role("button", name="Run the tests").click()
+    expect(panel).to_have_attribute("data-outcome", "ok")
+    exited = panel.locator('[data-case="test_zz_exit"]')
+    expect(exited).to_have_attribute("data-outcome", "failed")
+    expect(exited.locator("[data-message]")).to_have_text("SystemExit: 3")
