@@ -84,3 +84,20 @@ def test_the_learners_own_checks_refuse_with_413_and_415(page: Page, live_server
     task.get_by_role("button", name="Check my code").click()
     task = panel.locator('form.task[data-task="size-and-type"]')
     expect(task.locator("[data-task-feedback]")).to_have_attribute("data-task-feedback", "passed")
+
+
+def test_a_dropped_file_is_sent_like_a_picked_one(page: Page, live_server):
+    panel = _panel(page, live_server)
+    dropped = page.evaluate_handle(
+        """() => {
+            const transfer = new DataTransfer();
+            const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
+            transfer.items.add(new File([bytes], "dropped.jpg", { type: "image/jpeg" }));
+            return transfer;
+        }"""
+    )
+    panel.locator("[data-drop-zone]").dispatch_event("drop", {"dataTransfer": dropped})
+    expect(panel.locator("[data-file-note]")).to_contain_text("dropped.jpg · image/jpeg · 10 bytes")
+    panel.get_by_role("button", name="Send the file").click()
+    expect(_received(panel, "filename")).to_have_text("dropped.jpg")
+    expect(_received(panel, "sniffed")).to_have_text("image/jpeg")
