@@ -9,7 +9,9 @@ Measures, side by side and in one go:
 * the same app run back to back, without waiting (throughput-bound: the sandbox being used must
   be replaced by a freshly forked and warmed one);
 * a sandboxed pytest run of 5 tests;
-* the runner's idle memory (proportional set size of the runner and its waiting sandboxes).
+* the runner's idle memory (proportional set size of the runner and its waiting sandboxes);
+* `deepdive sandbox run` from the command line, with no course running (it starts an engine of
+  its own) and while the course's runner is up (it reuses that runner).
 
 Prints a table, then one JSON object on the last line.
 
@@ -208,6 +210,23 @@ async def measure(runs: int, url: str, runner_pid: int, workers: int) -> dict[st
     }
 
 
+def command_line(app: Path, data_dir: Path, runs: int) -> list[float]:
+    """Wall time of `deepdive sandbox run APP -r "GET /"`, a whole process each time."""
+    command = [sys.executable, "-c", "from deepdive.cli import main; main()"]
+    env = {**os.environ, "DEEPDIVE_DATA_DIR": str(data_dir)}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [*command, "sandbox", "run", str(app), "-r", "GET /"],
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50, help="runs per measurement (>= 50)")
@@ -217,9 +236,16 @@ def main() -> None:
         settings = Settings(data_dir=Path(scratch) / "data")
         console.print(f"Baseline: {args.runs} fresh python processes…")
         base = baseline(args.runs, Path(scratch))
+        app_file = Path(scratch) / "cli_app.py"
+        app_file.write_text(APP)
+        cli_runs = max(5, args.runs // 10)
+        console.print(f"Command line: {cli_runs} runs of `deepdive sandbox run` with no course…")
+        cli_alone = command_line(app_file, Path(scratch) / "no-course", cli_runs)
         console.print("Starting a runner…")
         runner = start_local_runner(settings)
         try:
+            console.print(f"Command line: {cli_runs} runs beside the course's runner…")
+            cli_reused = command_line(app_file, settings.data_dir, cli_runs)
             console.print(
                 f"Sandboxed runs: {args.runs} app runs, {args.runs} back to back, "
                 f"{args.runs} pytest runs…"
@@ -241,6 +267,11 @@ def main() -> None:
         "sandbox_app_run_back_to_back": summary(data["burst"]),  # type: ignore[arg-type]
         "sandbox_pytest_5_tests": summary(test_total),
         "sandbox_pytest_5_tests_inside": summary(test_inside),
+        "cli_run_alone": summary(cli_alone),
+        "cli_run_on_the_courses_runner": summary(cli_reused),
+        "cli_ratio_reused_over_alone_p50": round(
+            statistics.median(cli_reused) / statistics.median(cli_alone), 2
+        ),
         "runner_idle_memory_mib": round(data["memory_mib"], 1),  # type: ignore[arg-type]
         "runner_idle_processes": data["processes"],
         "speedup_baseline_over_sandbox_p50": round(
@@ -260,6 +291,8 @@ def main() -> None:
         ("sandboxed app runs back to back", "sandbox_app_run_back_to_back"),
         ("sandboxed pytest run, 5 tests (end to end)", "sandbox_pytest_5_tests"),
         ("  of which inside the sandbox", "sandbox_pytest_5_tests_inside"),
+        ("`deepdive sandbox run`, no course running", "cli_run_alone"),
+        ("`deepdive sandbox run`, on the course's runner", "cli_run_on_the_courses_runner"),
     ]
     for label, key in rows:
         values = figures[key]

@@ -52,6 +52,15 @@ def test_every_page_renders_with_each_of_its_interactives(client):
         assert client.get(path).status_code == 200, path
 
 
+@pytest.mark.parametrize(("lesson", "interactive"), INTERACTIVES)
+def test_every_interactive_offers_at_least_two_checked_tasks_with_hints(lesson, interactive):
+    where = f"{lesson.slug}/{interactive.id}"
+    assert len(interactive.tasks) >= 2, f"{where} has {len(interactive.tasks)} task(s)"
+    for task in interactive.tasks:
+        assert task.hints, f"{where}/{task.id} has no hints"
+        assert task.wrong, f"{where}/{task.id} has no known wrong answer"
+
+
 def test_interactive_ids_are_unique_on_the_course_page():
     ids = [interactive.id for _, interactive in COURSE.course_page_interactives]
     assert len(ids) == len(set(ids))

@@ -11,17 +11,21 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
 
-from deepdive.course.loader import ContentError, load_course
-from deepdive.course.models import Course
 from deepdive.sandbox.cli import runner_command, sandbox_app
 from deepdive.settings import Settings
+
+# The course, the database and the web app are imported by the commands that need them, so that
+# `deepdive sandbox run` (which only talks to a runner) starts quickly.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deepdive.course.models import Course
 
 app = typer.Typer(
     help="FastAPI Deep Dive: the course, its sandbox and its tools.",
@@ -37,6 +41,8 @@ errors = Console(stderr=True, soft_wrap=True)
 
 
 def _load_course_or_exit(settings: Settings) -> Course:
+    from deepdive.course.loader import ContentError, load_course
+
     try:
         return load_course(settings.content_dir)
     except ContentError as problem:
@@ -213,12 +219,12 @@ def reset_command(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
 ) -> None:
     """Delete all your XP, lesson states and saved code."""
-    from deepdive.course.progress import local_learner, read_progress, reset_progress
+    from deepdive.course.progress import local_learner, reset_progress, total_xp
 
     settings = Settings().prepare()
     with _local_session(settings) as session:
         learner_id = local_learner(session).id
-        xp = read_progress(session, learner_id).xp
+        xp = total_xp(session, learner_id)
         if not yes and not typer.confirm(
             f"Delete all your progress ({xp} XP, lesson states and saved code)?", default=False
         ):

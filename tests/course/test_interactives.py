@@ -163,3 +163,23 @@ def test_an_upload_sample_over_the_cap_is_refused_on_its_line(tmp_path):
     assert len(problems) == 1
     assert f"{lesson_md}:{line}" in problems[0]
     assert "size_kib" in problems[0]
+
+
+def test_a_flow_step_naming_a_preset_that_does_not_exist_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "06-auth") / "06-auth" / "lesson.md"
+    line = _break(lesson_md, "request: GET /me with the token", "request: GET /me with a token")
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{lesson_md}:{line}: interactives.0.options.steps.2.request")
+    assert problems[0].endswith("no request preset is labelled 'GET /me with a token'")
+
+
+def test_flow_steps_that_use_a_token_before_it_is_captured_are_refused(tmp_path):
+    lesson_md = _copy(tmp_path, "06-auth") / "06-auth" / "lesson.md"
+    _break(lesson_md, "request: Log in\n", "request: GET /me without a header\n")
+    problems = _problems(lesson_md.parents[1])
+    assert any(
+        "the steps, sent in order: request 3 uses {{token}}, which no earlier request captures"
+        in problem
+        for problem in problems
+    ), problems

@@ -22,6 +22,7 @@ from deepdive.course.interactives import (
 )
 from deepdive.course.interactives.base import InteractiveBase
 from deepdive.course.interactives.tasks import Task
+from deepdive.course.levels import Ladder, ladder
 from deepdive.course.render import SourceLinks
 from deepdive.course.yaml_source import YamlDocument
 
@@ -253,6 +254,15 @@ class Course:
         for lesson in self.lessons:
             keys.update(lesson.award_keys)
         return keys
+
+    @property
+    def total_xp(self) -> int:
+        """All the XP the course offers: what a learner who does everything ends with."""
+        return sum(self.award_keys.values())
+
+    @property
+    def levels(self) -> Ladder:
+        return ladder(self.total_xp)
 
     def widget(self, widget_id: str) -> tuple[Lesson, InteractiveBase] | None:
         """Find an interactive by its course-wide id `<lesson-slug>/<interactive-id>`."""

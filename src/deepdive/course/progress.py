@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from deepdive.course.levels import LevelProgress, level_for
+from deepdive.course.levels import Ladder, LevelProgress, level_for
 from deepdive.course.models import Lesson
 from deepdive.db.models import Attempt, Draft, Learner, LessonProgress, XpAward, utcnow
 
@@ -67,12 +67,12 @@ class LearnerView:
     attempts: dict[str, int] = field(default_factory=dict)
 
 
-def read_learner_view(session: Session, learner_id: int) -> LearnerView:
+def read_learner_view(session: Session, learner_id: int, levels: Ladder) -> LearnerView:
     drafts = session.execute(
         select(Draft.widget_id, Draft.code, Draft.attempts).where(Draft.learner_id == learner_id)
     ).all()
     return LearnerView(
-        progress=read_progress(session, learner_id),
+        progress=read_progress(session, learner_id, levels),
         drafts={row.widget_id: SavedCode(row.code, row.attempts) for row in drafts},
         attempts=read_attempts(session, learner_id),
     )
@@ -134,7 +134,13 @@ def mark_started(
     return added
 
 
-def read_progress(session: Session, learner_id: int) -> Progress:
+def total_xp(session: Session, learner_id: int) -> int:
+    """All the XP the learner has earned."""
+    total = session.scalar(select(func.sum(XpAward.xp)).where(XpAward.learner_id == learner_id))
+    return int(total or 0)
+
+
+def read_progress(session: Session, learner_id: int, levels: Ladder) -> Progress:
     awards = session.execute(
         select(XpAward.award_key, XpAward.xp).where(XpAward.learner_id == learner_id)
     ).all()
@@ -144,7 +150,7 @@ def read_progress(session: Session, learner_id: int) -> Progress:
     xp = sum(row.xp for row in awards)
     return Progress(
         xp=xp,
-        level=level_for(xp),
+        level=level_for(xp, levels),
         earned=frozenset(row.award_key for row in awards),
         started=frozenset(started),
     )

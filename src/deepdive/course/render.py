@@ -88,6 +88,12 @@ def _parse_ranges(spec: str) -> list[tuple[int, int]]:
     return ranges
 
 
+def focusable(block: str) -> str:
+    """A highlighted block whose `<pre>` can take keyboard focus, so that a reader without a
+    mouse can scroll a long line sideways."""
+    return block.replace("<pre>", '<pre tabindex="0">', 1)
+
+
 def highlight_code(
     source: str,
     *,
@@ -114,7 +120,7 @@ def highlight_code(
         linenostart=first_line,
         hl_lines=[n - first_line + 1 for n in highlight_lines or []],
     )
-    body = highlight(source, lexer, formatter)
+    body = focusable(highlight(source, lexer, formatter))
     label = html.escape(filename) if filename else html.escape(lexer.name)
     return (
         '<figure class="code-block">'

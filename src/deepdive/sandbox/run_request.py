@@ -101,6 +101,11 @@ class HttpRequest(BaseModel):
         le=_TEN_YEARS,
         description="Seconds the sandbox's wall clock moves forward before this request",
     )
+    advance_clock_past: CaptureName | None = Field(
+        default=None,
+        description="A captured JWT: before this request, the wall clock moves to one second "
+        "past its `exp` claim (after `advance_clock`), wherever the app put that expiry",
+    )
 
     @field_validator("method")
     @classmethod

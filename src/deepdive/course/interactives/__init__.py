@@ -27,6 +27,7 @@ from deepdive.course.interactives.base import (
 )
 from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
+from deepdive.course.interactives.jwt_flow import JwtFlow
 from deepdive.course.interactives.response_filter import ResponseFilter
 from deepdive.course.interactives.run_panel import RunPanel
 from deepdive.course.interactives.test_runner import TestRunner
@@ -39,6 +40,7 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ValidationSandbox,
     ResponseFilter,
     DependencyChain,
+    JwtFlow,
     TestRunner,
     UploadForm,
 )
@@ -49,6 +51,7 @@ Interactive = Annotated[
     | ValidationSandbox
     | ResponseFilter
     | DependencyChain
+    | JwtFlow
     | TestRunner
     | UploadForm,
     Field(discriminator="kind"),
@@ -66,6 +69,7 @@ __all__ = [
     "EndpointBuilder",
     "Interactive",
     "InteractiveBase",
+    "JwtFlow",
     "RelativeFile",
     "RequestPreset",
     "ResponseFilter",

@@ -121,7 +121,11 @@ def _settle(
         attempts = record_attempt(
             session, learner_id, key, solved=verdict.passed, failure=verdict.first_failure
         )
-        return attempts, granted, read_progress(session, learner_id)
+        return (
+            attempts,
+            granted,
+            read_progress(session, learner_id, request.app.state.course.levels),
+        )
 
 
 async def _check(
@@ -156,7 +160,9 @@ async def _check(
 
 def _read(request: Request, learner_id: int) -> tuple[Progress, dict[str, int]]:
     with request.app.state.session_factory() as session:
-        return read_progress(session, learner_id), read_attempts(session, learner_id)
+        return read_progress(session, learner_id, request.app.state.course.levels), read_attempts(
+            session, learner_id
+        )
 
 
 @router.post(
