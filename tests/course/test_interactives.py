@@ -157,6 +157,35 @@ def test_a_crud_number_field_with_a_word_for_default_is_reported(tmp_path):
     assert "'three' is not a whole number" in problem
 
 
+def test_a_task_that_judges_tests_without_their_solution_is_reported(tmp_path):
+    lesson_md = _copy(tmp_path, "11-testing") / "11-testing" / "lesson.md"
+    _break(
+        lesson_md,
+        "catches: tasks/filter_bug.py\n        solution_tests: examples/bookshelf_fixed_tests.py\n",
+        "catches: tasks/filter_bug.py\n",
+    )
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert "interactives.0.tasks.0.solution_tests" in problems[0]
+    assert "needs `solution_tests`" in problems[0]
+
+
+def test_a_test_runner_tests_file_that_is_missing_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "11-testing") / "11-testing" / "lesson.md"
+    _break(lesson_md, "tests: examples/bookshelf_tests.py", "tests: examples/no_such_tests.py")
+    problems = _problems(lesson_md.parents[1])
+    assert any("no_such_tests.py" in problem for problem in problems), problems
+
+
+def test_an_upload_sample_over_the_cap_is_refused_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "09-uploads") / "09-uploads" / "lesson.md"
+    line = _break(lesson_md, "size_kib: 4608", "size_kib: 6000")
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert f"{lesson_md}:{line}" in problems[0]
+    assert "size_kib" in problems[0]
+
+
 def test_a_flow_step_naming_a_preset_that_does_not_exist_is_reported_on_its_line(tmp_path):
     lesson_md = _copy(tmp_path, "06-auth") / "06-auth" / "lesson.md"
     line = _break(lesson_md, "request: GET /me with the token", "request: GET /me with a token")

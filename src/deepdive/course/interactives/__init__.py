@@ -31,6 +31,8 @@ from deepdive.course.interactives.endpoint_builder import EndpointBuilder
 from deepdive.course.interactives.jwt_flow import JwtFlow
 from deepdive.course.interactives.response_filter import ResponseFilter
 from deepdive.course.interactives.run_panel import RunPanel
+from deepdive.course.interactives.test_runner import TestRunner
+from deepdive.course.interactives.upload_form import UploadForm
 from deepdive.course.interactives.validation_sandbox import ValidationSandbox
 
 KINDS: tuple[type[InteractiveBase], ...] = (
@@ -41,6 +43,8 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     DependencyChain,
     JwtFlow,
     CrudExplorer,
+    TestRunner,
+    UploadForm,
 )
 
 Interactive = Annotated[
@@ -50,7 +54,9 @@ Interactive = Annotated[
     | ResponseFilter
     | DependencyChain
     | JwtFlow
-    | CrudExplorer,
+    | CrudExplorer
+    | TestRunner
+    | UploadForm,
     Field(discriminator="kind"),
 ]
 
@@ -74,6 +80,8 @@ __all__ = [
     "RunPanel",
     "Slug",
     "Strict",
+    "TestRunner",
+    "UploadForm",
     "ValidationSandbox",
     "WalkRun",
     "kind_name",

@@ -16,7 +16,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from deepdive.course.grading import TaskVerdict, judge_task, reference_code, task_run
+from deepdive.course.grading import (
+    TaskVerdict,
+    judge_task_runs,
+    reference_code,
+    reference_tests,
+    task_runs,
+)
 from deepdive.course.interactives import InteractiveBase
 from deepdive.course.interactives.tasks import Task
 from deepdive.course.models import Lesson
@@ -51,6 +57,11 @@ _RUNNER_FAILED = (
 
 class TaskCheckIn(BaseModel):
     code: str = Field(max_length=MAX_CODE_CHARS, description="The learner's current code")
+    tests: str | None = Field(
+        default=None,
+        max_length=MAX_CODE_CHARS,
+        description="The learner's test file, for a task that also judges their tests",
+    )
 
 
 class CheckLineOut(BaseModel):
@@ -70,6 +81,7 @@ class TaskCheckOut(BaseModel):
 
 class TaskSolutionOut(BaseModel):
     code: str
+    tests: str | None = Field(default=None, description="The solution's tests, if the task has")
 
 
 class TaskCheckError(Exception):
@@ -139,9 +151,12 @@ async def _check(
     interactive: InteractiveBase,
     task: Task,
     code: str,
+    tests: str | None = None,
 ) -> _Checked:
-    result = await run_graded(request, learner_id, task_run(lesson, task, code))
-    verdict = judge_task(result)
+    # One after the other: a learner has one run going at a time.
+    runs = task_runs(lesson, interactive, task, code, tests)
+    results = [await run_graded(request, learner_id, run) for run in runs]
+    verdict = judge_task_runs(task, results)
     key = lesson.task_key(interactive, task)
     attempts, granted, progress = await run_in_threadpool(
         _settle, request, learner_id, lesson, key, task.xp, verdict
@@ -169,11 +184,12 @@ async def check_from_page(
     course: CourseDep,
     learner_id: LearnerIdDep,
     code: Annotated[str, Form(max_length=MAX_CODE_CHARS)] = "",
+    tests: Annotated[str | None, Form(max_length=MAX_CODE_CHARS)] = None,
 ) -> Response:
     interactive, task = _find(lesson, interactive_id, task_id)
     status_code, checked, error, headers = 200, None, None, {}
     try:
-        checked = await _check(request, learner_id, lesson, interactive, task, code)
+        checked = await _check(request, learner_id, lesson, interactive, task, code, tests)
     except TaskCheckError as problem:
         status_code, error, headers = problem.status_code, str(problem), problem.headers
     progress, attempts = await run_in_threadpool(_read, request, learner_id)
@@ -212,7 +228,9 @@ async def check_from_api(
     """Check the learner's code against the task in the sandbox; XP once when it passes."""
     interactive, task = _find(lesson, interactive_id, task_id)
     try:
-        checked = await _check(request, learner_id, lesson, interactive, task, body.code)
+        checked = await _check(
+            request, learner_id, lesson, interactive, task, body.code, body.tests
+        )
     except TaskCheckError as problem:
         return JSONResponse(
             {"error": "Not checked", "message": str(problem)},
@@ -243,4 +261,6 @@ async def task_solution(
     _, attempts = await run_in_threadpool(_read, request, learner_id)
     if attempts.get(lesson.task_key(interactive, task), 0) < 1:
         raise HTTPException(403, "Check your own code at least once first.")
-    return TaskSolutionOut(code=reference_code(lesson, interactive, task))
+    return TaskSolutionOut(
+        code=reference_code(lesson, interactive, task), tests=reference_tests(lesson, task)
+    )
