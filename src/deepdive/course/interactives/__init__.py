@@ -16,6 +16,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from deepdive.course.interactives.async_timeline import AsyncTimeline
 from deepdive.course.interactives.base import (
     InteractiveBase,
     RelativeFile,
@@ -37,10 +38,16 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ValidationSandbox,
     ResponseFilter,
     DependencyChain,
+    AsyncTimeline,
 )
 
 Interactive = Annotated[
-    RunPanel | EndpointBuilder | ValidationSandbox | ResponseFilter | DependencyChain,
+    RunPanel
+    | EndpointBuilder
+    | ValidationSandbox
+    | ResponseFilter
+    | DependencyChain
+    | AsyncTimeline,
     Field(discriminator="kind"),
 ]
 
@@ -52,6 +59,7 @@ def kind_name(model: type[InteractiveBase]) -> str:
 
 __all__ = [
     "KINDS",
+    "AsyncTimeline",
     "DependencyChain",
     "EndpointBuilder",
     "Interactive",
