@@ -49,12 +49,15 @@ function mount(panel) {
       { label: `${batch.requests.length} requests at once`, onFailure: (text) => view.replaceChildren(notice(text)) },
     );
     if (!outcome) return;
+    panel.dataset.runs = String(Number(panel.dataset.runs || 0) + 1);
     const { result } = outcome;
     output.replaceChildren(...renderOutput(result));
     editor.markErrors(errorMarkers(result));
     const timeline = result.instrumentation && result.instrumentation.timeline;
     panel.dataset.batch = batch.id;
-    if (result.outcome !== "ok" || !timeline || timeline.error || !timeline.requests.length) {
+    // A request that raised still has its bars (and a task that raised is the point of one
+    // batch); only a run that timed nothing is shown as a failure.
+    if (!timeline || timeline.error || !timeline.requests.length || result.outcome === "timeout") {
       const why = timeline && timeline.error ? `The timeline could not be measured: ${timeline.error}` : explainFailure(result);
       view.replaceChildren(notice(why));
       return;
