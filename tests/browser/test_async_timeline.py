@@ -38,6 +38,8 @@ def test_a_blocking_call_serialises_the_batch_until_the_learner_awaits(live_serv
     expect(panel.locator("[data-bar]")).to_have_count(5)
     assert _measured_ms(panel) >= 1250  # five sleeps of 200-320 ms, one after the other
     expect(panel.locator(".at-expected")).to_contain_text("1300 ms")
+    expect(panel.locator("[data-ideal-ms]")).to_have_attribute("data-ideal-ms", "1300")
+    expect(panel.locator("[data-ideal-line]")).to_have_count(1)
 
     _send(panel, "async def + await asyncio.sleep")
     assert _measured_ms(panel) < 1000

@@ -67,7 +67,7 @@ function mount(panel) {
     view.replaceChildren(
       ...summary(timeline, ideal),
       failed ? notice(`${failed} request${failed === 1 ? "" : "s"} answered 500: see the traceback under the output.`, "warning") : "",
-      element("div", { class: "at-chart" }, drawTimeline(timeline, result.responses || [])),
+      element("div", { class: "at-chart" }, drawTimeline(timeline, result.responses || [], ideal.expected === "none" ? null : ideal[ideal.expected])),
       legend(),
     );
   }

@@ -24,13 +24,14 @@ function niceStep(total) {
 
 const ms = (value) => `${Math.round(value)} ms`;
 
-/** The SVG for `timeline` (the instrument's data); `responses` give each row its status. */
-export function drawTimeline(timeline, responses = []) {
+/** The SVG for `timeline` (the instrument's data); `responses` give each row its status;
+ * `idealMs`, when given, is marked as a dashed line (a reference, not a measurement). */
+export function drawTimeline(timeline, responses = [], idealMs = null) {
   const rows = [...timeline.requests].sort((a, b) => (a.request ?? 0) - (b.request ?? 0));
   const rowHeight = rows.length > 12 ? 7 : 26;
   const origin = Math.min(...rows.map((r) => r.start_ms));
   const ends = rows.flatMap((r) => [r.end_ms ?? r.start_ms, ...r.tasks.map((t) => t.end_ms ?? t.start_ms)]);
-  const span = Math.max(1, Math.max(...ends) - origin);
+  const span = Math.max(1, Math.max(...ends) - origin, idealMs || 0);
   const step = niceStep(span);
   const axisEnd = Math.ceil(span / step) * step;
   const x = (t) => LEFT + ((t - origin) / axisEnd) * (WIDTH - LEFT - RIGHT);
@@ -40,7 +41,8 @@ export function drawTimeline(timeline, responses = []) {
 
   for (let t = 0; t <= axisEnd; t += step) {
     root.append(svg("line", { x1: x(origin + t), x2: x(origin + t), y1: AXIS - 4, y2: height, class: "at-grid" }));
-    root.append(svg("text", { x: x(origin + t), y: 12, class: "at-tick", "text-anchor": "middle" }, `${t}`));
+    const last = t + step > axisEnd;
+    root.append(svg("text", { x: x(origin + t), y: 12, class: "at-tick", "text-anchor": last ? "end" : "middle" }, last ? `${t} ms` : `${t}`));
   }
   rows.forEach((row, i) => {
     const y = AXIS + i * rowHeight;
@@ -74,14 +76,25 @@ export function drawTimeline(timeline, responses = []) {
     }
     root.append(group);
   });
+  if (idealMs) {
+    root.append(svg("line", { x1: x(origin + idealMs), x2: x(origin + idealMs), y1: AXIS - 4, y2: height, class: "at-ideal-line", "data-ideal-line": Math.round(idealMs) }));
+  }
   return root;
 }
 
 /** The words beside the drawing: measured total, ideal references, threads, task outcomes. */
 export function summary(timeline, ideal) {
-  const measured = element("p", { class: "at-measured", "data-measured-ms": Math.round(timeline.total_ms) },
-    element("strong", { text: "Measured: " }), document.createTextNode(`${ms(timeline.total_ms)} for ${timeline.requests.length} request${timeline.requests.length === 1 ? "" : "s"}, first arrival to last finish.`));
-  const parts = [measured];
+  const count = timeline.requests.length;
+  const compare = element("div", { class: "at-compare" },
+    element("p", { class: "at-measured", "data-measured-ms": Math.round(timeline.total_ms) },
+      element("span", { class: "at-figure", text: ms(timeline.total_ms) }),
+      element("span", { class: "hint", text: `measured: ${count} request${count === 1 ? "" : "s"}, first arrival to last finish` })));
+  if (ideal.expected !== "none") {
+    compare.append(element("p", { class: "at-ideal-total", "data-ideal-ms": Math.round(ideal[ideal.expected]) },
+      element("span", { class: "at-figure", text: ms(ideal[ideal.expected]) }),
+      element("span", { class: "hint", text: "ideal for this variant (dashed line), from the delays" })));
+  }
+  const parts = [compare];
   if (ideal.expected !== "none") {
     const list = element("ul", { class: "at-ideal", "data-ideal": ideal.expected });
     const lines = [
@@ -100,6 +113,10 @@ export function summary(timeline, ideal) {
       text: `Worker threads busy at once, at most: ${timeline.peak_threads} (the limit is ${timeline.thread_limit ?? "unknown"}).` }));
   }
   for (const row of timeline.requests) {
+    if (row.tasks.length && row.response_ms !== null) {
+      parts.push(element("p", { class: "at-sent-after", "data-sent-after-ms": Math.round(row.response_ms - row.start_ms),
+        text: `${row.method} ${row.path}: the client had its ${row.status} response after ${ms(row.response_ms - row.start_ms)}; the request finished after ${ms((row.end_ms ?? row.response_ms) - row.start_ms)}, once its background tasks were done.` }));
+    }
     for (const task of row.tasks) {
       const when = row.response_ms !== null ? ` It started ${ms(task.start_ms - row.response_ms)} after the response was sent.` : "";
       parts.push(element("p", { class: task.error ? "notice notice-warning" : "hint", "data-task-outcome": task.error ? "raised" : "ok",
@@ -111,8 +128,13 @@ export function summary(timeline, ideal) {
   return parts;
 }
 
+const KEYS = [
+  ["bar", "request until answered"],
+  ["queue", "waiting for a worker thread"],
+  ["task", "background task (red: it raised)"],
+  ["sent", "response sent"],
+  ["ideal", "ideal total"],
+];
+
 export const legend = () => element("p", { class: "hint at-legend" },
-  element("span", { class: "at-key at-key-bar" }), document.createTextNode(" request until answered  "),
-  element("span", { class: "at-key at-key-queue" }), document.createTextNode(" waiting for a worker thread  "),
-  element("span", { class: "at-key at-key-task" }), document.createTextNode(" background task  "),
-  element("span", { class: "at-key at-key-sent" }), document.createTextNode(" response sent"));
+  ...KEYS.map(([key, text]) => element("span", {}, element("span", { class: `at-key at-key-${key}` }), document.createTextNode(` ${text}`))));
