@@ -30,13 +30,16 @@ function mount(panel) {
 
   function choose(batch) {
     chosen = batch;
-    for (const button of buttons) button.setAttribute("aria-pressed", String(button.dataset.batch === batch.id));
+    for (const button of buttons) {
+      button.setAttribute("aria-pressed", String(button.dataset.batch === batch.id));
+      button.classList.toggle("selected", button.dataset.batch === batch.id);
+    }
     for (const note of panel.querySelectorAll("[data-note-for]")) note.hidden = note.dataset.noteFor !== batch.id;
   }
 
   function explainFailure(result) {
     if (result.outcome === "timeout") {
-      return `Your app did not answer the batch in time, so the sandbox was stopped (${result.message}) Look for a loop that never ends or a wait that never finishes, then send it again.`;
+      return `Your app did not answer the batch in time, so its sandbox was stopped and nothing could be timed. ${result.message || ""} Look for a loop that never ends or a wait that never finishes, then send the batch again.`.replace(/\s+/g, " ");
     }
     return result.message || "The run failed before the requests could be timed.";
   }
