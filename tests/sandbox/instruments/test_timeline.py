@@ -83,7 +83,8 @@ def test_background_tasks_run_after_the_response_and_a_raising_one_is_recorded(r
     (request,) = _timeline(run_in_sandbox, "/orders/7", method="POST")["requests"]
     assert request["status"] == 202
     note, failure = request["tasks"]
-    assert note["name"] == "slow_note" and note["error"] is None
+    assert note["name"] == "slow_note"
+    assert note["error"] is None
     assert request["response_ms"] <= note["start_ms"] < note["end_ms"] <= failure["start_ms"]
     assert failure["name"] == "broken"
     assert failure["error"] == "ValueError: order 7 is lost"
