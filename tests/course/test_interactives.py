@@ -204,3 +204,32 @@ def test_flow_steps_that_use_a_token_before_it_is_captured_are_refused(tmp_path)
         in problem
         for problem in problems
     ), problems
+
+
+def test_a_batch_whose_path_has_no_place_for_its_delays_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "07-async") / "07-async" / "lesson.md"
+    line = _break(lesson_md, 'path: "/async-await/{ms}"', 'path: "/async-await/200"')
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{lesson_md}:")
+    assert "interactives.0.options.batches.0" in problems[0]
+    assert "`path` holds `{ms}` exactly when the batch has `delays_ms`" in problems[0]
+    assert int(problems[0].split(":")[1]) <= line
+
+
+def test_a_batch_of_more_than_sixty_requests_is_refused(tmp_path):
+    lesson_md = _copy(tmp_path, "07-async") / "07-async" / "lesson.md"
+    _break(lesson_md, "repeat: 50", "repeat: 13")
+    _break(lesson_md, "delays_ms: [250]", "delays_ms: [250, 260, 270, 280, 290]")
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert "a batch sends at most 60 requests" in problems[0]
+
+
+def test_two_batches_with_one_id_are_reported(tmp_path):
+    lesson_md = _copy(tmp_path, "07-async") / "07-async" / "lesson.md"
+    line = _break(lesson_md, "- id: def-sleep", "- id: async-await")
+    assert _problems(lesson_md.parents[1]) == [
+        f"{lesson_md}:{line}: interactives.0.options.batches.1.id: batch id 'async-await' is "
+        "used twice"
+    ]

@@ -16,6 +16,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from deepdive.course.interactives.async_timeline import AsyncTimeline
 from deepdive.course.interactives.base import (
     InteractiveBase,
     RelativeFile,
@@ -45,6 +46,7 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     CrudExplorer,
     TestRunner,
     UploadForm,
+    AsyncTimeline,
 )
 
 Interactive = Annotated[
@@ -56,7 +58,8 @@ Interactive = Annotated[
     | JwtFlow
     | CrudExplorer
     | TestRunner
-    | UploadForm,
+    | UploadForm
+    | AsyncTimeline,
     Field(discriminator="kind"),
 ]
 
@@ -68,6 +71,7 @@ def kind_name(model: type[InteractiveBase]) -> str:
 
 __all__ = [
     "KINDS",
+    "AsyncTimeline",
     "CrudExplorer",
     "DependencyChain",
     "EndpointBuilder",
