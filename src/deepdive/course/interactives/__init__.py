@@ -25,6 +25,7 @@ from deepdive.course.interactives.base import (
     WalkRun,
     require_unique,
 )
+from deepdive.course.interactives.chat import Chat
 from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
 from deepdive.course.interactives.response_filter import ResponseFilter
@@ -37,10 +38,11 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ValidationSandbox,
     ResponseFilter,
     DependencyChain,
+    Chat,
 )
 
 Interactive = Annotated[
-    RunPanel | EndpointBuilder | ValidationSandbox | ResponseFilter | DependencyChain,
+    RunPanel | EndpointBuilder | ValidationSandbox | ResponseFilter | DependencyChain | Chat,
     Field(discriminator="kind"),
 ]
 
@@ -52,6 +54,7 @@ def kind_name(model: type[InteractiveBase]) -> str:
 
 __all__ = [
     "KINDS",
+    "Chat",
     "DependencyChain",
     "EndpointBuilder",
     "Interactive",
