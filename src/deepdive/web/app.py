@@ -23,6 +23,7 @@ from deepdive.web.page_cache import PageCache, PageCacheMiddleware
 from deepdive.web.routes import (
     bookstore_source,
     challenges,
+    deployment,
     docs_viewer,
     drafts,
     health,
@@ -96,6 +97,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         docs_viewer,
         bookstore_source,
         packages,
+        deployment,
     )
     for module in (*routers, health):
         app.include_router(module.router)

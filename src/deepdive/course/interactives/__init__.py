@@ -26,6 +26,7 @@ from deepdive.course.interactives.base import (
     require_unique,
 )
 from deepdive.course.interactives.chat import Chat
+from deepdive.course.interactives.config_generator import ConfigGenerator
 from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
 from deepdive.course.interactives.response_filter import ResponseFilter
@@ -39,10 +40,17 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ResponseFilter,
     DependencyChain,
     Chat,
+    ConfigGenerator,
 )
 
 Interactive = Annotated[
-    RunPanel | EndpointBuilder | ValidationSandbox | ResponseFilter | DependencyChain | Chat,
+    RunPanel
+    | EndpointBuilder
+    | ValidationSandbox
+    | ResponseFilter
+    | DependencyChain
+    | Chat
+    | ConfigGenerator,
     Field(discriminator="kind"),
 ]
 
@@ -55,6 +63,7 @@ def kind_name(model: type[InteractiveBase]) -> str:
 __all__ = [
     "KINDS",
     "Chat",
+    "ConfigGenerator",
     "DependencyChain",
     "EndpointBuilder",
     "Interactive",
