@@ -24,17 +24,16 @@ def test_the_files_and_hadolints_verdict_for_a_choice(client):
 
 
 def test_out_of_range_choices_are_refused_with_a_sentence(client):
-    zero = client.get("/api/deploy/files", params={"workers": 0})
-    assert zero.status_code == 422
-    assert (
-        zero.json()["message"]
-        == "workers: 0 workers cannot answer a single request: choose at least 1."
-    )
-    python = client.get("/api/deploy/files", params={"python": "3.9"})
-    assert python.status_code == 422
-    assert "Python '3.9' is not offered" in python.json()["message"]
-    text = client.get("/api/deploy/files", params={"workers": "many"})
-    assert text.json()["field"] == "workers"
+    zero = client.get("/api/deploy/files", params={"workers": 0}).json()["problem"]
+    expected = "workers: 0 workers cannot answer a single request: choose at least 1."
+    assert zero["message"] == expected
+    python = client.get("/api/deploy/files", params={"python": "3.9"}).json()["problem"]
+    assert "Python '3.9' is not offered" in python["message"]
+    text = client.get("/api/deploy/files", params={"workers": "many"}).json()["problem"]
+    assert text["field"] == "workers"
+    refused = client.get("/api/deploy/bundle", params={"widget": WIDGET, "workers": 0})
+    assert refused.status_code == 422
+    assert "0 workers" in refused.json()["message"]
 
 
 def test_the_zip_holds_the_files_the_learners_app_and_earlier_code(client):

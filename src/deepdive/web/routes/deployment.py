@@ -3,6 +3,7 @@ Dockerfile, and the zip to download (with the learner's own code)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -47,10 +48,12 @@ def _choice(request: Request) -> DeployChoice | JSONResponse:
 
 @router.get("/files")
 async def deployment_files(request: Request) -> Any:
-    """The generated files for the choices in the query string, and hadolint's verdict."""
+    """The generated files for the choices in the query string, and hadolint's verdict; for
+    choices that cannot be generated, `problem` says why (an answer about the choices, so 200:
+    the page shows it as it would show files)."""
     choice = _choice(request)
     if isinstance(choice, JSONResponse):
-        return choice
+        return {"problem": json.loads(choice.body)}
     files = render(choice)
     verdict = await run_in_threadpool(lint_dockerfile, files["Dockerfile"])
     return {

@@ -104,8 +104,8 @@ function mount(panel) {
       return;
     }
     if (mine !== generation) return;
-    if (!response.ok) {
-      problem.replaceChildren(notice(data.message || "These choices cannot be generated."));
+    if (!response.ok || data.problem) {
+      problem.replaceChildren(notice((data.problem || data).message || "These choices cannot be generated."));
       panel.dataset.generated = "refused";
       download.setAttribute("aria-disabled", "true");
       download.removeAttribute("href");
