@@ -41,9 +41,16 @@ def test_echo_shows_each_frame_with_its_time_and_the_close_code(page: Page, live
     expect(ada.locator(".frame-in .frame-text").last).to_have_text("echo: hello")
     sent = ada.locator(".frame-out").last
     expect(sent.locator(".frame-time")).to_have_text(re.compile(r"ms$"))
+    _send(ada, "bye")
+    expect(ada).to_have_attribute("data-close-code", "4000")
+    expect(ada.locator(".frame-closed").last).to_contain_text(
+        "Closed with 4000 (the app's own code): “you said bye”"
+    )
+    ada.get_by_role("button", name="Connect", exact=True).click()
+    expect(ada).to_have_attribute("data-state", "open")
     ada.get_by_role("button", name="Disconnect").click()
     expect(ada).to_have_attribute("data-close-code", "1000")
-    expect(ada.locator(".frame-closed")).to_contain_text("Closed with 1000 (normal closure)")
+    expect(ada.locator(".frame-closed").last).to_contain_text("Closed with 1000 (normal closure)")
 
 
 def test_two_tabs_in_one_room_chat_through_the_learners_manager(page: Page, live_server):

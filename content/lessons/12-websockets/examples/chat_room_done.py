@@ -29,7 +29,11 @@ async def echo(websocket: WebSocket):
     await websocket.accept()
     try:
         while True:
-            await websocket.send_text(f"echo: {await websocket.receive_text()}")
+            text = await websocket.receive_text()
+            if text == "bye":
+                await websocket.close(code=4000, reason="you said bye")
+                return
+            await websocket.send_text(f"echo: {text}")
     except WebSocketDisconnect:
         pass
 

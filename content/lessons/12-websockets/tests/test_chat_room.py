@@ -1,4 +1,6 @@
+import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 
 def test_two_clients_in_a_room_see_each_others_messages(example):
@@ -36,3 +38,11 @@ def test_echo_route_still_echoes(example):
     ):
         websocket.send_text("x")
         assert websocket.receive_text() == "echo: x"
+
+
+def test_bye_closes_the_echo_with_the_apps_own_code(example):
+    with TestClient(example("chat_room").app) as client, client.websocket_connect("/echo") as ws:
+        ws.send_text("bye")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_text()
+        assert (closed.value.code, closed.value.reason) == (4000, "you said bye")
