@@ -135,3 +135,21 @@ def test_the_user_left_task_is_checked_over_real_websockets(page: Page, live_ser
     task = panel.locator('form.task[data-task="user-left"]')
     expect(task.locator("[data-task-feedback]")).to_have_attribute("data-task-feedback", "passed")
     expect(task).to_contain_text("+30 XP")
+
+
+def test_an_app_that_accepts_and_never_reads_is_explained(page: Page, live_server):
+    panel = _panel(page, live_server)
+    panel.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text(
+        "import asyncio\nfrom fastapi import FastAPI, WebSocket\n\napp = FastAPI()\n\n\n"
+        '@app.websocket("/echo")\nasync def echo(websocket: WebSocket):\n'
+        "    await websocket.accept()\n    await asyncio.sleep(30)\n"
+    )
+    _start(panel, "echo", "deaf")
+    ada = _client(panel, 0)
+    ada.get_by_role("button", name="Connect", exact=True).click()
+    expect(ada).to_have_attribute("data-state", "open")
+    _send(ada, "anyone?")
+    expect(panel.locator("[data-notes]")).to_contain_text("nothing came back 2 s after “anyone?”")
+    expect(ada.locator(".frame-out .frame-time").last).to_have_text(re.compile(r"ms$"))
