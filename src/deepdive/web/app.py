@@ -21,12 +21,14 @@ from deepdive.web.assets import STATIC_DIR, VersionedStaticFiles
 from deepdive.web.errors import install_error_handlers
 from deepdive.web.page_cache import PageCache, PageCacheMiddleware
 from deepdive.web.routes import (
+    bench,
     bookstore_source,
     challenges,
     deployment,
     docs_viewer,
     drafts,
     health,
+    incidents,
     packages,
     pages,
     progress,
@@ -98,6 +100,8 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         bookstore_source,
         packages,
         deployment,
+        bench,
+        incidents,
     )
     for module in (*routers, health):
         app.include_router(module.router)

@@ -27,10 +27,14 @@ from deepdive.course.interactives.base import (
 )
 from deepdive.course.interactives.chat import Chat
 from deepdive.course.interactives.config_generator import ConfigGenerator
+from deepdive.course.interactives.crud_explorer import CrudExplorer
 from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
+from deepdive.course.interactives.jwt_flow import JwtFlow
 from deepdive.course.interactives.response_filter import ResponseFilter
 from deepdive.course.interactives.run_panel import RunPanel
+from deepdive.course.interactives.test_runner import TestRunner
+from deepdive.course.interactives.upload_form import UploadForm
 from deepdive.course.interactives.validation_sandbox import ValidationSandbox
 
 KINDS: tuple[type[InteractiveBase], ...] = (
@@ -41,6 +45,10 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     DependencyChain,
     Chat,
     ConfigGenerator,
+    JwtFlow,
+    CrudExplorer,
+    TestRunner,
+    UploadForm,
 )
 
 Interactive = Annotated[
@@ -50,7 +58,11 @@ Interactive = Annotated[
     | ResponseFilter
     | DependencyChain
     | Chat
-    | ConfigGenerator,
+    | ConfigGenerator
+    | JwtFlow
+    | CrudExplorer
+    | TestRunner
+    | UploadForm,
     Field(discriminator="kind"),
 ]
 
@@ -64,16 +76,20 @@ __all__ = [
     "KINDS",
     "Chat",
     "ConfigGenerator",
+    "CrudExplorer",
     "DependencyChain",
     "EndpointBuilder",
     "Interactive",
     "InteractiveBase",
+    "JwtFlow",
     "RelativeFile",
     "RequestPreset",
     "ResponseFilter",
     "RunPanel",
     "Slug",
     "Strict",
+    "TestRunner",
+    "UploadForm",
     "ValidationSandbox",
     "WalkRun",
     "kind_name",
