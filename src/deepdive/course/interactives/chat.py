@@ -5,11 +5,13 @@ and in with its time, close codes, and the platform's caps said plainly."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from deepdive.course.interactives.base import InteractiveBase, Strict
+from deepdive.course.interactives.fields import Location
 
 _PATH = r"^/[A-Za-z0-9_./{}-]*$"
 _NAME = r"^[a-z][a-z0-9-]{0,19}$"
@@ -45,3 +47,15 @@ class Chat(InteractiveBase):
         "the learner's other tabs in the same room) connect, send and disconnect; every frame "
         "out and in is listed with its time in the sandbox and each close with its code."
     )
+
+    def check(self, sources: Mapping[str, str]) -> Iterator[tuple[Location, str]]:
+        yield from super().check(sources)
+        starter = sources.get(self.starter, "")
+        for name in ("echo_path", "room_path"):
+            path = getattr(self.options, name)
+            if f'"{path}"' not in starter:
+                yield (
+                    ("options", name),
+                    f"the starter {self.starter} declares no route {path!r} "
+                    f'(@app.websocket("{path}")): the widget\'s clients would find nothing',
+                )
