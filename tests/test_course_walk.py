@@ -132,6 +132,65 @@ def test_every_task_refuses_the_starter_and_each_wrong_answer_and_passes_its_sol
         assert any(wrong.message in text for text in said), f"{where}: {wrong.file} says {said}"
 
 
+CHATS = [
+    pytest.param(lesson, interactive, id=f"{lesson.slug}/{interactive.id}")
+    for lesson in COURSE.lessons
+    for interactive in lesson.meta.interactives
+    if interactive.kind == "chat"
+]
+
+
+@pytest.mark.parametrize(("lesson", "interactive"), CHATS)
+def test_every_chat_echoes_and_its_room_carries_messages_between_clients(
+    runner_client, lesson, interactive
+):
+    """What the chat widget does first, in a real session: echo, then two clients in a room."""
+    import asyncio
+
+    from deepdive.sandbox.run_request import SessionCommand
+
+    options = interactive.options
+    first, second = options.names
+    path = options.room_path.replace("{room}", "walk")
+
+    def room(name: str) -> dict[str, str]:
+        return {options.name_param: name, **options.query}
+
+    async def until(session, kind: str, connection: str) -> dict:
+        while True:
+            event = await asyncio.wait_for(session.receive(), 5)
+            assert event is not None, f"the session ended before {kind} on {connection}"
+            assert event["kind"] != "error", event
+            if event["kind"] == kind and event.get("connection") == connection:
+                return event
+
+    async def walk(code: str) -> tuple[str, str]:
+        async with runner_client.session(RunRequest(kind="session", code=code)) as session:
+            await session.send(SessionCommand(op="connect", connection="e", path=options.echo_path))
+            await until(session, "accepted", "e")
+            await session.send(SessionCommand(op="send", connection="e", text="ping"))
+            echoed = (await until(session, "message", "e"))["text"]
+            for name in (first, second):
+                command = SessionCommand(op="connect", connection=name, path=path, query=room(name))
+                await session.send(command)
+                await until(session, "accepted", name)
+            await session.send(SessionCommand(op="send", connection=second, text="hello"))
+            heard = (await until(session, "message", first))["text"]
+            while "hello" not in heard:
+                heard = (await until(session, "message", first))["text"]
+            await session.end()
+        return echoed, heard
+
+    for relative in (interactive.starter, interactive.solution):
+        if relative is None:
+            continue
+        echoed, heard = asyncio.run(walk(lesson.sources[relative]))
+        assert "ping" in echoed, f"{lesson.slug}/{interactive.id}: {relative} echoed {echoed!r}"
+        assert second in heard, (
+            f"{lesson.slug}/{interactive.id}: {relative}: {first} heard {heard!r}"
+        )
+
+
 INCIDENTS = [
     pytest.param(incident, id=f"incident/{incident.slug}") for incident in COURSE.incidents
 ]

@@ -233,3 +233,20 @@ def test_two_batches_with_one_id_are_reported(tmp_path):
         f"{lesson_md}:{line}: interactives.0.options.batches.1.id: batch id 'async-await' is "
         "used twice"
     ]
+
+
+def test_a_chat_route_the_starter_does_not_declare_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "12-websockets") / "12-websockets" / "lesson.md"
+    line = _break(lesson_md, 'room_path: "/rooms/{room}"', 'room_path: "/room/{room}"')
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{lesson_md}:{line}: interactives.0.options.room_path: ")
+    assert "declares no route '/room/{room}'" in problems[0]
+
+
+def test_a_config_generator_form_out_of_range_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "13-deployment") / "13-deployment" / "lesson.md"
+    _break(lesson_md, "        workers: 5", "        workers: 0")
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert "0 workers cannot answer a single request" in problems[0]

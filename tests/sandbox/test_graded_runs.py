@@ -127,3 +127,46 @@ def test_requests_at_once_reach_the_app_over_several_connections(run_in_sandbox)
     )
     result = _grade(run_in_sandbox, code, check)
     assert [case.outcome for case in result.tests] == ["passed"], result.tests
+
+
+WS_APP = """
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+
+app = FastAPI()
+
+
+@app.websocket("/ws")
+async def echo(websocket: WebSocket, token: str | None = None):
+    if token is None:
+        await websocket.close(code=1008)
+        return
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text("echo: " + await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+"""
+
+WS_CHECK = """
+import pytest
+from websockets.exceptions import InvalidStatus
+
+
+def test_echoes_over_a_real_websocket(websocket_connect):
+    with websocket_connect("/ws?token=t") as ws:
+        ws.send("hi")
+        assert ws.recv(timeout=2) == "echo: hi", "no echo"
+
+
+def test_refused_without_a_token(websocket_connect):
+    with pytest.raises(InvalidStatus) as refused:
+        websocket_connect("/ws")
+    assert refused.value.response.status_code == 403, "not refused"
+"""
+
+
+def test_a_check_reaches_the_app_over_real_websockets(run_in_sandbox):
+    result = _grade(run_in_sandbox, WS_APP, WS_CHECK)
+    assert result.outcome == "ok", (result.message, [c.message for c in result.tests])
+    assert [case.outcome for case in result.tests] == ["passed"] * 2

@@ -128,3 +128,96 @@ def test_closing_the_page_ends_the_sandbox_session(client, runner_client):
     while asyncio.run(runner_client.ping()).running and time.monotonic() < deadline:
         time.sleep(0.05)
     assert asyncio.run(runner_client.ping()).running == 0
+
+
+ROOM = """
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+
+app = FastAPI()
+members = {}
+
+
+@app.websocket("/rooms/{room}")
+async def chat(websocket: WebSocket, room: str, name: str):
+    await websocket.accept()
+    members[name] = websocket
+    try:
+        while True:
+            text = await websocket.receive_text()
+            for member in list(members.values()):
+                await member.send_text(f"{name}: {text}")
+    except WebSocketDisconnect:
+        del members[name]
+        for member in list(members.values()):
+            await member.send_text(f"{name} left")
+"""
+
+
+def _start_room(socket, token: str, room: str, code: str = ROOM) -> None:
+    start = {"op": "start", "widget": WIDGET, "code": code, "csrf": token, "room": room}
+    socket.send_text(json.dumps(start))
+
+
+def _message_on(socket, connection: str) -> str:
+    for _ in range(50):
+        message = json.loads(socket.receive_text())
+        data = message.get("data", {})
+        if data.get("kind") == "message" and data.get("connection") == connection:
+            return data["text"]
+        assert message["event"] not in ("error", "result"), message
+    raise AssertionError(f"no message on {connection}")
+
+
+def test_two_tabs_of_a_room_share_one_app_and_hear_each_other(client, runner_client):
+    import asyncio
+
+    first, token = _open(client)
+    with first:
+        _start_room(first, token, "lobby")
+        _until(first, "ready")
+        second, _ = _open(client)
+        with second:
+            _start_room(second, token, "lobby")
+            joined = _until(second, "joined")
+            assert joined["members"] == 2
+            assert asyncio.run(runner_client.ping()).running == 1
+            first.send_text(
+                json.dumps(
+                    {
+                        "op": "connect",
+                        "connection": "t1",
+                        "path": "/rooms/lobby",
+                        "query": {"name": "ada"},
+                    }
+                )
+            )
+            _until(first, "accepted")
+            second.send_text(
+                json.dumps(
+                    {
+                        "op": "connect",
+                        "connection": "t2",
+                        "path": "/rooms/lobby",
+                        "query": {"name": "bob"},
+                    }
+                )
+            )
+            _until(second, "accepted")
+            second.send_text(json.dumps({"op": "send", "connection": "t2", "text": "hi ada"}))
+            assert _message_on(first, "t1") == "bob: hi ada"
+        # The second tab has gone: its connection was closed, and the app told the room.
+        assert _message_on(first, "t1") == "bob left"
+
+
+def test_a_room_started_again_with_other_code_replaces_the_old_session(client):
+    first, token = _open(client)
+    with first:
+        _start_room(first, token, "replace-me")
+        _until(first, "ready")
+        second, _ = _open(client)
+        with second:
+            _start_room(second, token, "replace-me", ROOM + "\n# edited\n")
+            told = _until(first, "refused")
+            assert "different code" in told["message"]
+            _until(first, "result")
+            _until(second, "ready")

@@ -23,8 +23,8 @@ class Started(BaseModel):
 
 
 class SessionEvent(BaseModel):
-    """Session runs: something the app did (`event["kind"]`: ready, accepted, message, closed,
-    response, error, idle)."""
+    """Session runs: something the app did (`event["kind"]`: ready, accepted, message, delivered,
+    closed, response, error, idle)."""
 
     type: Literal["session"] = "session"
     event: dict[str, Any]

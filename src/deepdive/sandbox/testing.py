@@ -48,7 +48,8 @@ def sandbox_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         sandbox_wall_seconds=10.0,
         sandbox_cpu_seconds=5.0,
         sandbox_memory_mib=256,
-        sandbox_session_idle_seconds=2.0,
+        # Long enough for a browser test to open a second tab between two commands.
+        sandbox_session_idle_seconds=6.0,
         sandbox_session_seconds=30.0,
     )
 

@@ -24,6 +24,7 @@ from deepdive.web.routes import (
     bench,
     bookstore_source,
     challenges,
+    deployment,
     docs_viewer,
     drafts,
     health,
@@ -98,6 +99,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         docs_viewer,
         bookstore_source,
         packages,
+        deployment,
         bench,
         incidents,
     )

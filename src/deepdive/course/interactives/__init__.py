@@ -26,6 +26,8 @@ from deepdive.course.interactives.base import (
     WalkRun,
     require_unique,
 )
+from deepdive.course.interactives.chat import Chat
+from deepdive.course.interactives.config_generator import ConfigGenerator
 from deepdive.course.interactives.crud_explorer import CrudExplorer
 from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
@@ -42,6 +44,8 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ValidationSandbox,
     ResponseFilter,
     DependencyChain,
+    Chat,
+    ConfigGenerator,
     JwtFlow,
     CrudExplorer,
     TestRunner,
@@ -55,6 +59,8 @@ Interactive = Annotated[
     | ValidationSandbox
     | ResponseFilter
     | DependencyChain
+    | Chat
+    | ConfigGenerator
     | JwtFlow
     | CrudExplorer
     | TestRunner
@@ -72,6 +78,8 @@ def kind_name(model: type[InteractiveBase]) -> str:
 __all__ = [
     "KINDS",
     "AsyncTimeline",
+    "Chat",
+    "ConfigGenerator",
     "CrudExplorer",
     "DependencyChain",
     "EndpointBuilder",

@@ -6,7 +6,10 @@ get two fixtures:
 
 * `client` – an `httpx.Client` whose requests travel over those connections, so they reach a
   real HTTP server (Uvicorn) running the learner's app; anything timed is timed here;
-* `source` – the learner's files, as text (path -> source), for checks about the code itself.
+* `source` – the learner's files, as text (path -> source), for checks about the code itself;
+* `websocket_connect` – opens a WebSocket to the app over one of those connections (each
+  WebSocket uses one up), as the `websockets` package's synchronous client:
+  `with websocket_connect("/ws?token=t") as ws: ws.send("hi"); ws.recv(timeout=2)`.
 
 The learner's files are never written here nor imported: the check cannot be read or changed
 by the code it judges. (A check that must watch the code run, to count its SQL statements say,
@@ -20,10 +23,12 @@ import contextlib
 import http.client
 import queue
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from websockets.sync.client import ClientConnection
+from websockets.sync.client import connect as _ws_connect
 
 BASE_URL = "http://testserver"
 
@@ -76,6 +81,17 @@ class ConnectionsTransport(httpx.BaseTransport):
             extensions={"reason_phrase": reply.reason.encode("latin-1", "replace")},
         )
 
+    def take(self) -> socket.socket:
+        """A connection for good (a WebSocket's): it leaves the pool of HTTP connections."""
+        if self._count <= 1:
+            raise httpx.ConnectError("no connection to the app is left for another WebSocket")
+        try:
+            connection = self._free.get(timeout=self._timeout)
+        except queue.Empty:
+            raise httpx.PoolTimeout("every connection to the app is busy") from None
+        self._count -= 1
+        return connection
+
     def close(self) -> None:
         """Kept open between tests: every test's client shares the connections."""
 
@@ -105,6 +121,27 @@ class GradingPlugin:
     @pytest.fixture
     def source(self) -> dict[str, str]:
         return dict(self._sources)
+
+    @pytest.fixture
+    def websocket_connect(self) -> Iterator[Callable[..., ClientConnection]]:
+        opened: list[ClientConnection] = []
+
+        def connect(path: str, headers: dict[str, str] | None = None) -> ClientConnection:
+            ws = _ws_connect(
+                f"ws://testserver{path}",
+                sock=self._transport.take(),
+                additional_headers=headers,
+                open_timeout=5,
+                close_timeout=2,
+                max_size=2**20,
+            )
+            opened.append(ws)
+            return ws
+
+        yield connect
+        for ws in opened:
+            with contextlib.suppress(Exception):
+                ws.close()
 
     def pytest_sessionfinish(self) -> None:
         self._transport.shut()

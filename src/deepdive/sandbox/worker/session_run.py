@@ -2,8 +2,9 @@
 
 The client's commands (`SessionCommand`) arrive on the control socket; each WebSocket
 connection is one ASGI call fed from a queue. Everything the app sends goes back to the client as
-an event: `accepted`, `message`, `closed`, `response`, `error`. The session ends on `end`, after
-`session_idle_seconds` without a command, or at the session's time limit.
+an event: `accepted`, `message`, `closed`, `response`, `error`; each frame the client sends is
+acknowledged by `delivered` (its size) when it is handed to the app. The session ends on `end`,
+after `session_idle_seconds` without a command, or at the session's time limit.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class _Connection:
         self.name = command.connection
         self.incoming: asyncio.Queue[Message] = asyncio.Queue()
         self.closed = False
+        self.accepted = False
+        self.client_code: int | None = None  # the code the client closed with, if it did
         self.incoming.put_nowait({"type": "websocket.connect"})
         query = urllib.parse.urlencode(command.query)
         self.scope = {
@@ -54,19 +57,24 @@ class _Connection:
         }
 
     async def run(self, app: ASGIApp) -> None:
+        code = 1011
         try:
             await app(self.scope, self.incoming.get, self._send)
+            # Returned without closing: after the client's close, that close; after accepting,
+            # the server closes normally; never accepted, the handshake fails.
+            code = self.client_code or (1000 if self.accepted else 1006)
         except Exception as exc:
             self.session.emit({"kind": "error", "connection": self.name, "message": repr(exc)})
             self.session.failures.append(exc)
         finally:
             if not self.closed:
                 self.closed = True
-                self.session.emit({"kind": "closed", "connection": self.name, "code": 1011})
+                self.session.emit({"kind": "closed", "connection": self.name, "code": code})
 
     async def _send(self, message: Message) -> None:
         kind = message["type"]
         if kind == "websocket.accept":
+            self.accepted = True
             self.session.emit({"kind": "accepted", "connection": self.name})
         elif kind == "websocket.send":
             event: dict[str, Any] = {"kind": "message", "connection": self.name}
@@ -174,7 +182,11 @@ class SessionRun:
             else:
                 message["bytes"] = base64.b64decode(command.data_base64 or "")
             connection.incoming.put_nowait(message)
+            # When the frame reached the app's side, on the same clock as the app's replies.
+            size = len(command.text.encode()) if command.text is not None else len(message["bytes"])
+            self.emit({"kind": "delivered", "connection": command.connection, "size": size})
         elif command.op == "close":
+            connection.client_code = command.code
             connection.incoming.put_nowait({"type": "websocket.disconnect", "code": command.code})
 
     def _on_packet(self) -> None:

@@ -10,13 +10,22 @@ Then it sends the session's commands (`deepdive.sandbox.SessionCommand` as JSON:
 * `{"event": "queued", "position": n}` and `{"event": "started"}`;
 * `{"event": "session", "data": {...}}` for everything the app did (`ready`, `accepted`,
   `message`, `closed`, `response`, `error`, `idle`), each with `t_ms` measured in the sandbox;
-* `{"event": "refused", "message": ...}` for a message that was not passed on (too large, too
-  fast, not a command), the session going on;
+* `{"event": "refused", "message": ..., "frame": n}` for a message that was not passed on (too
+  large, too fast, not a command), the session going on; `n` counts the page's messages after
+  its start, so the page knows which one it was;
 * `{"event": "result", "result": RunResult, "attempts": n}` when the session is over, or
   `{"event": "error", "message": ...}` when it could not start or the runner went away.
 
 The socket closes after the result (1000), on a refusal to start (1008), or when the runner is
 unavailable (1011). Closing the page's socket ends the sandbox's session.
+
+Rooms: a start with `"room": "<name>"` shares one session between the learner's own tabs. The
+first tab of a room starts the app; a later tab of the same learner, widget and room joins that
+session (`{"event": "joined", "members": n}`) and hears every event of it, so WebSocket
+connections opened from two tabs meet in the same app. A tab leaving closes the connections it
+opened (the app sees them disconnect); the session ends when its last tab has left, or when a tab
+starts the room again with different code (the others are told to join again). Rooms live in
+this process: they are the learner's tabs, never another learner's.
 """
 
 from __future__ import annotations
@@ -62,6 +71,57 @@ class SessionStart(BaseModel):
     widget: WidgetRef
     code: str = Field(max_length=MAX_CODE_CHARS)
     csrf: str = Field(max_length=200)
+    room: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+# A room's tabs at most: enough for a conversation, not a way around the per-learner run limit.
+MAX_ROOM_MEMBERS = 4
+_REPLACED = (
+    "Another tab started this room again with different code, so this tab's session ended. "
+    "Press Connect to join the new one."
+)
+
+
+class _Room:
+    """One session run shared by a learner's tabs: its events go to every member."""
+
+    def __init__(self, session: Session, code: str) -> None:
+        self.session = session
+        self.code = code
+        self.members: list[WebSocket] = []
+        self.ended = False
+        # Connections the app has closed (or never opened): nothing to close for a leaving tab.
+        self.closed: set[str] = set()
+
+    async def broadcast(self, data: dict[str, Any]) -> None:
+        for member in list(self.members):
+            await _send(member, data)
+
+    async def leave(self, websocket: WebSocket, opened: set[str], *, gone: bool) -> None:
+        """`websocket`'s tab has gone (or asked to end, and stays to hear the result): its
+        connections close; the last one out ends the run."""
+        listening = [member for member in self.members if member is not websocket]
+        if gone:
+            self.members = listening
+        with contextlib.suppress(RunnerUnavailableError):
+            for name in sorted(opened - self.closed):
+                await self.session.send(SessionCommand(op="close", connection=name, code=1001))
+            if not listening and not self.ended:
+                self.ended = True
+                await self.session.send(SessionCommand(op="end"))
+
+    async def replace(self) -> None:
+        """A newer start of the room with other code: this run ends, its tabs are told."""
+        self.ended = True
+        await self.broadcast({"event": "refused", "message": _REPLACED})
+        with contextlib.suppress(RunnerUnavailableError):
+            await self.session.send(SessionCommand(op="end"))
+
+
+def _rooms(state: Any) -> dict[tuple[int, str, str], _Room]:
+    if not hasattr(state, "session_rooms"):
+        state.session_rooms = {}
+    return state.session_rooms
 
 
 class _Throttle:
@@ -139,9 +199,28 @@ async def session_socket(websocket: WebSocket) -> None:
     except RateLimitError as limited:
         await _refuse_start(websocket, str(limited))
         return
+    key = (learner_id, start.widget.partition(":")[0], start.room) if start.room else None
+    room = _rooms(state).get(key) if key else None
+    if room is not None and not room.ended and room.code == start.code:
+        if len(room.members) >= MAX_ROOM_MEMBERS:
+            await _refuse_start(
+                websocket,
+                f"Room {start.room!r} already has {MAX_ROOM_MEMBERS} tabs: close one, "
+                "or choose another room name.",
+            )
+            return
+        await _join(websocket, room, start.room or "")
+        return
+    if room is not None and not room.ended:
+        await room.replace()
+    try:
+        state.run_limiter.acquire(str(learner_id))
+    except RateLimitError as limited:
+        await _refuse_start(websocket, str(limited))
+        return
     attempts = await run_in_threadpool(_record_attempt, state, learner_id, start)
     run = RunRequest(kind="session", code=start.code)
-    await _relay(websocket, client, run, attempts, run_owner(learner_id))
+    await _relay(websocket, client, run, attempts, run_owner(learner_id), key, start.code)
 
 
 def _record_attempt(state: Any, learner_id: int, start: SessionStart) -> int:
@@ -150,61 +229,98 @@ def _record_attempt(state: Any, learner_id: int, start: SessionStart) -> int:
 
 
 async def _relay(
-    websocket: WebSocket, client: RunnerClient, run: RunRequest, attempts: int, owner: str
+    websocket: WebSocket,
+    client: RunnerClient,
+    run: RunRequest,
+    attempts: int,
+    owner: str,
+    key: tuple[int, str, str] | None = None,
+    code: str = "",
 ) -> None:
     settings: Settings = websocket.app.state.settings
+    rooms = _rooms(websocket.app.state)
     try:
         async with client.session(run, owner=owner) as session:
-            inbound = asyncio.ensure_future(_inbound(websocket, session, settings))
+            room = _Room(session, code)
+            room.members.append(websocket)
+            if key:
+                rooms[key] = room
+            inbound = asyncio.ensure_future(_inbound(websocket, room, settings))
             try:
-                await _outbound(websocket, session, attempts)
+                await _outbound(room, attempts)
             finally:
                 inbound.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await inbound
+                room.ended = True
+                if key and rooms.get(key) is room:
+                    del rooms[key]
     except (RunnerUnavailableError, RunnerError, OSError):
         await _send(websocket, {"event": "error", "message": _GONE})
         with contextlib.suppress(RuntimeError):
             await websocket.close(code=1011)
         return
-    with contextlib.suppress(RuntimeError):
+    for member in {id(m): m for m in [websocket, *room.members]}.values():
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await member.close(code=1000)
+
+
+async def _join(websocket: WebSocket, room: _Room, name: str) -> None:
+    """Another tab of the room's learner: it hears the session and sends to it until it leaves
+    or the session ends."""
+    room.members.append(websocket)
+    members = len(room.members)
+    await _send(websocket, {"event": "joined", "room": name, "members": members})
+    await _inbound(websocket, room, websocket.app.state.settings)
+    # The opener's relay closes every member once the result has been sent.
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
         await websocket.close(code=1000)
 
 
-async def _outbound(websocket: WebSocket, session: Session, attempts: int) -> None:
-    """The runner's events, to the page, until the session's result."""
+async def _outbound(room: _Room, attempts: int) -> None:
+    """The runner's events, to every tab of the room, until the session's result."""
     while True:
-        event = await session.next_event()
+        event = await room.session.next_event()
         if event is None:
             return
         if isinstance(event, Queued):
-            await _send(websocket, {"event": "queued", "position": event.position})
+            await room.broadcast({"event": "queued", "position": event.position})
         elif isinstance(event, Started):
-            await _send(websocket, {"event": "started"})
+            await room.broadcast({"event": "started"})
         elif isinstance(event, SessionEvent):
-            await _send(websocket, {"event": "session", "data": event.event})
+            if event.event.get("kind") == "closed":
+                room.closed.add(str(event.event.get("connection")))
+            await room.broadcast({"event": "session", "data": event.event})
         elif isinstance(event, Finished):
             result = event.result.model_dump(mode="json")
-            await _send(websocket, {"event": "result", "result": result, "attempts": attempts})
+            await room.broadcast({"event": "result", "result": result, "attempts": attempts})
             return
 
 
-async def _inbound(websocket: WebSocket, session: Session, settings: Settings) -> None:
-    """The page's commands, checked, to the runner; the page leaving ends the session."""
+async def _inbound(websocket: WebSocket, room: _Room, settings: Settings) -> None:
+    """The page's commands, checked, to the runner; the page leaving closes its connections
+    and, when it was the room's last tab, ends the session."""
     limit = settings.session_message_kib * 1024
     throttle = _Throttle(settings.session_messages_per_second)
+    session = room.session
+    opened: set[str] = set()
+    frame = 0  # the page's messages after its start, counted so that a refusal names one
     try:
-        while True:
+        while not room.ended:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 break
+            frame += 1
             text = message.get("text")
             if text is None:
-                await _refused(websocket, "Send commands as text frames of JSON, not binary.")
+                await _refused(
+                    websocket, frame, "Send commands as text frames of JSON, not binary."
+                )
                 continue
             if len(text) > limit:
                 await _refused(
                     websocket,
+                    frame,
                     f"That message is {len(text) // 1024} KiB; the limit is "
                     f"{settings.session_message_kib} KiB. It was not delivered.",
                 )
@@ -212,6 +328,7 @@ async def _inbound(websocket: WebSocket, session: Session, settings: Settings) -
             if not throttle.allow():
                 await _refused(
                     websocket,
+                    frame,
                     f"You are sending faster than {settings.session_messages_per_second:g} "
                     "messages a second: this one was not delivered.",
                 )
@@ -221,16 +338,21 @@ async def _inbound(websocket: WebSocket, session: Session, settings: Settings) -
             except ValidationError as problem:
                 first = problem.errors()[0]
                 where = ".".join(str(part) for part in first["loc"]) or "message"
-                await _refused(websocket, f"Not a session command ({where}: {first['msg']}).")
+                await _refused(
+                    websocket, frame, f"Not a session command ({where}: {first['msg']})."
+                )
                 continue
-            await session.send(command)
             if command.op == "end":
+                await room.leave(websocket, opened, gone=False)
                 return
-    except WebSocketDisconnect:
+            if command.op == "connect":
+                opened.add(command.connection)
+                room.closed.discard(command.connection)
+            await session.send(command)
+    except (WebSocketDisconnect, RuntimeError):
         pass
-    with contextlib.suppress(RunnerUnavailableError):
-        await session.send(SessionCommand(op="end"))
+    await room.leave(websocket, opened, gone=True)
 
 
-async def _refused(websocket: WebSocket, message: str) -> None:
-    await _send(websocket, {"event": "refused", "message": message})
+async def _refused(websocket: WebSocket, frame: int, message: str) -> None:
+    await _send(websocket, {"event": "refused", "message": message, "frame": frame})
