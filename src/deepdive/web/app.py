@@ -31,6 +31,7 @@ from deepdive.web.routes import (
     pages,
     progress,
     quiz,
+    recommender,
     runs,
     sessions,
     tasks,
@@ -98,6 +99,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         bookstore_source,
         packages,
         bench,
+        recommender,
     )
     for module in (*routers, health):
         app.include_router(module.router)
