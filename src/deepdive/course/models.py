@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from deepdive.course.incidents import Incident
 from deepdive.course.interactives import (
     Interactive,
     RelativeFile,
@@ -248,6 +249,11 @@ class Course:
     lessons: tuple[Lesson, ...]
     # The reference Bookstore API's source, which lessons link into.
     bookstore: SourceLinks | None = None
+    # The production incidents of the debugger (`content/incidents/`), in order.
+    incidents: tuple[Incident, ...] = ()
+
+    def incident(self, slug: str) -> Incident | None:
+        return next((item for item in self.incidents if item.slug == slug), None)
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
@@ -274,6 +280,7 @@ class Course:
         keys: dict[str, int] = {}
         for lesson in self.lessons:
             keys.update(lesson.award_keys)
+        keys.update({incident.award_key: incident.meta.xp for incident in self.incidents})
         return keys
 
     @property

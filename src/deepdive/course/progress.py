@@ -9,7 +9,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -157,7 +157,13 @@ def read_progress(session: Session, learner_id: int, levels: Ladder) -> Progress
 
 
 def save_draft(
-    session: Session, learner_id: int, widget_id: str, code: str, *, attempted: bool = False
+    session: Session,
+    learner_id: int,
+    widget_id: str,
+    code: str,
+    *,
+    attempted: bool = False,
+    in_lesson: bool = True,
 ) -> int:
     """Store the learner's code for a widget (counting a run when `attempted`), which also marks
     its lesson as started; returns the number of runs so far. One upsert, so a save and a run
@@ -176,7 +182,8 @@ def save_draft(
         set_={"code": code, "updated_at": now, "attempts": Draft.attempts + int(attempted)},
     ).returning(Draft.attempts)
     attempts = session.execute(statement).scalar_one()
-    mark_started(session, learner_id, widget_lesson(widget_id), commit=False)
+    if in_lesson:  # an incident's editor belongs to no lesson
+        mark_started(session, learner_id, widget_lesson(widget_id), commit=False)
     session.commit()
     return attempts
 
@@ -191,10 +198,17 @@ def load_draft(session: Session, learner_id: int, widget_id: str) -> Draft | Non
 
 
 def record_attempt(
-    session: Session, learner_id: int, item_key: str, *, solved: bool, failure: str | None
+    session: Session,
+    learner_id: int,
+    item_key: str,
+    *,
+    solved: bool,
+    failure: str | None,
+    score: int | None = None,
 ) -> int:
-    """Count one try at a checked item (and when it was first solved); returns the tries so
-    far. One upsert, so concurrent checks cannot lose a count."""
+    """Count one try at a checked item (and when it was first solved, and for a scored item the
+    best `score` so far); returns the tries so far. One upsert, so concurrent checks cannot lose
+    a count."""
     module = _dialect_module(session)
     now = utcnow()
     solved_at = now if solved else None
@@ -202,17 +216,23 @@ def record_attempt(
         learner_id=learner_id,
         item_key=item_key,
         attempts=1,
-        last_failure=failure,
+        last_failure=failure and failure[:400],
         last_at=now,
         solved_at=solved_at,
+        best_score=score,
+    )
+    # A CASE rather than max()/GREATEST(), which SQLite and PostgreSQL spell differently.
+    best = case(
+        (func.coalesce(Attempt.best_score, -1) < (score or 0), score), else_=Attempt.best_score
     )
     statement = statement.on_conflict_do_update(
         index_elements=[Attempt.learner_id, Attempt.item_key],
         set_={
             "attempts": Attempt.attempts + 1,
-            "last_failure": failure,
+            "last_failure": failure and failure[:400],
             "last_at": now,
             "solved_at": func.coalesce(Attempt.solved_at, solved_at),
+            "best_score": Attempt.best_score if score is None else best,
         },
     ).returning(Attempt.attempts)
     attempts = session.execute(statement).scalar_one()
@@ -226,6 +246,16 @@ def read_attempts(session: Session, learner_id: int) -> dict[str, int]:
         select(Attempt.item_key, Attempt.attempts).where(Attempt.learner_id == learner_id)
     ).all()
     return {row.item_key: row.attempts for row in rows}
+
+
+def read_best_scores(session: Session, learner_id: int) -> dict[str, int]:
+    """The best score of each scored item (incidents) the learner has tried."""
+    rows = session.execute(
+        select(Attempt.item_key, Attempt.best_score).where(
+            Attempt.learner_id == learner_id, Attempt.best_score.is_not(None)
+        )
+    ).all()
+    return {row.item_key: row.best_score for row in rows}
 
 
 def reset_progress(session: Session, learner_id: int) -> None:

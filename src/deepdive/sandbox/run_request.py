@@ -61,7 +61,7 @@ class UploadedFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     field: str = "file"
-    filename: str = Field(min_length=1, max_length=255)
+    filename: str = Field(min_length=1, max_length=1024)
     content_type: str = "application/octet-stream"
     content_base64: str = ""
 

@@ -27,6 +27,7 @@ from deepdive.web.routes import (
     docs_viewer,
     drafts,
     health,
+    incidents,
     packages,
     pages,
     progress,
@@ -99,6 +100,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         bookstore_source,
         packages,
         bench,
+        incidents,
         recommender,
     )
     for module in (*routers, health):
