@@ -15,6 +15,7 @@ from typing import TypeVar
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
+from deepdive.course import recommender
 from deepdive.course.incidents import Incident, IncidentMeta, check_test_names
 from deepdive.course.models import ArticlePart, Course, Lesson, LessonMeta, Quiz
 from deepdive.course.render import (
@@ -181,6 +182,14 @@ def _check_course(lessons: list[Lesson], problems: _Problems) -> None:
         [(x.meta.order, x.slug, x.directory, x.directory / "lesson.md", 2) for x in lessons],
         problems,
     )
+    slugs = {lesson.slug for lesson in lessons}
+    for lesson in lessons:
+        if lesson.recommender and lesson.recommender_document:
+            file = lesson.directory / recommender.FILE_NAME
+            for location, message in lesson.recommender.problems(slugs):
+                where = ".".join(str(part) for part in location)
+                line = lesson.recommender_document.line_of(location)
+                problems.add(file, line, f"{where}: {message}")
     # The course page shows interactives of every lesson together, so their ids (the element
     # ids of the page) must differ across lessons, not only within one.
     owners: dict[str, Lesson] = {}
@@ -330,6 +339,7 @@ def _load_lesson(
             body_line,
             "{! component final-challenge !} needs a question with final: true",
         )
+    questionnaire = _load_recommender(directory, "recommender" in components, problems)
     if quiz is None or len(problems.items) != count_before:
         return None
     placed = {i for i, _line in article_env.interactives}
@@ -357,6 +367,31 @@ def _load_lesson(
         word_count=words,
         sources=sources,
         front=front_document,
+        recommender=questionnaire[0] if questionnaire else None,
+        recommender_document=questionnaire[1] if questionnaire else None,
+    )
+
+
+def _load_recommender(
+    directory: Path, placed: bool, problems: _Problems
+) -> tuple[recommender.Questionnaire, YamlDocument] | None:
+    """The lesson's recommender.yaml, when lesson.md places `{! component recommender !}`."""
+    file = directory / recommender.FILE_NAME
+    if not placed:
+        if file.is_file():
+            problems.add(
+                file,
+                1,
+                "lesson.md does not place {! component recommender !}, so nothing uses this",
+            )
+        return None
+    if not file.is_file():
+        problems.add(
+            file, 0, "{! component recommender !} needs this file: the questions and their points"
+        )
+        return None
+    return _parse_model(
+        recommender.Questionnaire, file.read_text(encoding="utf-8"), 1, file, problems
     )
 
 

@@ -24,6 +24,7 @@ from deepdive.course.interactives import (
 from deepdive.course.interactives.base import InteractiveBase
 from deepdive.course.interactives.tasks import Task
 from deepdive.course.levels import Ladder, ladder
+from deepdive.course.recommender import Questionnaire
 from deepdive.course.render import SourceLinks
 from deepdive.course.yaml_source import YamlDocument
 
@@ -173,6 +174,10 @@ class Lesson:
     sources: dict[str, str] = field(default_factory=dict)
     # Where each value of the front matter was written (for content errors found later).
     front: YamlDocument | None = None
+    # "What are you building?" (`{! component recommender !}`), from recommender.yaml, and where
+    # each of its values was written.
+    recommender: Questionnaire | None = None
+    recommender_document: YamlDocument | None = None
 
     @property
     def slug(self) -> str:

@@ -33,6 +33,7 @@ from deepdive.web.routes import (
     pages,
     progress,
     quiz,
+    recommender,
     runs,
     sessions,
     tasks,
@@ -102,6 +103,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         deployment,
         bench,
         incidents,
+        recommender,
     )
     for module in (*routers, health):
         app.include_router(module.router)
