@@ -27,6 +27,7 @@ from deepdive.course.interactives.base import (
 )
 from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
+from deepdive.course.interactives.lifecycle_trace import LifecycleTrace
 from deepdive.course.interactives.response_filter import ResponseFilter
 from deepdive.course.interactives.run_panel import RunPanel
 from deepdive.course.interactives.validation_sandbox import ValidationSandbox
@@ -37,10 +38,16 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ValidationSandbox,
     ResponseFilter,
     DependencyChain,
+    LifecycleTrace,
 )
 
 Interactive = Annotated[
-    RunPanel | EndpointBuilder | ValidationSandbox | ResponseFilter | DependencyChain,
+    RunPanel
+    | EndpointBuilder
+    | ValidationSandbox
+    | ResponseFilter
+    | DependencyChain
+    | LifecycleTrace,
     Field(discriminator="kind"),
 ]
 
@@ -56,6 +63,7 @@ __all__ = [
     "EndpointBuilder",
     "Interactive",
     "InteractiveBase",
+    "LifecycleTrace",
     "RelativeFile",
     "RequestPreset",
     "ResponseFilter",
