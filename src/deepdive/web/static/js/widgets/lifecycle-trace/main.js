@@ -23,7 +23,7 @@ function headerChanges(row) {
 
 function layerRow(row) {
   const name = element("th", { scope: "row" }, element("code", { text: row.name }));
-  if (row.kind === "http") name.append(element("span", { class: "lt-badge", text: "@app.middleware / BaseHTTPMiddleware" }));
+  if (row.kind === "http") name.append(element("span", { class: "lt-badge lt-kind", text: "BaseHTTPMiddleware" }));
   if (row.answered) name.append(element("span", { class: "lt-badge lt-answered", text: "answered here" }));
   if (row.skipped) name.append(element("span", { class: "lt-badge lt-skipped", text: "skipped" }));
   if (row.raised) name.append(element("span", { class: "lt-badge lt-raised", text: row.raised }));
@@ -41,8 +41,8 @@ function layerRow(row) {
 
 function eventItem(event) {
   const arrow = event.phase === "in" ? "↓" : "↑";
-  const item = element("li", { class: `lt-event lt-${event.phase}`, "data-phase": event.phase, style: `--depth: ${event.depth}` });
-  item.append(element("span", { class: "lt-at", text: `${event.at_ms.toFixed(2)} ms` }), element("span", { text: ` ${arrow} ${event.name}: ${event.label}` }));
+  const item = element("li", { class: `lt-event lt-${event.phase}`, "data-phase": event.phase });
+  item.append(element("span", { class: "lt-at", text: `${event.at_ms.toFixed(2)} ms` }), element("span", { class: "lt-what", style: `--depth: ${event.depth}`, text: `${arrow} ${event.name}: ${event.label}` }));
   return item;
 }
 
