@@ -124,3 +124,33 @@ def test_a_middleware_that_forgets_await_is_named_and_the_page_keeps_working(
     panel.get_by_role("button", name="GET /books from the shop").click()
     expect(panel.locator("[data-summary]")).to_contain_text("→ 200", timeout=RUN_TIMEOUT)
     expect(problem).to_be_empty()
+
+
+def test_the_security_headers_task_fails_until_the_layer_wraps_cors(page: Page, live_server):
+    panel = _panel(page, live_server)
+    selector = 'form.task[data-task="security-headers-everywhere"]'
+    panel.locator(selector).get_by_role("button", name="Check my code").click()
+    task = panel.locator(selector)
+    expect(task.locator("[data-task-feedback]")).to_have_attribute(
+        "data-task-feedback", "failed", timeout=RUN_TIMEOUT
+    )
+    expect(task.locator('[data-check="failed"]').first).to_contain_text(
+        "SecurityHeadersMiddleware, inside it, never runs"
+    )
+
+    # Move the security layer below the CORS line, so that it is added later: outside.
+    code = panel.evaluate("panel => panel.editor.getCode()")
+    line = "app.add_middleware(SecurityHeadersMiddleware)\n"
+    cors = 'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"])\n'
+    _set_code(panel, code.replace(line + cors, cors + line))
+    panel.get_by_role("button", name="Preflight from the shop").click()
+    expect(_layer(panel, "SecurityHeadersMiddleware")).to_contain_text(
+        "+ x-content-type-options", timeout=RUN_TIMEOUT
+    )
+    expect(_layer(panel, "CORSMiddleware")).to_contain_text("answered here")
+    panel.locator(selector).get_by_role("button", name="Check my code").click()
+    task = panel.locator(selector)
+    expect(task.locator("[data-task-feedback]")).to_have_attribute(
+        "data-task-feedback", "passed", timeout=RUN_TIMEOUT
+    )
+    expect(task).to_contain_text("+25 XP")

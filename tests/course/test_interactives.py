@@ -134,3 +134,23 @@ def test_every_kind_names_its_instruments_and_its_page_assets(course):
             assert (TEMPLATES_DIR / interactive.template).is_file()
             assert (STATIC_DIR / interactive.script).is_file()
             assert (STATIC_DIR / interactive.stylesheet).is_file()
+
+
+def test_a_stack_to_load_that_is_not_one_of_the_interactives_files_is_reported(tmp_path):
+    lesson_md = _copy(tmp_path, "10-middleware") / "10-middleware" / "lesson.md"
+    _break(lesson_md, "      - examples/forgot_await.py\n", "")
+    line = _break(lesson_md, "file: examples/forgot_await.py", "file: examples/forgot_await.py")
+    assert (
+        f"{lesson_md}:{line}: interactives.0.options.load.1.file: "
+        "'examples/forgot_await.py' is not one of this interactive's files: name it in `files`"
+    ) in _problems(lesson_md.parents[1])
+
+
+def test_the_lifecycle_trace_walk_runs_each_stack_to_load_with_every_preset(course):
+    lesson = course.lesson("middleware")
+    (interactive,) = lesson.meta.interactives
+    runs = interactive.walk(lesson.sources)
+    loaded = [run for run in runs if run.file == "examples/forgot_await.py"]
+    assert len(loaded) == len(interactive.requests)
+    assert all(run.code == lesson.sources["examples/forgot_await.py"] for run in loaded)
+    assert {run.requests[0].path for run in loaded} == {"/books"}
