@@ -150,3 +150,17 @@ def test_a_middleware_that_does_not_await_call_next_is_named_with_its_line(run_i
     assert "`gate` did not await `call_next(request)`" in problem["message"]
     assert (problem["file"], problem["line"]) == ("app.py", 44)
     assert _own(data)["Tag"] in data["requests"][0]["skipped"]
+
+
+def test_a_middleware_that_cannot_be_created_says_how_starlette_creates_it(run_in_sandbox):
+    code = STACK.replace("    def __init__(self, app, name):", "    def __init__(self, name):")
+    data, _ = _trace(run_in_sandbox, code, HttpRequest(path="/"))
+    error = data["stack_error"]
+    assert "The middleware stack could not be built (TypeError:" in error["message"]
+    assert "`cls(app, **options)`" in error["message"]
+    assert data["requests"] == []
+
+
+def test_a_stack_that_builds_has_no_stack_error(run_in_sandbox):
+    data, _ = _trace(run_in_sandbox, STACK, HttpRequest(path="/"))
+    assert data["stack_error"] is None

@@ -111,8 +111,17 @@ class LogEntry(ResultShape):
     line: int | None
 
 
+class StackError(ResultShape):
+    message: str
+    file: str | None
+    line: int | None
+
+
 class MiddlewareTraceResult(ResultShape):
     layers: list[LayerInfo]
+    stack_error: StackError | None = Field(
+        description="Why Starlette could not build the stack (a middleware that cannot be created)"
+    )
     requests: list[TracedRequest]
     logs: list[LogEntry]
     logs_dropped: int = Field(description="Records not kept once MAX_RECORDS were")
@@ -130,6 +139,7 @@ class MiddlewareTrace(Instrument):
         self._logs: list[dict[str, Any]] = []
         self._dropped = 0
         self._restore: list[tuple[Any, str, Any, bool]] = []
+        self._stack_error: dict[str, Any] | None = None
 
     # -- hooks --------------------------------------------------------------------------------
 
@@ -154,7 +164,12 @@ class MiddlewareTrace(Instrument):
         build = app.build_middleware_stack
 
         def build_middleware_stack() -> ASGIApp:
-            return self._trace_stack(app, build())
+            try:
+                stack = build()
+            except Exception as exc:
+                self._stack_error = self._build_problem(exc)
+                raise
+            return self._trace_stack(app, stack)
 
         self._patch(app, "build_middleware_stack", build_middleware_stack, own=True)
 
@@ -173,6 +188,7 @@ class MiddlewareTrace(Instrument):
         ]
         return {
             "layers": self._layers,
+            "stack_error": self._stack_error,
             "requests": requests,
             "logs": self._logs,
             "logs_dropped": self._dropped,
@@ -227,6 +243,20 @@ class MiddlewareTrace(Instrument):
         file = self.context.learner_file(getattr(code, "co_filename", "")) if code else None
         line = code.co_firstlineno if file and code else None
         return {**info, "name": name, "kind": kind, "file": file, "line": line}
+
+    def _build_problem(self, exc: BaseException) -> dict[str, Any]:
+        where = _learner_line(exc, self.context.learner_file)
+        message = (
+            f"The middleware stack could not be built ({type(exc).__name__}: "
+            f"{_short(str(exc), 300)}), so no request got in. Starlette creates each middleware "
+            "as `cls(app, **options)`: its `__init__` takes the next app right after `self`, "
+            "and every option given to `add_middleware` must be one of its parameters."
+        )
+        return {
+            "message": message,
+            "file": where[0] if where else None,
+            "line": where[1] if where else None,
+        }
 
     # -- requests -----------------------------------------------------------------------------
 

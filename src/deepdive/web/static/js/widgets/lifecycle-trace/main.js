@@ -108,8 +108,9 @@ function mount(panel) {
     const traced = tracedRequest(trace, responses.length - 1);
     const options = { framework: framework.checked };
     part("summary").textContent = summary(trace, traced, response);
-    const problem = traced && traced.problem;
-    part("problem").replaceChildren(...(problem ? [notice(problem.message, "error", { title: problem.line ? `Line ${problem.line}:` : undefined })] : []));
+    const problem = (traced && traced.problem) || trace.stack_error;
+    const trouble = problem ? notice(problem.message, "error", { title: problem.line ? `Line ${problem.line}:` : undefined }) : null;
+    part("problem").replaceChildren(...(trouble ? [trouble] : result.outcome !== "ok" ? [notice(result.message, "warning")] : []));
     if (problem && problem.line && (!problem.file || problem.file === "app.py")) markers.push({ line: problem.line, message: problem.message });
     if (response && !response.skipped && isPreflight(request)) {
       part("cors").replaceChildren(corsBox(request, response));
