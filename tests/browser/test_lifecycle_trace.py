@@ -28,6 +28,7 @@ def test_a_request_crosses_every_layer_and_each_shows_its_headers(page: Page, li
     summary = panel.locator("[data-summary]")
     expect(summary).to_contain_text("GET /books → 200", timeout=RUN_TIMEOUT)
     expect(summary).to_contain_text("to your routes and back")
+    expect(panel.get_by_role("button", name="Stop")).to_be_hidden()
     expect(_layer(panel, "GZipMiddleware")).to_contain_text("+ content-encoding: gzip")
     expect(_layer(panel, "GZipMiddleware")).to_contain_text("~ content-length")
     expect(_layer(panel, "add_process_time")).to_contain_text("+ x-process-time: 0.0")
