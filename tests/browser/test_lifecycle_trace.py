@@ -18,6 +18,11 @@ def _layer(panel: Locator, name: str) -> Locator:
     return panel.locator(f'[data-layers] tr[data-layer="{name}"]')
 
 
+def _line_of(panel: Locator, text: str) -> int:
+    code = panel.evaluate("panel => panel.editor.getCode()")
+    return next(n for n, line in enumerate(code.splitlines(), start=1) if text in line)
+
+
 def _set_code(panel: Locator, code: str) -> None:
     panel.evaluate("(panel, code) => panel.editor.setCode(code)", code)
 
@@ -70,7 +75,10 @@ def test_an_early_answer_skips_the_inner_layers_and_reordering_changes_the_trace
     # The learner moves the block list outside the proxy headers layer: now it sees the proxy.
     page.once("dialog", lambda dialog: dialog.accept())
     panel.get_by_role("button", name="Load: block list outermost").click()
-    expect(panel.locator(".cm-content")).to_contain_text("now the outermost layer")
+    page.wait_for_function(
+        "() => document.querySelector('#interactive-request-lifecycle').editor.getCode()"
+        ".includes('now the outermost layer')"
+    )
     panel.get_by_role("button", name="GET /books from a blocked address").click()
     expect(summary).to_contain_text("→ 200", timeout=RUN_TIMEOUT)
     names = panel.locator("[data-layers] tr").evaluate_all("rows => rows.map(r => r.dataset.layer)")
@@ -119,7 +127,12 @@ def test_a_middleware_that_forgets_await_is_named_and_the_page_keeps_working(
     expect(problem).to_contain_text("`add_process_time` did not await", timeout=RUN_TIMEOUT)
     expect(panel.locator("[data-summary]")).to_contain_text("→ 500")
     expect(_layer(panel, "RequestIdMiddleware")).to_contain_text("skipped")
-    expect(panel.locator(".cm-lintRange-error, .cm-lint-marker-error").first).to_be_visible()
+    line = _line_of(panel, "response = call_next(request)") + 1
+    expect(problem).to_contain_text(f"Line {line}:")
+    # The marker sits on that line of the editor (near the end: move there to render it).
+    panel.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+End")
+    expect(panel.locator(".cm-lint-marker-error")).to_have_count(1)
 
     panel.get_by_role("button", name="Reset to the starter code").click()
     panel.get_by_role("button", name="GET /books from the shop").click()

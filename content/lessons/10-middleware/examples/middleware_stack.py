@@ -1,3 +1,4 @@
+import asyncio
 import logging
 import time
 import uuid
@@ -6,7 +7,7 @@ from contextvars import ContextVar
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, StreamingResponse
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -91,6 +92,16 @@ app = FastAPI()
 def list_books() -> list[dict[str, str]]:
     logger.info("listing the catalogue")
     return [{"title": f"Book {n}", "author": "A. Writer"} for n in range(1, 41)]
+
+
+@app.get("/books/export")
+async def export_books() -> StreamingResponse:
+    async def rows():
+        for n in range(1, 6):
+            await asyncio.sleep(0.02)
+            yield f"Book {n},A. Writer\n"
+
+    return StreamingResponse(rows(), media_type="text/csv")
 
 
 # The last middleware added is the outermost: read these lines from the bottom up.

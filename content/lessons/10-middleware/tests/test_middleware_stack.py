@@ -45,3 +45,11 @@ def test_log_records_carry_the_request_id_inside_its_middleware_only(example, ca
     ids = {record.getMessage(): getattr(record, "request_id", None) for record in caplog.records}
     assert ids["listing the catalogue"] == response.headers["x-request-id"]
     assert ids["GET /books -> 200"] == "-"
+
+
+def test_the_export_streams_its_rows_through_the_stack(example):
+    response = _client(example("middleware_stack")).get("/books/export")
+    assert response.status_code == 200
+    assert response.text.splitlines() == [f"Book {n},A. Writer" for n in range(1, 6)]
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "x-process-time" in response.headers
