@@ -9,7 +9,12 @@ Measures, side by side and in one go:
 * the same app run back to back, without waiting (throughput-bound: the sandbox being used must
   be replaced by a freshly forked and warmed one);
 * a sandboxed pytest run of 5 tests;
-* the runner's idle memory (proportional set size of the runner and its waiting sandboxes).
+* the runner's idle memory (proportional set size of the runner and its waiting sandboxes);
+* throughput: runs/s and CPU per run of two floors (warm in-process runs; a plain fork of a warm
+  parent per run) and of the sandboxed runner at concurrency 1, 2 x cores and 8 x cores, with
+  p50/p99 and the p99 a fair FIFO queue would give (bench/_throughput.py);
+* `deepdive sandbox run` from the command line, with no course running (it starts an engine of
+  its own) and while the course's runner is up (it reuses that runner).
 
 Prints a table, then one JSON object on the last line.
 
@@ -29,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import _throughput
 from rich.console import Console
 from rich.table import Table
 
@@ -208,18 +214,51 @@ async def measure(runs: int, url: str, runner_pid: int, workers: int) -> dict[st
     }
 
 
+def command_line(app: Path, data_dir: Path, runs: int) -> list[float]:
+    """Wall time of `deepdive sandbox run APP -r "GET /"`, a whole process each time."""
+    command = [sys.executable, "-c", "from deepdive.cli import main; main()"]
+    env = {**os.environ, "DEEPDIVE_DATA_DIR": str(data_dir)}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [*command, "sandbox", "run", str(app), "-r", "GET /"],
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50, help="runs per measurement (>= 50)")
+    parser.add_argument(
+        "--seconds", type=float, default=5.0, help="duration of each throughput measurement"
+    )
     args = parser.parse_args()
+    cores = len(os.sched_getaffinity(0))
     console = Console(stderr=False)
     with tempfile.TemporaryDirectory(prefix="deepdive-bench-") as scratch:
         settings = Settings(data_dir=Path(scratch) / "data")
         console.print(f"Baseline: {args.runs} fresh python processes…")
         base = baseline(args.runs, Path(scratch))
+        app_file = Path(scratch) / "cli_app.py"
+        app_file.write_text(APP)
+        cli_runs = max(5, args.runs // 10)
+        console.print(f"Command line: {cli_runs} runs of `deepdive sandbox run` with no course…")
+        cli_alone = command_line(app_file, Path(scratch) / "no-course", cli_runs)
+        console.print(f"Throughput floors: {args.seconds:g} s each, one process per core…")
+        floors = {
+            kind: _throughput.floor(kind, APP, Path(scratch), args.seconds, cores)
+            for kind in ("in_process", "plain_fork")
+        }
         console.print("Starting a runner…")
         runner = start_local_runner(settings)
         try:
+            console.print(f"Command line: {cli_runs} runs beside the course's runner…")
+            cli_reused = command_line(app_file, settings.data_dir, cli_runs)
             console.print(
                 f"Sandboxed runs: {args.runs} app runs, {args.runs} back to back, "
                 f"{args.runs} pytest runs…"
@@ -227,6 +266,20 @@ def main() -> None:
             data = asyncio.run(
                 measure(args.runs, runner.url, runner.process.pid, settings.sandbox_workers)
             )
+            levels = []
+            for concurrency in (1, 2 * cores, 8 * cores):
+                console.print(f"Sandboxed throughput at concurrency {concurrency}…")
+                levels.append(
+                    asyncio.run(
+                        _throughput.sandboxed(
+                            runner.url,
+                            runner.process.pid,
+                            RunRequest(code=APP, requests=REQUESTS),
+                            concurrency,
+                            args.seconds,
+                        )
+                    )
+                )
         finally:
             runner.stop()
     app_total, app_inside = data["app"]  # type: ignore[misc]
@@ -241,7 +294,22 @@ def main() -> None:
         "sandbox_app_run_back_to_back": summary(data["burst"]),  # type: ignore[arg-type]
         "sandbox_pytest_5_tests": summary(test_total),
         "sandbox_pytest_5_tests_inside": summary(test_inside),
+        "cli_run_alone": summary(cli_alone),
+        "cli_run_on_the_courses_runner": summary(cli_reused),
+        "cli_ratio_reused_over_alone_p50": round(
+            statistics.median(cli_reused) / statistics.median(cli_alone), 2
+        ),
+        "floor_in_process": floors["in_process"],
+        "floor_plain_fork": floors["plain_fork"],
+        "sandboxed_throughput": levels,
+        "cpu_ratio_sandbox_over_plain_fork": round(
+            levels[0]["cpu_ms_per_run"] / floors["plain_fork"]["cpu_ms_per_run"], 2
+        ),
         "runner_idle_memory_mib": round(data["memory_mib"], 1),  # type: ignore[arg-type]
+        "pss_per_warm_sandbox_mib": round(
+            data["memory_mib"] / max(1, data["processes"] - 1),  # type: ignore[operator]
+            1,
+        ),
         "runner_idle_processes": data["processes"],
         "speedup_baseline_over_sandbox_p50": round(
             statistics.median(base) / statistics.median(app_total), 1
@@ -260,11 +328,35 @@ def main() -> None:
         ("sandboxed app runs back to back", "sandbox_app_run_back_to_back"),
         ("sandboxed pytest run, 5 tests (end to end)", "sandbox_pytest_5_tests"),
         ("  of which inside the sandbox", "sandbox_pytest_5_tests_inside"),
+        ("`deepdive sandbox run`, no course running", "cli_run_alone"),
+        ("`deepdive sandbox run`, on the course's runner", "cli_run_on_the_courses_runner"),
     ]
     for label, key in rows:
         values = figures[key]
         table.add_row(label, *(f"{values[k]:.1f}" for k in ("p50_ms", "p95_ms", "min_ms")))  # type: ignore[index]
     console.print(table)
+    throughput = Table(title="Throughput (one process per core for the floors)")
+    for column in ("measurement", "runs/s", "CPU ms/run", "p50 ms", "p99 ms", "p99 / FIFO"):
+        throughput.add_column(column, justify="right" if column != "measurement" else "left")
+    for label, key in (
+        ("in process, warm, no fork", "in_process"),
+        ("plain fork of a warm parent", "plain_fork"),
+    ):
+        row = floors[key]
+        throughput.add_row(label, str(row["runs_per_s"]), str(row["cpu_ms_per_run"]), "", "", "")
+    for row in levels:
+        throughput.add_row(
+            f"sandboxed, concurrency {row['concurrency']}",
+            str(row["runs_per_s"]),
+            str(row["cpu_ms_per_run"]),
+            str(row["p50_ms"]),
+            str(row["p99_ms"]),
+            str(row["p99_over_fifo"]),
+        )
+    console.print(throughput)
+    console.print(
+        f"Sandboxed CPU per run / plain fork: {figures['cpu_ratio_sandbox_over_plain_fork']}×"
+    )
     console.print(
         f"Baseline / sandbox (p50): {figures['speedup_baseline_over_sandbox_p50']}×   "
         f"Runner idle memory: {figures['runner_idle_memory_mib']} MiB PSS over "

@@ -10,6 +10,8 @@ load the example beside them by file path:
 from __future__ import annotations
 
 import importlib.util
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -42,3 +44,26 @@ def example(request: pytest.FixtureRequest) -> Callable[[str], ModuleType]:
         return _load(path)
 
     return load
+
+
+@pytest.fixture
+def run_pytest(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., str]:
+    """Run pytest in a fresh folder holding files of the lesson, as a learner would in theirs:
+    `run_pytest({"app.py": "examples/app.py", "test_app.py": "examples/tests.py"})` returns
+    pytest's summary line ("7 passed in 0.31s")."""
+    lesson_dir = Path(request.path).resolve().parents[1]
+
+    def run(files: dict[str, str]) -> str:
+        for name, relative in files.items():
+            shutil.copy(lesson_dir / relative, tmp_path / name)
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
+
+    return run

@@ -125,5 +125,8 @@ def solve_lesson(client: TestClient, lesson) -> None:
     for interactive in lesson.meta.interactives:
         for task in interactive.tasks:
             url = f"/api/lessons/{lesson.slug}/tasks/{interactive.id}/{task.id}"
-            checked = client.post(url, json={"code": reference_code(lesson, interactive, task)})
+            answer = {"code": reference_code(lesson, interactive, task)}
+            if task.solution_tests:
+                answer["tests"] = lesson.sources[task.solution_tests]
+            checked = client.post(url, json=answer)
             assert checked.json()["passed"], checked.text

@@ -11,17 +11,21 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
 
-from deepdive.course.loader import ContentError, load_course
-from deepdive.course.models import Course
 from deepdive.sandbox.cli import runner_command, sandbox_app
 from deepdive.settings import Settings
+
+# The course, the database and the web app are imported by the commands that need them, so that
+# `deepdive sandbox run` (which only talks to a runner) starts quickly.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deepdive.course.models import Course
 
 app = typer.Typer(
     help="FastAPI Deep Dive: the course, its sandbox and its tools.",
@@ -32,11 +36,13 @@ progress_app = typer.Typer(help="Export, import or reset your progress.", no_arg
 app.add_typer(progress_app, name="progress")
 app.add_typer(sandbox_app, name="sandbox")
 app.command("runner")(runner_command)
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
+console = Console(soft_wrap=True, emoji=False)
+errors = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 def _load_course_or_exit(settings: Settings) -> Course:
+    from deepdive.course.loader import ContentError, load_course
+
     try:
         return load_course(settings.content_dir)
     except ContentError as problem:
@@ -213,12 +219,12 @@ def reset_command(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
 ) -> None:
     """Delete all your XP, lesson states and saved code."""
-    from deepdive.course.progress import local_learner, read_progress, reset_progress
+    from deepdive.course.progress import local_learner, reset_progress, total_xp
 
     settings = Settings().prepare()
     with _local_session(settings) as session:
         learner_id = local_learner(session).id
-        xp = read_progress(session, learner_id).xp
+        xp = total_xp(session, learner_id)
         if not yes and not typer.confirm(
             f"Delete all your progress ({xp} XP, lesson states and saved code)?", default=False
         ):
@@ -241,6 +247,70 @@ def lab(
     except LabError as problem:
         errors.print(f"[bold red]{problem}[/]", highlight=False)
         raise typer.Exit(1) from problem
+
+
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option("--quick", help="A shorter run (under 30 s)")] = False,
+    rounds: Annotated[
+        int | None, typer.Option(min=1, max=20, help="Rounds of every framework")
+    ] = None,
+    seconds: Annotated[
+        int | None, typer.Option(min=1, max=60, help="Seconds of load per endpoint and round")
+    ] = None,
+) -> None:
+    """Benchmark FastAPI, Flask and Django REST Framework on this machine (server CPU per
+    request, under wrk); the result is saved and shown in lesson 15."""
+    import dataclasses
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from deepdive.bench import ENDPOINTS, FRAMEWORKS, BenchSettings, WrkMissingError, run_benchmark
+    from deepdive.bench.core import save, wrk_path
+
+    settings = Settings().prepare()
+    preset = BenchSettings.preset(quick=quick)
+    changes = {k: v for k, v in {"rounds": rounds, "seconds": seconds}.items() if v is not None}
+    plan = dataclasses.replace(preset, **changes)
+    try:
+        wrk_path()
+    except WrkMissingError as missing:
+        errors.print(f"[bold red]{missing}[/]", highlight=False)
+        raise typer.Exit(1) from missing
+    console.print(
+        f"Benchmarking {', '.join(f.name for f in FRAMEWORKS)}: {plan.rounds} round(s) of "
+        f"{plan.seconds} s per endpoint, about {plan.estimated_seconds:.0f} s in all."
+    )
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Starting…", total=1.0)
+        result = run_benchmark(
+            settings.content_dir,
+            plan,
+            lambda text, fraction: progress.update(task, description=text, completed=fraction),
+        )
+    saved = save(result, settings.data_dir)
+    table = Table(
+        title=f"Server CPU per request (µs, median of {plan.rounds} rounds; lower is better)"
+    )
+    table.add_column("Endpoint")
+    for framework in FRAMEWORKS:
+        table.add_column(framework.name, justify="right")
+    for endpoint in ENDPOINTS:
+        cells = []
+        for framework in FRAMEWORKS:
+            figures = result.figures[framework.name][endpoint.key]
+            cpu, rate = figures["cpu_us_per_request"], figures["requests_per_second"]
+            cells.append(f"{cpu:.0f} µs · {rate:.0f} req/s")
+        table.add_row(endpoint.label, *cells)
+    console.print(table)
+    machine = result.machine
+    console.print(
+        f"{machine['cpu_model']}, {machine['usable_cores']} usable core(s), "
+        f"{'servers and wrk on separate cores' if machine['pinned'] else 'not pinned (one core)'}. "
+        f"Saved to {saved} and its chart beside it.",
+        highlight=False,
+    )
 
 
 def main() -> None:

@@ -37,7 +37,9 @@ def test_challenge_award_counts_towards_the_lesson(course):
     quiz_only = frozenset(k for k in lesson.award_keys if k.startswith("quiz:"))
 
     def state(earned: frozenset[str]) -> LessonState:
-        return Progress(xp=0, level=level_for(0), earned=earned, started=frozenset()).state(lesson)
+        return Progress(
+            xp=0, level=level_for(0, course.levels), earned=earned, started=frozenset()
+        ).state(lesson)
 
     assert state(quiz_only) is LessonState.IN_PROGRESS
     assert state(frozenset(lesson.award_keys)) is LessonState.DONE

@@ -136,6 +136,105 @@ def test_every_kind_names_its_instruments_and_its_page_assets(course):
             assert (STATIC_DIR / interactive.stylesheet).is_file()
 
 
+def test_a_crud_form_whose_path_names_a_missing_field_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "08-databases") / "08-databases" / "lesson.md"
+    form_line = _break(lesson_md, "- label: Read", "- label: Read")
+    _break(lesson_md, 'path: "/books/{book_id}"', 'path: "/books/{id}"')
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{lesson_md}:{form_line}: interactives.0.options.forms.2:")
+    assert "the path names {id}, which is not one of the fields" in problems[0]
+
+
+def test_a_crud_number_field_with_a_word_for_default_is_reported(tmp_path):
+    lesson_md = _copy(tmp_path, "08-databases") / "08-databases" / "lesson.md"
+    _break(
+        lesson_md,
+        '{name: book_id, type: int, default: "3"}',
+        '{name: book_id, type: int, default: "three"}',
+    )
+    (problem,) = _problems(lesson_md.parents[1])
+    assert "'three' is not a whole number" in problem
+
+
+def test_a_task_that_judges_tests_without_their_solution_is_reported(tmp_path):
+    lesson_md = _copy(tmp_path, "11-testing") / "11-testing" / "lesson.md"
+    _break(
+        lesson_md,
+        "catches: tasks/filter_bug.py\n        solution_tests: examples/bookshelf_fixed_tests.py\n",
+        "catches: tasks/filter_bug.py\n",
+    )
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert "interactives.0.tasks.0.solution_tests" in problems[0]
+    assert "needs `solution_tests`" in problems[0]
+
+
+def test_a_test_runner_tests_file_that_is_missing_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "11-testing") / "11-testing" / "lesson.md"
+    _break(lesson_md, "tests: examples/bookshelf_tests.py", "tests: examples/no_such_tests.py")
+    problems = _problems(lesson_md.parents[1])
+    assert any("no_such_tests.py" in problem for problem in problems), problems
+
+
+def test_an_upload_sample_over_the_cap_is_refused_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "09-uploads") / "09-uploads" / "lesson.md"
+    line = _break(lesson_md, "size_kib: 4608", "size_kib: 6000")
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert f"{lesson_md}:{line}" in problems[0]
+    assert "size_kib" in problems[0]
+
+
+def test_a_flow_step_naming_a_preset_that_does_not_exist_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "06-auth") / "06-auth" / "lesson.md"
+    line = _break(lesson_md, "request: GET /me with the token", "request: GET /me with a token")
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{lesson_md}:{line}: interactives.0.options.steps.2.request")
+    assert problems[0].endswith("no request preset is labelled 'GET /me with a token'")
+
+
+def test_flow_steps_that_use_a_token_before_it_is_captured_are_refused(tmp_path):
+    lesson_md = _copy(tmp_path, "06-auth") / "06-auth" / "lesson.md"
+    _break(lesson_md, "request: Log in\n", "request: GET /me without a header\n")
+    problems = _problems(lesson_md.parents[1])
+    assert any(
+        "the steps, sent in order: request 3 uses {{token}}, which no earlier request captures"
+        in problem
+        for problem in problems
+    ), problems
+
+
+def test_a_batch_whose_path_has_no_place_for_its_delays_is_reported_on_its_line(tmp_path):
+    lesson_md = _copy(tmp_path, "07-async") / "07-async" / "lesson.md"
+    line = _break(lesson_md, 'path: "/async-await/{ms}"', 'path: "/async-await/200"')
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{lesson_md}:")
+    assert "interactives.0.options.batches.0" in problems[0]
+    assert "`path` holds `{ms}` exactly when the batch has `delays_ms`" in problems[0]
+    assert int(problems[0].split(":")[1]) <= line
+
+
+def test_a_batch_of_more_than_sixty_requests_is_refused(tmp_path):
+    lesson_md = _copy(tmp_path, "07-async") / "07-async" / "lesson.md"
+    _break(lesson_md, "repeat: 50", "repeat: 13")
+    _break(lesson_md, "delays_ms: [250]", "delays_ms: [250, 260, 270, 280, 290]")
+    problems = _problems(lesson_md.parents[1])
+    assert len(problems) == 1
+    assert "a batch sends at most 60 requests" in problems[0]
+
+
+def test_two_batches_with_one_id_are_reported(tmp_path):
+    lesson_md = _copy(tmp_path, "07-async") / "07-async" / "lesson.md"
+    line = _break(lesson_md, "- id: def-sleep", "- id: async-await")
+    assert _problems(lesson_md.parents[1]) == [
+        f"{lesson_md}:{line}: interactives.0.options.batches.1.id: batch id 'async-await' is "
+        "used twice"
+    ]
+
+
 def test_a_stack_to_load_that_is_not_one_of_the_interactives_files_is_reported(tmp_path):
     lesson_md = _copy(tmp_path, "10-middleware") / "10-middleware" / "lesson.md"
     _break(lesson_md, "      - examples/forgot_await.py\n", "")

@@ -184,3 +184,26 @@ def test_events_of_a_session_still_arrive_in_order(runner_client):
     texts, result = asyncio.run(scenario())
     assert texts == [str(n) for n in range(300)]
     assert result.outcome == "ok"
+
+
+def test_events_a_session_sent_before_it_ended_reach_a_client_that_reads_late(runner_client):
+    # The app sends everything at once and the session then ends (idle): what is still on its
+    # way to the client must arrive, all of it and in order, before the end.
+    code = FLOODING_APP.replace("while True:", "for n in range(200):").replace(
+        '"w" * 10_000', 'f"{n} " + "w" * 10_000'
+    )
+
+    async def scenario():
+        async with runner_client.session(RunRequest(kind="session", code=code)) as session:
+            await asyncio.wait_for(session.receive(), 10)
+            await session.send(SessionCommand(op="connect", path="/ws"))
+            await asyncio.sleep(4)  # longer than the idle time of the test runner's sessions
+            texts = []
+            while (event := await asyncio.wait_for(session.receive(), 10)) is not None:
+                if event["kind"] == "message":
+                    texts.append(event["text"].split()[0])
+            return texts, session.result
+
+    texts, result = asyncio.run(scenario())
+    assert texts == [str(n) for n in range(200)]
+    assert result.outcome == "ok"

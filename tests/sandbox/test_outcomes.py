@@ -127,6 +127,16 @@ def test_sleeping_past_the_wall_limit_is_a_timeout(run_in_sandbox):
     assert result.usage.wall_ms < 2500
 
 
+def test_a_long_sleep_is_called_waiting_not_an_endless_loop(run_in_sandbox):
+    code = HEADER + "import time\n\n@app.get('/')\ndef root():\n    time.sleep(30)\n"
+    result = run_in_sandbox(app_run(code, "/", wall_seconds=2))
+    assert result.outcome == "timeout"
+    assert "It was waiting, not computing" in result.message
+    assert "loop that never ends" not in result.message
+    assert "near line" in result.message
+    assert result.error.line == code.count("\n")
+
+
 def test_allocating_too_much_is_a_memory_limit(run_in_sandbox):
     code = HEADER + "@app.get('/')\ndef root():\n    blob = bytearray(1024 * 1024 * 1024)\n"
     result = run_in_sandbox(app_run(code, "/"))
@@ -143,6 +153,8 @@ def test_printing_without_end_is_an_output_limit(run_in_sandbox):
     assert result.stdout.startswith("spam spam")
     assert "[output truncated: showing the first 64 KiB" in result.stdout
     assert len(result.stdout.encode()) < 64 * 1024 + 200
+    assert "It was printing near line 2" in result.message
+    assert result.error.line == 2
 
 
 def test_segfault_is_a_crash_with_an_explanation(run_in_sandbox):

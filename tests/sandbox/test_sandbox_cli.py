@@ -110,6 +110,28 @@ def test_test_command_runs_pytest_in_its_own_engine(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert [(t["name"], t["outcome"]) for t in result["tests"]] == [("test_root", "passed")]
+    assert "No course is running here, so a sandbox was started" in done.stderr
+
+
+def test_run_uses_the_courses_runner_when_the_course_is_running(tmp_path: Path):
+    from deepdive.sandbox.local import local_runner
+    from deepdive.settings import Settings
+
+    app = tmp_path / "main.py"
+    app.write_text(APP)
+    data = tmp_path / "data"
+    settings = Settings(data_dir=data).prepare()
+    with local_runner(settings) as runner:
+        done = deepdive(
+            "sandbox", "run", str(app), "-r", "GET /", env={"DEEPDIVE_DATA_DIR": str(data)}
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"Ran on the course's runner at {runner.url}." in done.stderr
+        assert json.loads(done.stdout)["responses"][0]["json_body"] == {"message": "hello"}
+    # Once the course has stopped, the command runs in a sandbox of its own again.
+    alone = deepdive("sandbox", "run", str(app), env={"DEEPDIVE_DATA_DIR": str(data)})
+    assert alone.returncode == 0, alone.stderr
+    assert "No course is running here" in alone.stderr
 
 
 def test_engine_problems_exit_non_zero_with_a_message(tmp_path: Path):

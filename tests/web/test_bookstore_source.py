@@ -39,3 +39,20 @@ def test_a_link_to_a_file_that_does_not_exist_is_a_content_error(tmp_path):
     lesson_md.write_text(lesson_md.read_text() + "\nSee [this](bookstore:api/gone.py).\n")
     with pytest.raises(ContentError, match=r"src/bookstore/api/gone.py does not exist"):
         load_course(tmp_path / "content")
+
+
+def test_the_readme_is_shown_as_a_document_with_the_xp_badge_in_the_header(client):
+    index = client.get("/bookstore").text
+    assert 'id="xp-badge"' in index
+    document = index[index.index('class="source-document"') :]
+    assert "<h2" in document
+    assert "\n## " not in document  # headings are rendered, not shown as Markdown
+    assert 'class="copy-code"' in document  # its commands are code blocks like the lessons'
+
+
+def test_code_blocks_can_take_keyboard_focus_to_scroll(client, course):
+    lesson = client.get(f"/lessons/{course.lessons[0].slug}").text
+    source = client.get("/bookstore/api/routes/books.py").text
+    for html in (lesson, source):
+        assert "<pre>" not in html
+        assert '<pre tabindex="0">' in html

@@ -128,7 +128,7 @@ def test_unknown_challenge_is_a_404(client):
     assert "no challenge 'nope'" in response.json()["message"]
 
 
-def test_lesson_is_done_only_once_the_challenge_is_solved_too(client, course):
+def test_lesson_is_done_only_once_the_challenge_and_the_tasks_are_solved_too(client, course):
     lesson = course.lesson(SLUG)
     for question in lesson.quiz.questions:
         client.post(
@@ -142,6 +142,14 @@ def test_lesson_is_done_only_once_the_challenge_is_solved_too(client, course):
 
     assert state() == "in-progress"
     client.post(API, json={"answer": 1})
+    assert state() == "in-progress"  # the interactive's tasks are not done yet
+    interactive = lesson.interactive("resolution-chain")
+    for task in interactive.tasks:
+        code = lesson.sources[str(task.solution)]
+        checked = client.post(
+            f"/api/lessons/{SLUG}/tasks/{interactive.id}/{task.id}", json={"code": code}
+        ).json()
+        assert checked["passed"], checked
     assert state() == "done"
 
 

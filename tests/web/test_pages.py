@@ -203,3 +203,33 @@ def test_the_web_server_does_not_load_the_sandbox_engine_or_isolation():
     output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert output.returncode == 0, output.stderr
     assert output.stdout.strip() == "[]"
+
+
+def test_the_course_page_says_which_lessons_exist(client, course: Course):
+    intro = client.get("/").text.split('class="course-intro"', 1)[1].split("</p>", 1)[0]
+    count = len(course.lessons)
+    assert f"{count} lesson{'s' if count != 1 else ''}, from" in intro
+    assert escape(course.lessons[0].title, quote=False) in intro
+    assert escape(course.lessons[-1].title, quote=False) in intro
+
+
+def test_the_last_lesson_ends_with_what_was_done_and_what_next(client, course: Course):
+    first, last = course.lessons[0], course.lessons[-1]
+    assert "The end of the course" not in client.get(f"/lessons/{first.slug}").text
+    end = client.get(f"/lessons/{last.slug}").text.split('class="course-end"', 1)[1]
+    assert f"0 of {course.total_xp} XP" in end
+    assert f'href="/lessons/{first.slug}"' in end  # still open
+    assert 'href="/bookstore"' in end
+    assert 'href="/progress"' in end
+    from tests.conftest import solve_lesson
+
+    solve_lesson(client, first)
+    end = client.get(f"/lessons/{last.slug}").text.split('class="course-end"', 1)[1]
+    assert f"<strong>1 of {len(course.lessons)}</strong> lessons" in end
+    assert f'href="/lessons/{first.slug}"' not in end
+    assert f"{sum(first.award_keys.values())} of {course.total_xp} XP" in end
+
+
+def test_each_tip_on_the_course_page_is_a_landmark_of_its_own(client, course: Course):
+    labels = re.findall(r'<aside[^>]*aria-label="([^"]+)"', client.get("/").text)
+    assert len(labels) == len(set(labels)) >= len(course.lessons)

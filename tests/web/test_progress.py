@@ -112,3 +112,20 @@ def test_progress_survives_a_restart_of_the_app(client, course, settings):
     _answer_everything_right(client, lesson)
     with TestClient(create_app(settings, course), base_url="http://127.0.0.1:8000") as restarted:
         assert restarted.get("/api/progress").json()["xp"] == sum(lesson.award_keys.values())
+
+
+def test_a_reset_from_the_page_refreshes_the_summary_and_the_table_too(client, course):
+    lesson = course.lessons[0]
+    _answer_everything_right(client, lesson)
+    earned = client.get("/api/progress").json()["xp"]
+    assert earned > 0
+    before = client.get("/progress").text
+    assert f"<strong>{earned} XP</strong>" in before
+    response = client.post(
+        "/api/progress/reset", data={"confirm": "reset"}, headers={"HX-Request": "true"}
+    )
+    summary = response.text[response.text.index('<div id="progress-summary"') :]
+    assert 'hx-swap-oob="true"' in summary.split(">", 1)[0]
+    assert "<strong>0 XP</strong>" in summary
+    assert f"0 / {sum(lesson.award_keys.values())}" in summary
+    assert f"{earned} / " not in summary

@@ -138,3 +138,29 @@ def test_lesson_is_done_when_every_question_and_task_is_solved(client, course):
     summary = client.get("/api/progress").json()
     assert summary["lessons"][0]["state"] == "done"
     assert summary["xp"] == sum(lesson.award_keys.values())
+
+
+def _multiple_choice(course: Course):
+    for lesson in course.lessons:
+        for question in lesson.quiz.questions:
+            if question.type == "multiple" and len(question.correct_indexes) >= 2:
+                return lesson, question
+    raise AssertionError("the course has no question with several right options")
+
+
+def test_a_partly_right_multiple_choice_answer_says_more_options_are_needed(client, course):
+    lesson, question = _multiple_choice(course)
+    some = sorted(question.correct_indexes)[:1]
+    url = f"/api/lessons/{lesson.slug}/quiz/{question.id}"
+    body = client.post(url, json={"answer": some}).json()
+    assert body["correct"] is False
+    assert "Every option you chose is right" in body["advice"]
+    page = client.post(
+        f"/lessons/{lesson.slug}/quiz/{question.id}",
+        data={"answer": [str(i) for i in some]},
+        headers={"HX-Request": "true"},
+    )
+    assert "more options are right too" in page.text or "another option is right too" in page.text
+    wrong = next(i for i in range(len(question.options)) if i not in question.correct_indexes)
+    mixed = client.post(url, json={"answer": [*some, wrong]}).json()
+    assert "Some of your choices are right and some are not" in mixed["advice"]

@@ -351,3 +351,21 @@ def test_an_unknown_instrument_is_a_422_that_names_it(client, course, accept):
     assert "openapi" in message.split("available: ", 1)[1]
     solution = client.get("/api/widgets/basics/first-endpoint/solution")
     assert solution.status_code == 403, "the refused run was counted as an attempt"
+
+
+def test_an_upload_over_five_mib_is_refused_before_any_run(client, course):
+    import base64
+
+    big = base64.b64encode(bytes(5 * 1024 * 1024 + 1)).decode()
+    request = {
+        "method": "POST",
+        "path": "/",
+        "files": [{"filename": "huge.bin", "content_base64": big}],
+    }
+    response = _run(client, _starter(course), request)
+    assert response.status_code == 422
+    message = response.json()["message"]
+    assert "'huge.bin' is 5.0 MiB" in message
+    assert "5 MiB at most, so nothing was sent" in message
+    solution = client.get("/api/widgets/basics/first-endpoint/solution")
+    assert solution.status_code == 403, "the refused run was counted as an attempt"

@@ -65,3 +65,48 @@ def test_the_page_shows_the_tasks_and_checks_them_with_htmx(client, course):
     assert 'data-task-feedback="passed"' in answered.text
     assert "+20 XP" in answered.text
     assert re.search(r'id="xp-badge"[^>]*hx-swap-oob="true"', answered.text)
+
+
+BUG_TASK = "/api/lessons/testing/tasks/test-runner/catch-missing-delete"
+
+
+def _testing(course, name: str) -> str:
+    return course.lesson("testing").sources[name]
+
+
+def test_a_fix_without_a_test_that_catches_the_bug_is_refused(client, course):
+    checked = client.post(
+        BUG_TASK,
+        json={
+            "code": _testing(course, "examples/bookshelf_fixed.py"),
+            "tests": _testing(course, "examples/bookshelf_tests.py"),
+        },
+    ).json()
+    assert checked["passed"] is False
+    lines = {line["name"]: line for line in checked["checks"]}
+    assert lines["Your tests catch the bug"]["passed"] is False
+    assert "still has the bug" in lines["Your tests catch the bug"]["message"]
+    assert lines["Your tests pass against the fixed app"]["passed"] is True
+    assert lines["Deleting a missing book is 404"]["passed"] is True
+
+
+def test_a_test_that_catches_the_bug_and_the_fix_earn_the_xp(client, course):
+    answer = {
+        "code": _testing(course, "examples/bookshelf_fixed.py"),
+        "tests": _testing(course, "examples/bookshelf_fixed_tests.py"),
+    }
+    checked = client.post(BUG_TASK, json=answer).json()
+    assert checked["passed"] is True, checked
+    assert checked["xp_awarded"] == 30
+    solution = client.get(f"{BUG_TASK}/solution").json()
+    assert solution["tests"] == answer["tests"]
+
+
+def test_tests_that_do_not_parse_are_said_so_in_the_verdict(client, course):
+    checked = client.post(
+        BUG_TASK,
+        json={"code": _testing(course, "examples/bookshelf_fixed.py"), "tests": "def test(:\n"},
+    ).json()
+    lines = {line["name"]: line for line in checked["checks"]}
+    assert lines["Your tests catch the bug"]["message"].startswith("Your tests could not run:")
+    assert checked["passed"] is False

@@ -82,3 +82,100 @@ def judge_task(result: RunResult) -> TaskVerdict:
         failed = sum(not line.passed for line in checks)
         message = f"Not yet: {failed} of {len(checks)} checks did not pass."
     return TaskVerdict(passed=passed, message=message, checks=checks)
+
+
+# -- tasks that judge the learner's tests too --------------------------------------------------
+#
+# A task with `catches` asks for a test that finds a bug, then a fix. Besides the graded run of
+# the learner's app, the platform runs the learner's tests twice, each time beside an app of the
+# lesson instead of theirs: the app with the bug (at least one test must fail) and the reference
+# fix (every test must pass). The learner's test file is saved as `test_app.py` and imports the
+# app as `app`, as in the widget.
+
+LEARNER_TESTS = "test_app.py"
+
+
+def task_runs(
+    lesson: Lesson, interactive: InteractiveBase, task: Task, code: str, tests: str | None = None
+) -> list[RunRequest]:
+    """Every run that checks a submission: the graded run, then (for a task with `catches`)
+    the learner's tests against the app with the bug and against the reference fix."""
+    runs = [task_run(lesson, task, code)]
+    if task.catches is not None:
+        fixed = reference_code(lesson, interactive, task)
+        for app in (lesson.sources[task.catches], fixed):
+            runs.append(
+                RunRequest(kind="test", code=app, tests=tests or "", tests_filename=LEARNER_TESTS)
+            )
+    if task.memory_margin_mib is not None:
+        runs.append(task_run(lesson, task, reference_code(lesson, interactive, task)))
+    return runs
+
+
+def reference_tests(lesson: Lesson, task: Task) -> str | None:
+    return lesson.sources[task.solution_tests] if task.solution_tests else None
+
+
+def _tests_line(name: str, result: RunResult, *, should_fail: bool) -> CheckLine:
+    failing = [case for case in result.tests if case.outcome in ("failed", "error")]
+    if result.outcome != "ok":
+        return CheckLine(name, False, f"Your tests could not run: {result.message}")
+    if not result.tests:
+        return CheckLine(name, False, "pytest found no test in your test file: name one test_…")
+    if should_fail and not failing:
+        return CheckLine(
+            name,
+            False,
+            f"All {len(result.tests)} of your tests passed against the app that still has the "
+            "bug: add a test that asserts what the app should do there.",
+        )
+    if not should_fail and failing:
+        first = failing[0]
+        return CheckLine(
+            name,
+            False,
+            f"{first.name} fails against the fixed app ({_sentence(first)}): a test should "
+            "describe what the app must do, not the bug.",
+        )
+    return CheckLine(name, True, "")
+
+
+def _memory_line(task: Task, app: RunResult, reference: RunResult) -> CheckLine:
+    name = "Your app's peak memory"
+    margin = task.memory_margin_mib or 0.0
+    used, expected = app.usage.max_memory_mib, reference.usage.max_memory_mib
+    if reference.outcome != "ok" or expected <= 0:
+        return CheckLine(name, False, "The sandbox could not measure memory on this machine.")
+    if used > expected + margin:
+        return CheckLine(
+            name,
+            False,
+            f"Your app peaked at {used:.1f} MiB while the check ran, {used - expected:.1f} MiB "
+            f"more than a version that reads the file in chunks ({expected:.1f} MiB): the whole "
+            "file is still in memory at once somewhere.",
+        )
+    return CheckLine(name, True, "")
+
+
+def judge_task_runs(task: Task, results: list[RunResult]) -> TaskVerdict:
+    """Read the runs of `task_runs`: the graded run's checks, then the two test runs (a task
+    with `catches`) and the reference's graded run (a task with `memory_margin_mib`)."""
+    verdict = judge_task(results[0])
+    lines: tuple[CheckLine, ...] = ()
+    if task.catches is not None:
+        lines += (
+            _tests_line("Your tests catch the bug", results[1], should_fail=True),
+            _tests_line("Your tests pass against the fixed app", results[2], should_fail=False),
+        )
+    if task.memory_margin_mib is not None and results[0].outcome == "ok":
+        lines += (_memory_line(task, results[0], results[-1]),)
+    if not lines:
+        return verdict
+    checks = lines + verdict.checks
+    passed = verdict.passed and all(line.passed for line in lines)
+    if results[0].outcome != "ok" or passed:
+        message = verdict.message
+    else:
+        failed = sum(not line.passed for line in checks)
+        message = f"Not yet: {failed} of {len(checks)} checks did not pass."
+    return TaskVerdict(passed=passed, message=message, checks=checks)

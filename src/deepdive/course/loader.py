@@ -15,6 +15,7 @@ from typing import TypeVar
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
+from deepdive.course.incidents import Incident, IncidentMeta, check_test_names
 from deepdive.course.models import ArticlePart, Course, Lesson, LessonMeta, Quiz
 from deepdive.course.render import (
     RenderEnv,
@@ -84,23 +85,102 @@ def load_course(content_dir: Path, bookstore: SourceLinks | None = None) -> Cour
         if lesson is not None:
             lessons.append(lesson)
     _check_course(lessons, problems)
+    incidents = _load_incidents(content_dir / "incidents", problems)
     if problems.items:
         raise ContentError(problems.items)
     ordered = tuple(sorted(lessons, key=lambda lesson: lesson.meta.order))
-    return Course(lessons=ordered, bookstore=links)
+    return Course(lessons=ordered, bookstore=links, incidents=incidents)
+
+
+def _load_incidents(directory: Path, problems: _Problems) -> tuple[Incident, ...]:
+    """Every incident under `directory` (optional), checked file by file."""
+    if not directory.is_dir():
+        return ()
+    incidents: list[Incident] = []
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+        if folder.name.startswith((".", "_")) or folder.name == "__pycache__":
+            continue
+        incident = _load_incident(folder, problems)
+        if incident is not None:
+            incidents.append(incident)
+    _check_unique(
+        [(i.meta.order, i.slug, i.directory, i.directory / "incident.yaml", 1) for i in incidents],
+        problems,
+    )
+    return tuple(sorted(incidents, key=lambda incident: incident.meta.order))
+
+
+def _load_incident(folder: Path, problems: _Problems) -> Incident | None:
+    meta_file = folder / "incident.yaml"
+    if not meta_file.is_file():
+        problems.add(meta_file, 0, "every incident needs an incident.yaml")
+        return None
+    parsed = _parse_model(
+        IncidentMeta, meta_file.read_text(encoding="utf-8"), 1, meta_file, problems
+    )
+    if parsed is None:
+        return None
+    meta, document = parsed
+    match = _FOLDER.match(folder.name)
+    if match is None or match["slug"] != meta.slug or int(match["order"]) != meta.order:
+        problems.add(
+            meta_file,
+            document.line_of(("slug",)),
+            f"the folder should be named {meta.order:02d}-{meta.slug}",
+        )
+    named = [(("service",), "app.py"), (("check",), "check.py"), (("fix",), meta.fix)]
+    named += [(("wrong", index, "file"), wrong.file) for index, wrong in enumerate(meta.wrong)]
+    texts: dict[str, str] = {}
+    for location, relative in named:
+        path = folder / relative
+        if not path.is_file():
+            problems.add(meta_file, document.line_of(location), f"file {relative!r} does not exist")
+            continue
+        texts[relative] = path.read_text(encoding="utf-8")
+    if len(texts) < len(named):
+        return None
+    try:
+        defined = check_test_names(texts["check.py"])
+    except SyntaxError as error:
+        problems.add(
+            folder / "check.py", error.lineno or 0, f"check.py does not parse: {error.msg}"
+        )
+        return None
+    declared = [test.name for test in meta.tests]
+    for missing in sorted(set(declared) - set(defined)):
+        problems.add(meta_file, document.line_of(("tests",)), f"tests: check.py has no {missing}")
+    for undeclared in sorted(set(defined) - set(declared)):
+        problems.add(
+            folder / "check.py",
+            1,
+            f"{undeclared} is not in incident.yaml's tests: give it points and a visibility",
+        )
+    return Incident(
+        meta=meta,
+        directory=folder,
+        service=texts["app.py"],
+        check=texts["check.py"],
+        fix=texts[meta.fix],
+        wrong={wrong.file: texts[wrong.file] for wrong in meta.wrong},
+        document=document,
+    )
+
+
+def _check_unique(items: list[tuple[int, str, Path, Path, int]], problems: _Problems) -> None:
+    """Each (order, slug, folder, file, line) must use an order and a slug no other one uses."""
+    seen: dict[tuple[str, object], Path] = {}
+    for order, slug, folder, file, line in items:
+        for key in (("order", order), ("slug", slug)):
+            other = seen.setdefault(key, folder)
+            if other != folder:
+                problems.add(file, line, f"{key[0]} {key[1]!r} is already used by {other.name}")
 
 
 def _check_course(lessons: list[Lesson], problems: _Problems) -> None:
-    seen: dict[object, Lesson] = {}
-    for lesson in lessons:
-        for key in (("order", lesson.meta.order), ("slug", lesson.slug)):
-            other = seen.setdefault(key, lesson)
-            if other is not lesson:
-                problems.add(
-                    lesson.directory / "lesson.md",
-                    2,
-                    f"{key[0]} {key[1]!r} is already used by {other.directory.name}",
-                )
+    _check_unique(
+        [(x.meta.order, x.slug, x.directory, x.directory / "lesson.md", 2) for x in lessons],
+        problems,
+    )
     # The course page shows interactives of every lesson together, so their ids (the element
     # ids of the page) must differ across lessons, not only within one.
     owners: dict[str, Lesson] = {}
@@ -231,12 +311,33 @@ def _load_lesson(
                 lesson_file, line, f"no interactive {interactive_id!r} in the front matter"
             )
 
+    if quiz is None:
+        return None
+    components = [
+        chunk[1] for chunk in article.chunks if isinstance(chunk, tuple) and len(chunk) == 2
+    ]
+    finals = [question for question in quiz.questions if question.final]
+    if finals and "final-challenge" not in components:
+        problems.add(
+            lesson_file,
+            body_line,
+            f"the quiz's final challenge {finals[0].id!r} needs {{! component final-challenge !}} "
+            "in the article",
+        )
+    if "final-challenge" in components and not finals:
+        problems.add(
+            lesson_file,
+            body_line,
+            "{! component final-challenge !} needs a question with final: true",
+        )
     if quiz is None or len(problems.items) != count_before:
         return None
     placed = {i for i, _line in article_env.interactives}
     parts = [
         ArticlePart(html=chunk)
         if isinstance(chunk, str)
+        else ArticlePart(component=chunk[1])
+        if len(chunk) == 2
         else ArticlePart(interactive=interactives[chunk[0]])
         for chunk in article.chunks
     ]
@@ -246,7 +347,9 @@ def _load_lesson(
         directory=directory,
         quiz=quiz,
         intro_html="".join(c for c in intro.chunks if isinstance(c, str)),
-        article=tuple(part for part in parts if part.html.strip() or part.interactive),
+        article=tuple(
+            part for part in parts if part.html.strip() or part.interactive or part.component
+        ),
         main_example_html=highlight_code(
             sources[meta.main_example], filename=meta.main_example.rsplit("/", 1)[-1]
         ),

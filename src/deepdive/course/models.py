@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from deepdive.course.incidents import Incident
 from deepdive.course.interactives import (
     Interactive,
     RelativeFile,
@@ -22,6 +23,7 @@ from deepdive.course.interactives import (
 )
 from deepdive.course.interactives.base import InteractiveBase
 from deepdive.course.interactives.tasks import Task
+from deepdive.course.levels import Ladder, ladder
 from deepdive.course.render import SourceLinks
 from deepdive.course.yaml_source import YamlDocument
 
@@ -106,6 +108,9 @@ class QuizQuestion(Strict):
     prompt: str = Field(min_length=5)
     options: list[QuizOption] = Field(min_length=2, max_length=8)
     xp: int | None = Field(default=None, ge=0, le=500)
+    # A final challenge: shown where the article places `{! component final-challenge !}`,
+    # not among the quiz's questions (checked and rewarded like any question).
+    final: bool = False
 
     @model_validator(mode="after")
     def _right_number_of_correct_options(self) -> QuizQuestion:
@@ -129,15 +134,28 @@ class Quiz(Strict):
     @model_validator(mode="after")
     def _unique_question_ids(self) -> Quiz:
         require_unique("question ids", [question.id for question in self.questions])
+        regular = [question for question in self.questions if not question.final]
+        if len(regular) < 5:
+            raise ValueError(
+                f"a quiz needs at least 5 questions besides a final challenge, has {len(regular)}"
+            )
+        if len(self.questions) - len(regular) > 1:
+            raise ValueError("a quiz has at most one final challenge")
         return self
+
+    @property
+    def regular(self) -> list[QuizQuestion]:
+        return [question for question in self.questions if not question.final]
 
 
 @dataclass(frozen=True)
 class ArticlePart:
-    """A run of rendered HTML, or the place where an interactive goes."""
+    """A run of rendered HTML, or the place where an interactive or a component goes."""
 
     html: str = ""
     interactive: InteractiveBase | None = None
+    # A part the course provides (`{! component NAME !}`): templates/components/NAME.html.
+    component: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,6 +244,11 @@ class Course:
     lessons: tuple[Lesson, ...]
     # The reference Bookstore API's source, which lessons link into.
     bookstore: SourceLinks | None = None
+    # The production incidents of the debugger (`content/incidents/`), in order.
+    incidents: tuple[Incident, ...] = ()
+
+    def incident(self, slug: str) -> Incident | None:
+        return next((item for item in self.incidents if item.slug == slug), None)
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
@@ -252,7 +275,17 @@ class Course:
         keys: dict[str, int] = {}
         for lesson in self.lessons:
             keys.update(lesson.award_keys)
+        keys.update({incident.award_key: incident.meta.xp for incident in self.incidents})
         return keys
+
+    @property
+    def total_xp(self) -> int:
+        """All the XP the course offers: what a learner who does everything ends with."""
+        return sum(self.award_keys.values())
+
+    @property
+    def levels(self) -> Ladder:
+        return ladder(self.total_xp)
 
     def widget(self, widget_id: str) -> tuple[Lesson, InteractiveBase] | None:
         """Find an interactive by its course-wide id `<lesson-slug>/<interactive-id>`."""

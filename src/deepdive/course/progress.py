@@ -9,11 +9,11 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from deepdive.course.levels import LevelProgress, level_for
+from deepdive.course.levels import Ladder, LevelProgress, level_for
 from deepdive.course.models import Lesson
 from deepdive.db.models import Attempt, Draft, Learner, LessonProgress, XpAward, utcnow
 
@@ -67,12 +67,12 @@ class LearnerView:
     attempts: dict[str, int] = field(default_factory=dict)
 
 
-def read_learner_view(session: Session, learner_id: int) -> LearnerView:
+def read_learner_view(session: Session, learner_id: int, levels: Ladder) -> LearnerView:
     drafts = session.execute(
         select(Draft.widget_id, Draft.code, Draft.attempts).where(Draft.learner_id == learner_id)
     ).all()
     return LearnerView(
-        progress=read_progress(session, learner_id),
+        progress=read_progress(session, learner_id, levels),
         drafts={row.widget_id: SavedCode(row.code, row.attempts) for row in drafts},
         attempts=read_attempts(session, learner_id),
     )
@@ -134,7 +134,13 @@ def mark_started(
     return added
 
 
-def read_progress(session: Session, learner_id: int) -> Progress:
+def total_xp(session: Session, learner_id: int) -> int:
+    """All the XP the learner has earned."""
+    total = session.scalar(select(func.sum(XpAward.xp)).where(XpAward.learner_id == learner_id))
+    return int(total or 0)
+
+
+def read_progress(session: Session, learner_id: int, levels: Ladder) -> Progress:
     awards = session.execute(
         select(XpAward.award_key, XpAward.xp).where(XpAward.learner_id == learner_id)
     ).all()
@@ -144,14 +150,20 @@ def read_progress(session: Session, learner_id: int) -> Progress:
     xp = sum(row.xp for row in awards)
     return Progress(
         xp=xp,
-        level=level_for(xp),
+        level=level_for(xp, levels),
         earned=frozenset(row.award_key for row in awards),
         started=frozenset(started),
     )
 
 
 def save_draft(
-    session: Session, learner_id: int, widget_id: str, code: str, *, attempted: bool = False
+    session: Session,
+    learner_id: int,
+    widget_id: str,
+    code: str,
+    *,
+    attempted: bool = False,
+    in_lesson: bool = True,
 ) -> int:
     """Store the learner's code for a widget (counting a run when `attempted`), which also marks
     its lesson as started; returns the number of runs so far. One upsert, so a save and a run
@@ -170,7 +182,8 @@ def save_draft(
         set_={"code": code, "updated_at": now, "attempts": Draft.attempts + int(attempted)},
     ).returning(Draft.attempts)
     attempts = session.execute(statement).scalar_one()
-    mark_started(session, learner_id, widget_lesson(widget_id), commit=False)
+    if in_lesson:  # an incident's editor belongs to no lesson
+        mark_started(session, learner_id, widget_lesson(widget_id), commit=False)
     session.commit()
     return attempts
 
@@ -185,10 +198,17 @@ def load_draft(session: Session, learner_id: int, widget_id: str) -> Draft | Non
 
 
 def record_attempt(
-    session: Session, learner_id: int, item_key: str, *, solved: bool, failure: str | None
+    session: Session,
+    learner_id: int,
+    item_key: str,
+    *,
+    solved: bool,
+    failure: str | None,
+    score: int | None = None,
 ) -> int:
-    """Count one try at a checked item (and when it was first solved); returns the tries so
-    far. One upsert, so concurrent checks cannot lose a count."""
+    """Count one try at a checked item (and when it was first solved, and for a scored item the
+    best `score` so far); returns the tries so far. One upsert, so concurrent checks cannot lose
+    a count."""
     module = _dialect_module(session)
     now = utcnow()
     solved_at = now if solved else None
@@ -196,17 +216,23 @@ def record_attempt(
         learner_id=learner_id,
         item_key=item_key,
         attempts=1,
-        last_failure=failure,
+        last_failure=failure and failure[:400],
         last_at=now,
         solved_at=solved_at,
+        best_score=score,
+    )
+    # A CASE rather than max()/GREATEST(), which SQLite and PostgreSQL spell differently.
+    best = case(
+        (func.coalesce(Attempt.best_score, -1) < (score or 0), score), else_=Attempt.best_score
     )
     statement = statement.on_conflict_do_update(
         index_elements=[Attempt.learner_id, Attempt.item_key],
         set_={
             "attempts": Attempt.attempts + 1,
-            "last_failure": failure,
+            "last_failure": failure and failure[:400],
             "last_at": now,
             "solved_at": func.coalesce(Attempt.solved_at, solved_at),
+            "best_score": Attempt.best_score if score is None else best,
         },
     ).returning(Attempt.attempts)
     attempts = session.execute(statement).scalar_one()
@@ -220,6 +246,16 @@ def read_attempts(session: Session, learner_id: int) -> dict[str, int]:
         select(Attempt.item_key, Attempt.attempts).where(Attempt.learner_id == learner_id)
     ).all()
     return {row.item_key: row.attempts for row in rows}
+
+
+def read_best_scores(session: Session, learner_id: int) -> dict[str, int]:
+    """The best score of each scored item (incidents) the learner has tried."""
+    rows = session.execute(
+        select(Attempt.item_key, Attempt.best_score).where(
+            Attempt.learner_id == learner_id, Attempt.best_score.is_not(None)
+        )
+    ).all()
+    return {row.item_key: row.best_score for row in rows}
 
 
 def reset_progress(session: Session, learner_id: int) -> None:

@@ -24,6 +24,8 @@ class AnswerResult:
     selected: frozenset[int]
     explanations: tuple[Explained, ...]
     xp_awarded: int = 0
+    # What to do next when the answer is not right (one sentence).
+    advice: str = ""
 
 
 def check_answer(question: QuizQuestion, selected: list[int]) -> AnswerResult:
@@ -49,4 +51,22 @@ def check_answer(question: QuizQuestion, selected: list[int]) -> AnswerResult:
         )
         for i in shown
     )
-    return AnswerResult(correct=correct, selected=chosen, explanations=explanations)
+    return AnswerResult(
+        correct=correct,
+        selected=chosen,
+        explanations=explanations,
+        advice="" if correct else _advice(question, chosen),
+    )
+
+
+def _advice(question: QuizQuestion, chosen: frozenset[int]) -> str:
+    right = question.correct_indexes
+    if question.type == "single":
+        return "Read the explanation, then try again."
+    if chosen < right:
+        missing = len(right) - len(chosen)
+        more = "another option is" if missing == 1 else f"{missing} more options are"
+        return f"Every option you chose is right, but {more} right too: find what you left out."
+    if chosen & right:
+        return "Some of your choices are right and some are not: read why, then try again."
+    return "None of your choices is right: read why, then try again."

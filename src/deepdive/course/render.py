@@ -28,6 +28,9 @@ from pygments.util import ClassNotFound
 
 _INCLUDE = re.compile(r"^\{\*\s+(?P<path>\S+)(?P<options>(?:\s+\w+=\S+)*)\s*\*\}\s*$")
 _INTERACTIVE = re.compile(r"^\{!\s+interactive\s+(?P<id>[a-z0-9-]+)\s*!\}\s*$")
+# `{! component benchmark !}`: a part of the page the course itself provides (see COMPONENTS).
+_COMPONENT = re.compile(r"^\{!\s+component\s+(?P<name>[a-z0-9-]+)\s*!\}\s*$")
+COMPONENTS = frozenset({"benchmark", "recommender", "final-challenge"})
 _OPTION = re.compile(r"(\w+)=(\S+)")
 _ENV_KEY = "deepdive"
 BOOKSTORE_SCHEME = "bookstore:"
@@ -69,9 +72,9 @@ class RenderEnv:
 
 @dataclass(frozen=True)
 class RenderedMarkdown:
-    """HTML split at interactive placeholders: html, id, html, id, html ..."""
+    """HTML split at interactive placeholders: html, (id,), html, ("component", name), html ..."""
 
-    chunks: list[str | tuple[str]]
+    chunks: list[str | tuple[str] | tuple[str, str]]
     paragraphs: int
     words: int
 
@@ -86,6 +89,12 @@ def _parse_ranges(spec: str) -> list[tuple[int, int]]:
             raise ValueError(part)
         ranges.append((first, last))
     return ranges
+
+
+def focusable(block: str) -> str:
+    """A highlighted block whose `<pre>` can take keyboard focus, so that a reader without a
+    mouse can scroll a long line sideways."""
+    return block.replace("<pre>", '<pre tabindex="0">', 1)
 
 
 def highlight_code(
@@ -114,7 +123,7 @@ def highlight_code(
         linenostart=first_line,
         hl_lines=[n - first_line + 1 for n in highlight_lines or []],
     )
-    body = highlight(source, lexer, formatter)
+    body = focusable(highlight(source, lexer, formatter))
     label = html.escape(filename) if filename else html.escape(lexer.name)
     return (
         '<figure class="code-block">'
@@ -190,11 +199,13 @@ def make_markdown() -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=3, permalink=True, permalinkSymbol="#")
     md.block.ruler.before("paragraph", "include", _directive_rule("include", _INCLUDE))
     md.block.ruler.before("paragraph", "interactive", _directive_rule("interactive", _INTERACTIVE))
+    md.block.ruler.before("paragraph", "component", _directive_rule("component", _COMPONENT))
     rules: dict[str, Callable[..., str]] = {
         "include": lambda _self, tokens, idx, _options, env: _render_include(
             tokens, idx, env[_ENV_KEY]
         ),
         "interactive": lambda *_args: "",
+        "component": lambda *_args: "",
         "fence": lambda _self, tokens, idx, _options, _env: _render_fence(tokens, idx),
         "code_block": lambda _self, tokens, idx, _options, _env: _render_fence(tokens, idx),
     }
@@ -233,13 +244,21 @@ def render_markdown(md: MarkdownIt, text: str, env: RenderEnv) -> RenderedMarkdo
     md_env = {_ENV_KEY: env}
     tokens = md.parse(text, md_env)
     _resolve_source_links(tokens, env)
-    chunks: list[str | tuple[str]] = []
+    chunks: list[str | tuple[str] | tuple[str, str]] = []
     start = 0
     for index, token in enumerate(tokens):
         if token.type == "interactive":
             chunks.append(md.renderer.render(tokens[start:index], md.options, md_env))
             chunks.append((token.meta["id"],))
             env.interactives.append((token.meta["id"], env.first_line + token.meta["line"]))
+            start = index + 1
+        elif token.type == "component":
+            chunks.append(md.renderer.render(tokens[start:index], md.options, md_env))
+            name = token.meta["name"]
+            if name not in COMPONENTS:
+                known = ", ".join(sorted(COMPONENTS))
+                env.problem(token.meta["line"], f"no component {name!r} (there are: {known})")
+            chunks.append(("component", name))
             start = index + 1
     chunks.append(md.renderer.render(tokens[start:], md.options, md_env))
     paragraphs = sum(1 for t in tokens if t.type == "paragraph_open" and t.level == 0)

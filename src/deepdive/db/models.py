@@ -107,3 +107,5 @@ class Attempt(Base):
     last_failure: Mapped[str | None] = mapped_column(String(400))
     last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # For items scored in points (incidents): the best score of any try so far.
+    best_score: Mapped[int | None] = mapped_column(Integer)

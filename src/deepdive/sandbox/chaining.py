@@ -14,7 +14,11 @@ A placeholder may pass the value through filters, `{{token|jwt_claim:sub=mallory
 * `jwt_claim:NAME=VALUE` – the token with one payload claim changed (VALUE read as JSON when it
   is JSON, else as text); header and signature are kept, so the signature no longer matches;
 * `jwt_alg_none` – the token re-written with `{"alg": "none"}` and no signature;
-* `jwt_sign:SECRET` – the same header and payload signed with HS256 and another secret.
+* `jwt_sign:SECRET` – the same header and payload signed with another secret, by the token's
+  own HMAC algorithm (HS256, HS384 or HS512; HS256 when the token names another).
+
+A request can also move the sandbox's clock to one second past a captured token's `exp`
+(`advance_clock_past: token`), so that "later" means "expired" whatever lifetime the app gives.
 
 This module is pure (no I/O): the web layer and the content loader use it to validate requests,
 the sandbox to perform them.
@@ -208,12 +212,16 @@ def _jwt_alg_none(token: str, argument: str | None) -> str:
     return f"{_encode_part({**header, 'alg': 'none'})}.{_encode_part(payload)}."
 
 
+_HMAC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
 def _jwt_sign(token: str, argument: str | None) -> str:
     if not argument:
         raise ChainError("jwt_sign needs a secret, e.g. jwt_sign:not-the-real-secret")
     header, payload, _ = _jwt_parts(token)
-    signing_input = f"{_encode_part({**header, 'alg': 'HS256'})}.{_encode_part(payload)}"
-    digest = hmac.new(argument.encode(), signing_input.encode(), hashlib.sha256).digest()
+    algorithm = header.get("alg") if header.get("alg") in _HMAC else "HS256"
+    signing_input = f"{_encode_part({**header, 'alg': algorithm})}.{_encode_part(payload)}"
+    digest = hmac.new(argument.encode(), signing_input.encode(), _HMAC[algorithm]).digest()
     return f"{signing_input}.{_b64encode(digest)}"
 
 
@@ -245,5 +253,27 @@ def check(requests: list[dict[str, Any]], *, concurrent: bool) -> list[str]:
                 for unknown in filters
                 if unknown not in FILTERS
             )
+        past = fields.get("advance_clock_past")
+        if past and concurrent:
+            problems.append(
+                f"request {index + 1} moves the clock past {{{{{past}}}}}, but requests sent all "
+                "at once cannot use each other's values"
+            )
+        elif past and past not in captured:
+            problems.append(
+                f"request {index + 1} moves the clock past {{{{{past}}}}}, which no earlier "
+                "request captures"
+            )
         captured.update(fields.get("capture") or {})
     return problems
+
+
+def seconds_past_expiry(token: Any, now: float) -> float:
+    """How far the clock must move so that `token` (a JWT) is one second past its `exp`.
+
+    Zero when it already is; raises ChainError when the value is no JWT or has no numeric exp."""
+    _, payload, _ = _jwt_parts(_as_text(token))
+    expiry = payload.get("exp")
+    if isinstance(expiry, bool) or not isinstance(expiry, int | float):
+        raise ChainError("the token has no numeric exp claim, so it never expires")
+    return max(0.0, float(expiry) + 1 - now)

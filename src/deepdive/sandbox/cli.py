@@ -55,13 +55,21 @@ def _read(path: Path) -> str:
 
 def _execute(request: RunRequest, runner_url: str | None) -> None:
     from deepdive.sandbox.engine import EngineError, IsolationUnavailableError
+    from deepdive.sandbox.local import find_local_runner
 
     try:
+        if runner_url is None and (runner_url := find_local_runner(Settings())):
+            typer.echo(f"Ran on the course's runner at {runner_url}.", err=True)
         if runner_url:
             settings = Settings()
             token = settings.runner_token.get_secret_value() if settings.runner_token else None
             result = asyncio.run(RunnerClient(runner_url, token).run(request))
         else:
+            typer.echo(
+                "No course is running here, so a sandbox was started for this run "
+                "(start the course with `deepdive serve` and runs reuse its runner).",
+                err=True,
+            )
             result = asyncio.run(_run_here(request, _runner_config()))
     except (RunnerUnavailableError, RunnerError, EngineError, IsolationUnavailableError) as error:
         raise _fail(str(error)) from error

@@ -79,6 +79,10 @@ Message = Annotated[Forked | Failed | Ready | Done | Tripped | Event, Field(disc
 MESSAGE: TypeAdapter[Message] = TypeAdapter(Message)
 
 
+# Queued after a run's last event (compared by identity: no event from a sandbox is this object).
+END: dict[str, Any] = {}
+
+
 class EventQueue(asyncio.Queue[dict[str, Any]]):
     """Events on their way to the client: at most `MAX_EVENTS`, and `MAX_EVENT_BYTES` of them."""
 
@@ -95,6 +99,11 @@ class EventQueue(asyncio.Queue[dict[str, Any]]):
         self.bytes += size
         self.put_nowait(event)
         return True
+
+    def finish(self) -> None:
+        """Mark the end: whoever reads the queue gets `END` after the last event."""
+        self._sizes.append(0)
+        self.put_nowait(END)
 
     def _get(self) -> dict[str, Any]:
         self.bytes -= self._sizes.popleft()

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from deepdive.sandbox import instruments, messages, preload, workspace
+from deepdive.sandbox import control, instruments, messages, preload, workspace
 from deepdive.sandbox.config import RunnerConfig
 from deepdive.sandbox.events import (
     CaseFinished,
@@ -53,6 +53,8 @@ _UID_SLOTS = 512
 # HTTP connections between a graded run's check and the app it judges (requests at once).
 GRADE_CONNECTIONS = 8
 _MAX_START_FAILURES = 3
+# How long the events a sandbox sent before its result may take to reach a slow client.
+_DELIVERY_SECONDS = 10.0
 
 
 class IsolationUnavailableError(RuntimeError):
@@ -307,9 +309,12 @@ class Engine:
             relays.append(asyncio.ensure_future(_relay_cases(process, on_event)))
         try:
             result = await process.execute(request, limits, deadline, connections or ())
-            if request.kind == "test":  # tests reported just before the result: pass them on
-                while not process.events.empty():
-                    await _relay_case(process.events.get_nowait(), on_event)
+            # Every event the sandbox sent came before its result: pass the rest on, in order.
+            process.events.finish()
+            delivering = relays[:1]
+            relays = relays[1:]
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*delivering), _DELIVERY_SECONDS)
             return result
         except BaseException:
             process.kill()
@@ -524,15 +529,14 @@ async def _emit(on_event: EventHandler | None, event: RunEvent) -> None:
 
 
 async def _relay_events(process: SandboxProcess, on_event: EventHandler | None) -> None:
-    while True:
-        event = await process.events.get()
+    while (event := await process.events.get()) is not control.END:
         await _emit(on_event, SessionEvent(event=event))
 
 
 async def _relay_cases(process: SandboxProcess, on_event: EventHandler | None) -> None:
     """Test runs: each finished test, as the sandbox reports it."""
-    while True:
-        await _relay_case(await process.events.get(), on_event)
+    while (event := await process.events.get()) is not control.END:
+        await _relay_case(event, on_event)
 
 
 async def _relay_case(event: dict[str, Any], on_event: EventHandler | None) -> None:

@@ -25,6 +25,8 @@ from deepdive.sandbox.client import RunnerError, RunnerUnavailableError, ping_sy
 from deepdive.settings import Settings
 
 _MAX_SOCKET_PATH = 100
+# Beside the runner's log: its URL, so that `deepdive sandbox run` can use the course's runner.
+URL_FILE = "runner.url"
 _PASSED_ON = ("PATH", "PYTHONPATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "HOME", "USER", "LOGNAME")
 
 
@@ -42,8 +44,15 @@ class LocalRunner:
     log_path: Path
     _private_dir: Path | None = None
 
+    @property
+    def url_file(self) -> Path:
+        return self.log_path.parent / URL_FILE
+
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the runner (it kills and reaps its sandboxes first)."""
+        with contextlib.suppress(OSError):
+            if self.url_file.read_text() == self.url:
+                self.url_file.unlink()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -116,6 +125,7 @@ def start_local_runner(settings: Settings, *, timeout: float = 60.0) -> LocalRun
         if socket_path.exists():
             try:
                 ping_sync(runner.url)
+                runner.url_file.write_text(runner.url)
                 return runner
             except (RunnerUnavailableError, RunnerError):
                 pass
@@ -135,3 +145,17 @@ def local_runner(settings: Settings, *, timeout: float = 60.0) -> Iterator[Local
         yield runner
     finally:
         runner.stop()
+
+
+def find_local_runner(settings: Settings) -> str | None:
+    """The URL of the course's own runner when `deepdive serve` is running with this data
+    directory and its runner answers; None otherwise."""
+    try:
+        url = (settings.data_dir / "run" / URL_FILE).read_text().strip()
+    except OSError:
+        return None
+    try:
+        ping_sync(url, timeout=1.0)
+    except (RunnerUnavailableError, RunnerError, ValueError):
+        return None
+    return url

@@ -30,13 +30,23 @@ def ok(kind: str, responses: int, tests: dict[str, int]) -> str:
     return f"Your app answered {responses} request{'s' if responses != 1 else ''}."
 
 
-def wall_timeout(limits: Limits, frames: list[Frame]) -> str:
+def wall_timeout(limits: Limits, frames: list[Frame], cpu_seconds: float | None = None) -> str:
+    stopped = f"Your code ran for more than {_seconds(limits.wall_seconds)} and was stopped."
+    if cpu_seconds is not None and cpu_seconds < limits.wall_seconds / 8:
+        # Measured: the code used almost no processor, so it was waiting, not looping. (A loop
+        # on a busy machine still gets far more than an eighth of a core.)
+        where = _near(frames)
+        return (
+            f"{stopped} It was waiting, not computing (it used {cpu_seconds:.1f} s of processor "
+            f"time): look for a call that waits too long{where or ''}, such as time.sleep, "
+            "a lock or a connection that never answers."
+        )
     hint = (
         f"Look for a loop that never ends{_near(frames)}."
         if frames
         else "Look for a loop that never ends or a call that waits forever."
     )
-    return f"Your code ran for more than {_seconds(limits.wall_seconds)} and was stopped. {hint}"
+    return f"{stopped} {hint}"
 
 
 def cpu_timeout(limits: Limits, frames: list[Frame]) -> str:
@@ -62,9 +72,10 @@ def memory_of_all_processes(limits: Limits) -> str:
     )
 
 
-def output(limits: Limits) -> str:
+def output(limits: Limits, frames: list[Frame] | None = None) -> str:
+    where = f" It was printing{_near(frames)}." if frames else ""
     return (
-        f"Your code printed more than {limits.output_kib} KiB, so the run was stopped. "
+        f"Your code printed more than {limits.output_kib} KiB, so the run was stopped.{where} "
         f"The first {limits.output_kib} KiB are shown."
     )
 

@@ -388,7 +388,7 @@ class SandboxProcess:
         if self._stopped is not None:
             outcome, message = self._stopped
         elif self._killed_for_time or reason == "wall":
-            outcome, message = "timeout", messages.wall_timeout(limits, frames)
+            outcome, message = "timeout", messages.wall_timeout(limits, frames, cpu_used)
         elif reason == "cpu" or (
             signum in (signal.SIGXCPU, signal.SIGKILL) and cpu_used >= limits.cpu_seconds * 0.9
         ):

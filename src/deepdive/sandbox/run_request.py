@@ -61,7 +61,7 @@ class UploadedFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     field: str = "file"
-    filename: str = Field(min_length=1, max_length=255)
+    filename: str = Field(min_length=1, max_length=1024)
     content_type: str = "application/octet-stream"
     content_base64: str = ""
 
@@ -100,6 +100,11 @@ class HttpRequest(BaseModel):
         ge=0,
         le=_TEN_YEARS,
         description="Seconds the sandbox's wall clock moves forward before this request",
+    )
+    advance_clock_past: CaptureName | None = Field(
+        default=None,
+        description="A captured JWT: before this request, the wall clock moves to one second "
+        "past its `exp` claim (after `advance_clock`), wherever the app put that expiry",
     )
 
     @field_validator("method")

@@ -21,11 +21,13 @@ from deepdive.web.assets import STATIC_DIR, VersionedStaticFiles
 from deepdive.web.errors import install_error_handlers
 from deepdive.web.page_cache import PageCache, PageCacheMiddleware
 from deepdive.web.routes import (
+    bench,
     bookstore_source,
     challenges,
     docs_viewer,
     drafts,
     health,
+    incidents,
     packages,
     pages,
     progress,
@@ -96,6 +98,8 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         docs_viewer,
         bookstore_source,
         packages,
+        bench,
+        incidents,
     )
     for module in (*routers, health):
         app.include_router(module.router)

@@ -73,7 +73,7 @@ def get_learner_view(request: Request, learner_id: LearnerIdDep) -> LearnerView:
     template renders or a response is sent.
     """
     with request.app.state.session_factory() as session:
-        return read_learner_view(session, learner_id)
+        return read_learner_view(session, learner_id, request.app.state.course.levels)
 
 
 def get_progress(view: Annotated[LearnerView, Depends(get_learner_view)]) -> Progress:
@@ -101,8 +101,14 @@ SandboxDep = Annotated[RunnerClient, Depends(get_sandbox)]
 
 def page_context(course: Course, progress: Progress, **extra: object) -> dict[str, object]:
     """What every page with the table of contents needs (templates get it whole)."""
-    done = sum(progress.state(lesson) is LessonState.DONE for lesson in course.lessons)
-    return {"course": course, "progress": progress, "done_count": done, **extra}
+    done = [lesson.slug for lesson in course.lessons if progress.state(lesson) is LessonState.DONE]
+    return {
+        "course": course,
+        "progress": progress,
+        "done_count": len(done),
+        "done_slugs": done,
+        **extra,
+    }
 
 
 async def get_lesson(slug: str, course: CourseDep) -> Lesson:

@@ -10,7 +10,6 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from deepdive.course.levels import LEVELS
 from deepdive.course.render import make_markdown, render_inline
 from deepdive.web.assets import static_url
 
@@ -41,7 +40,7 @@ def _plain(value: object) -> object:
 def make_templates(*, isolation_warning: str | None = None) -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     env = templates.env
-    env.globals.update(static_url=static_url, levels=LEVELS, isolation_warning=isolation_warning)
+    env.globals.update(static_url=static_url, isolation_warning=isolation_warning)
     env.filters["markdown_inline"] = _markdown_inline_filter()
     env.filters["plain"] = _plain
     env.auto_reload = False  # templates ship with the package and never change while serving

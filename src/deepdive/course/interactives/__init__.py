@@ -16,6 +16,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from deepdive.course.interactives.async_timeline import AsyncTimeline
 from deepdive.course.interactives.base import (
     InteractiveBase,
     RelativeFile,
@@ -25,11 +26,15 @@ from deepdive.course.interactives.base import (
     WalkRun,
     require_unique,
 )
+from deepdive.course.interactives.crud_explorer import CrudExplorer
 from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
+from deepdive.course.interactives.jwt_flow import JwtFlow
 from deepdive.course.interactives.lifecycle_trace import LifecycleTrace
 from deepdive.course.interactives.response_filter import ResponseFilter
 from deepdive.course.interactives.run_panel import RunPanel
+from deepdive.course.interactives.test_runner import TestRunner
+from deepdive.course.interactives.upload_form import UploadForm
 from deepdive.course.interactives.validation_sandbox import ValidationSandbox
 
 KINDS: tuple[type[InteractiveBase], ...] = (
@@ -38,6 +43,11 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     ValidationSandbox,
     ResponseFilter,
     DependencyChain,
+    JwtFlow,
+    CrudExplorer,
+    TestRunner,
+    UploadForm,
+    AsyncTimeline,
     LifecycleTrace,
 )
 
@@ -47,6 +57,11 @@ Interactive = Annotated[
     | ValidationSandbox
     | ResponseFilter
     | DependencyChain
+    | JwtFlow
+    | CrudExplorer
+    | TestRunner
+    | UploadForm
+    | AsyncTimeline
     | LifecycleTrace,
     Field(discriminator="kind"),
 ]
@@ -59,10 +74,13 @@ def kind_name(model: type[InteractiveBase]) -> str:
 
 __all__ = [
     "KINDS",
+    "AsyncTimeline",
+    "CrudExplorer",
     "DependencyChain",
     "EndpointBuilder",
     "Interactive",
     "InteractiveBase",
+    "JwtFlow",
     "LifecycleTrace",
     "RelativeFile",
     "RequestPreset",
@@ -70,6 +88,8 @@ __all__ = [
     "RunPanel",
     "Slug",
     "Strict",
+    "TestRunner",
+    "UploadForm",
     "ValidationSandbox",
     "WalkRun",
     "kind_name",

@@ -54,6 +54,9 @@ class WalkRun:
     file: str = ""
     concurrent: bool = False
     files: dict[str, str] = field(default_factory=dict)
+    # A test run (`kind="test"`) runs pytest on `tests` beside the code instead of requests.
+    kind: str = "app"
+    tests: str | None = None
 
 
 class InteractiveBase(Strict):
@@ -112,6 +115,10 @@ class InteractiveBase(Strict):
         for index, task in enumerate(self.tasks):
             for location, relative in task.named_files(self.solution):
                 yield ("tasks", index, *location), relative
+
+    def starter_tests(self) -> str | None:
+        """The test file the learner starts from, for kinds with a test editor."""
+        return None
 
     def task(self, task_id: str) -> Task | None:
         return next((task for task in self.tasks if task.id == task_id), None)

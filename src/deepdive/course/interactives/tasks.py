@@ -34,6 +34,8 @@ class WrongAnswer(Strict):
     """A submission that must fail the check, and (part of) the message the learner then reads."""
 
     file: RelativeFile
+    # For a task that also judges the learner's tests: the test file submitted with `file`.
+    tests: RelativeFile | None = None
     message: str = Field(min_length=3, max_length=400)
 
 
@@ -47,13 +49,27 @@ class Task(Strict):
     solution: RelativeFile | None = None
     hints: list[str] = Field(min_length=1, max_length=5)
     wrong: list[WrongAnswer] = Field(min_length=1, max_length=6)
+    # A task that also judges the learner's tests (widgets with a test editor): their tests
+    # must fail against `catches` (an app with the bug) and pass against the reference fix.
+    catches: RelativeFile | None = None
+    # The tests of the reference solution, for a task with `catches`.
+    solution_tests: RelativeFile | None = None
+    # A task about memory: the reference solution is served and checked too, and the learner's
+    # app may use at most this many MiB more than it at its peak (measured by the runner).
+    memory_margin_mib: float | None = Field(default=None, gt=0, le=256)
 
     def named_files(self, solution: str | None) -> Iterator[tuple[Location, str]]:
         yield ("check",), self.check
         if self.solution:
             yield ("solution",), self.solution
+        if self.catches:
+            yield ("catches",), self.catches
+        if self.solution_tests:
+            yield ("solution_tests",), self.solution_tests
         for index, answer in enumerate(self.wrong):
             yield ("wrong", index, "file"), answer.file
+            if answer.tests:
+                yield ("wrong", index, "tests"), answer.tests
 
     def reference(self, interactive_solution: str | None) -> str | None:
         return self.solution or interactive_solution
@@ -70,4 +86,9 @@ def check_tasks(tasks: list[Task], solution: str | None) -> Iterator[tuple[Locat
             yield (
                 ("tasks", index),
                 "a task needs a reference solution: give it `solution`, or the interactive one",
+            )
+        if task.catches and not task.solution_tests:
+            yield (
+                ("tasks", index, "solution_tests"),
+                "a task that judges the learner's tests (`catches`) needs `solution_tests`",
             )

@@ -74,6 +74,23 @@ async def send_all(
     responses = []
     for index, request in enumerate(requests):
         clock.advance(request.advance_clock)
+        if request.advance_clock_past:
+            try:
+                value = values[request.advance_clock_past]
+                clock.advance(chaining.seconds_past_expiry(value, clock.now()))
+            except KeyError:
+                why = missing.get(request.advance_clock_past, "no earlier request captured it")
+                responses.append(
+                    _not_sent(
+                        request,
+                        f"Not sent: it moves the clock past {{{{{request.advance_clock_past}}}}}"
+                        f"'s expiry, but {why}.",
+                    )
+                )
+                continue
+            except chaining.ChainError as problem:
+                responses.append(_not_sent(request, f"Not sent: {problem}."))
+                continue
         fields = request.model_dump()
         used = chaining.uses(fields)
         if not used:
@@ -124,7 +141,17 @@ async def send_one(
     client: httpx.AsyncClient, request: HttpRequest, exchange: Exchange, files: LearnerFiles
 ) -> HttpResponse:
     started = time.perf_counter()
-    reply = await client.request(request.method, request.path, **_body(request))
+    try:
+        reply = await client.request(request.method, request.path, **_body(request))
+    except UnicodeEncodeError as problem:
+        # httpx encodes header values as ASCII: a pasted "€" cannot travel in one.
+        text = problem.object if isinstance(problem.object, str) else ""
+        character = text[problem.start : problem.end]
+        return _not_sent(
+            request,
+            f"Not sent: a header holds {character!r}, which HTTP headers cannot carry (their "
+            "values are ASCII text).",
+        )
     elapsed = (time.perf_counter() - started) * 1000
     response = describe(reply, request, elapsed)
     if exchange.exception is not None:

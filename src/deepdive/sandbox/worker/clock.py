@@ -41,6 +41,11 @@ def offset_seconds() -> float:
     return _offset
 
 
+def now() -> float:
+    """The wall-clock time the learner's code reads (the real time plus the moves)."""
+    return _now()
+
+
 def advance(seconds: float) -> None:
     """Move the wall clock forward by `seconds` (installing the moved clock on first use)."""
     global _offset

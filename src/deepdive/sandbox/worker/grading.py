@@ -9,7 +9,9 @@ get two fixtures:
 * `source` – the learner's files, as text (path -> source), for checks about the code itself.
 
 The learner's files are never written here nor imported: the check cannot be read or changed
-by the code it judges.
+by the code it judges. (A check that must watch the code run, to count its SQL statements say,
+runs `source` itself in a child process it forks, which keeps only a pipe back and is waited
+for before any verdict is reported.)
 """
 
 from __future__ import annotations

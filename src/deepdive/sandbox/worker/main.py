@@ -11,6 +11,7 @@ import contextlib
 import gc
 import os
 import resource
+import select
 import socket
 import sys
 import threading
@@ -424,6 +425,7 @@ class Sandbox:
             responses=responses or [],
             tests=dict(Counter(case.outcome for case in tests or [])),
             raw_overflow=raw_overflow,
+            cpu_seconds=_cpu_total() - self._cpu_start,
         )
         stdout, stdout_cut = self.stdout.value()
         stderr, stderr_cut = self.stderr.value()
@@ -448,8 +450,17 @@ class Sandbox:
     # -- channel ----------------------------------------------------------------------------
 
     def _send(self, message: dict[str, Any]) -> None:
-        if self.ctl is not None:
-            self.ctl.send(channel.encode(message))
+        if self.ctl is None:
+            return
+        packet = channel.encode(message)
+        while True:
+            try:
+                self.ctl.send(packet)
+                return
+            except BlockingIOError:
+                # A session reads its commands without blocking on this same socket: when the
+                # runner has not yet read what came before, wait for room rather than lose it.
+                select.select([], [self.ctl], [], 1.0)
 
     def send_event(self, event: dict[str, Any]) -> None:
         """Session and test runs: pass an event on to the client."""

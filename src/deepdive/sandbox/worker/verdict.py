@@ -21,12 +21,23 @@ class Verdict:
     error: ErrorInfo | None = None
 
 
-def limit_verdict(tripped: LimitExceeded, limits: Limits) -> Verdict:
-    if tripped.reason == "output":
-        return Verdict("output_limit", messages.output(limits))
+def limit_verdict(
+    tripped: LimitExceeded, limits: Limits, cpu_seconds: float | None = None
+) -> Verdict:
+    """`cpu_seconds`: the processor time the learner's code used, measured in the sandbox."""
     last = tripped.frames[-1] if tripped.frames else None
+    if tripped.reason == "output":
+        text = messages.output(limits, tripped.frames)
+        error = ErrorInfo(
+            type="OutputLimitExceeded",
+            message=text,
+            file=last.file if last else None,
+            line=last.line if last else None,
+            frames=tripped.frames,
+        )
+        return Verdict("output_limit", text, error if last else None)
     text = (
-        messages.wall_timeout(limits, tripped.frames)
+        messages.wall_timeout(limits, tripped.frames, cpu_seconds)
         if tripped.reason == "wall"
         else messages.cpu_timeout(limits, tripped.frames)
     )
@@ -50,9 +61,10 @@ def decide(
     responses: list[HttpResponse],
     tests: dict[str, int],
     raw_overflow: bool,
+    cpu_seconds: float | None = None,
 ) -> Verdict:
     if tripped is not None:
-        return limit_verdict(tripped, limits)
+        return limit_verdict(tripped, limits, cpu_seconds)
     memory = chains.find(failure, MemoryError)
     if memory is None:
         memory_errors = [r.error for r in responses if r.error and r.error.type == "MemoryError"]

@@ -12,7 +12,9 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.util import ClassNotFound
 
-from deepdive.course.render import SourceLinks
+from deepdive.course.progress import Progress
+from deepdive.course.render import SourceLinks, focusable, make_markdown
+from deepdive.web.deps import ProgressDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,7 +45,13 @@ def _highlighted(root: Path, relative: str) -> str:
     formatter = HtmlFormatter(
         cssclass="highlight", linenos="inline", lineanchors="L", wrapcode=True
     )
-    return highlight(path.read_text(encoding="utf-8"), lexer, formatter)
+    return focusable(highlight(path.read_text(encoding="utf-8"), lexer, formatter))
+
+
+@cache
+def _document(root: Path, relative: str) -> str:
+    """A Markdown file of the Bookstore, rendered as the lessons are (code highlighted)."""
+    return make_markdown().render((root / relative).read_text(encoding="utf-8"))
 
 
 def _source(request: Request) -> SourceLinks:
@@ -53,24 +61,27 @@ def _source(request: Request) -> SourceLinks:
     return links
 
 
-def _render(request: Request, current: str | None) -> HTMLResponse:
+def _render(request: Request, current: str | None, progress: Progress) -> HTMLResponse:
     root = _source(request).root
+    document = current is not None and current.endswith(".md")
     context = {
         "files": source_files(root),
         "current": current,
-        "code": _highlighted(root, current) if current else None,
+        "progress": progress,
+        "document": _document(root, current) if current and document else None,
+        "code": _highlighted(root, current) if current and not document else None,
     }
     return request.app.state.templates.TemplateResponse(request, "bookstore_source.html", context)
 
 
 @router.get("/bookstore", response_class=HTMLResponse)
-async def bookstore_index(request: Request) -> HTMLResponse:
+async def bookstore_index(request: Request, progress: ProgressDep) -> HTMLResponse:
     files = source_files(_source(request).root)
-    return _render(request, "README.md" if "README.md" in files else None)
+    return _render(request, "README.md" if "README.md" in files else None, progress)
 
 
 @router.get("/bookstore/{relative:path}", response_class=HTMLResponse)
-async def bookstore_file(relative: str, request: Request) -> HTMLResponse:
+async def bookstore_file(relative: str, request: Request, progress: ProgressDep) -> HTMLResponse:
     if relative not in source_files(_source(request).root):
         raise HTTPException(404, f"The Bookstore API has no file {Path(relative).as_posix()!r}.")
-    return _render(request, relative)
+    return _render(request, relative, progress)

@@ -84,7 +84,7 @@ def _settle(
     with request.app.state.session_factory() as session:
         mark_started(session, learner_id, slug, commit=award is None)
         granted = award_xp(session, learner_id, *award) if award else False
-        return granted, read_progress(session, learner_id)
+        return granted, read_progress(session, learner_id, request.app.state.course.levels)
 
 
 async def _check(
@@ -111,7 +111,7 @@ async def _check(
 
 def _read(request: Request, learner_id: int) -> Progress:
     with request.app.state.session_factory() as session:
-        return read_progress(session, learner_id)
+        return read_progress(session, learner_id, request.app.state.course.levels)
 
 
 @router.post(

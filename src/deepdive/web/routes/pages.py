@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 
 def _read_view(request: Request, learner_id: int) -> LearnerView:
     with request.app.state.session_factory() as session:
-        return read_learner_view(session, learner_id)
+        return read_learner_view(session, learner_id, request.app.state.course.levels)
 
 
 async def _page(

@@ -94,7 +94,7 @@ def _outcome(
         if not ok:
             raise HTTPException(status_code, message)
         return JSONResponse({"ok": True, "message": message})
-    progress = read_progress(session, learner_id)
+    progress = read_progress(session, learner_id, request.app.state.course.levels)
     context = page_context(course, progress, current=None, message=message, ok=ok, oob=True)
     return request.app.state.templates.TemplateResponse(
         request, "partials/progress_outcome.html", context, status_code=status_code

@@ -33,6 +33,7 @@ class AnswerOut(BaseModel):
     level: int
     level_name: str
     explanations: list[ExplanationOut]
+    advice: str = Field(description="What to do next when the answer is not right")
 
 
 def _question(lesson: Lesson, question_id: str) -> QuizQuestion:
@@ -77,7 +78,7 @@ def answer_from_page(
         result = _answer(session, learner_id, lesson, question, answer)
     except AnswerError as problem:
         status_code, error = 422, str(problem)
-    progress = read_progress(session, learner_id)
+    progress = read_progress(session, learner_id, request.app.state.course.levels)
     context = page_context(
         course,
         progress,
@@ -98,6 +99,7 @@ def answer_from_api(
     question_id: str,
     body: AnswerIn,
     lesson: LessonDep,
+    course: CourseDep,
     session: SessionDep,
     learner_id: LearnerIdDep,
 ) -> AnswerOut:
@@ -106,7 +108,7 @@ def answer_from_api(
         result = _answer(session, learner_id, lesson, question, body.answer)
     except AnswerError as problem:
         raise HTTPException(422, str(problem)) from problem
-    progress = read_progress(session, learner_id)
+    progress = read_progress(session, learner_id, course.levels)
     return AnswerOut(
         correct=result.correct,
         xp_awarded=result.xp_awarded,
@@ -116,4 +118,5 @@ def answer_from_api(
         explanations=[
             ExplanationOut(text=e.text, why=e.why, correct=e.correct) for e in result.explanations
         ],
+        advice=result.advice,
     )

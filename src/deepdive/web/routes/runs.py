@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from deepdive.course.interactives.upload_form import MAX_UPLOAD_KIB
 from deepdive.course.progress import load_draft, save_draft
 from deepdive.sandbox import (
     CaseFinished,
@@ -41,6 +42,8 @@ from deepdive.web.routes.drafts import MAX_CODE_CHARS, WidgetRef, find_widget
 router = APIRouter(tags=["runs"])
 
 TESTS_PART = "tests"
+# The most a run's uploaded files may add up to; larger ones are refused before any run.
+MAX_UPLOAD_BYTES = MAX_UPLOAD_KIB * 1024
 
 
 class RunIn(BaseModel):
@@ -64,6 +67,15 @@ class RunIn(BaseModel):
 
     @model_validator(mode="after")
     def _a_valid_run(self) -> RunIn:
+        uploads = [upload for request in self.requests for upload in request.files]
+        sizes = [(upload.filename, len(upload.content())) for upload in uploads]
+        if sum(size for _, size in sizes) > MAX_UPLOAD_BYTES:
+            name, size = max(sizes, key=lambda pair: pair[1])
+            raise ValueError(
+                f"{name[:80]!r} is {size / 1024 / 1024:.1f} MiB: the files of one run may add up "
+                f"to {MAX_UPLOAD_BYTES // 1024 // 1024} MiB at most, so nothing was sent. "
+                "Pick a smaller file."
+            )
         try:
             self.run_request()
         except ValidationError as problem:

@@ -16,7 +16,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from deepdive.course.grading import TaskVerdict, judge_task, reference_code, task_run
+from deepdive.course.grading import (
+    TaskVerdict,
+    judge_task_runs,
+    reference_code,
+    reference_tests,
+    task_runs,
+)
 from deepdive.course.interactives import InteractiveBase
 from deepdive.course.interactives.tasks import Task
 from deepdive.course.models import Lesson
@@ -33,6 +39,8 @@ from deepdive.sandbox import (
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
+    RunRequest,
+    RunResult,
     TooManyRunsError,
 )
 from deepdive.web.deps import NO_RUNNER, CourseDep, LearnerIdDep, LessonDep, page_context, run_owner
@@ -49,6 +57,11 @@ _RUNNER_FAILED = (
 
 class TaskCheckIn(BaseModel):
     code: str = Field(max_length=MAX_CODE_CHARS, description="The learner's current code")
+    tests: str | None = Field(
+        default=None,
+        max_length=MAX_CODE_CHARS,
+        description="The learner's test file, for a task that also judges their tests",
+    )
 
 
 class CheckLineOut(BaseModel):
@@ -68,6 +81,7 @@ class TaskCheckOut(BaseModel):
 
 class TaskSolutionOut(BaseModel):
     code: str
+    tests: str | None = Field(default=None, description="The solution's tests, if the task has")
 
 
 class TaskCheckError(Exception):
@@ -109,7 +123,25 @@ def _settle(
         attempts = record_attempt(
             session, learner_id, key, solved=verdict.passed, failure=verdict.first_failure
         )
-        return attempts, granted, read_progress(session, learner_id)
+        return (
+            attempts,
+            granted,
+            read_progress(session, learner_id, request.app.state.course.levels),
+        )
+
+
+async def run_graded(request: Request, learner_id: int, run: RunRequest) -> RunResult:
+    """A graded run for the learner, or a `TaskCheckError` saying why it could not run."""
+    client: RunnerClient | None = request.app.state.sandbox
+    if client is None:
+        raise TaskCheckError(503, NO_RUNNER)
+    try:
+        request.app.state.run_limiter.acquire(str(learner_id))
+        return await client.run(run, owner=run_owner(learner_id))
+    except (RateLimitError, TooManyRunsError) as busy:
+        raise TaskCheckError(429, str(busy), retry_after(busy)) from busy
+    except (RunnerUnavailableError, RunnerError, OSError) as problem:
+        raise TaskCheckError(503, _RUNNER_FAILED) from problem
 
 
 async def _check(
@@ -119,18 +151,12 @@ async def _check(
     interactive: InteractiveBase,
     task: Task,
     code: str,
+    tests: str | None = None,
 ) -> _Checked:
-    client: RunnerClient | None = request.app.state.sandbox
-    if client is None:
-        raise TaskCheckError(503, NO_RUNNER)
-    try:
-        request.app.state.run_limiter.acquire(str(learner_id))
-        result = await client.run(task_run(lesson, task, code), owner=run_owner(learner_id))
-    except (RateLimitError, TooManyRunsError) as busy:
-        raise TaskCheckError(429, str(busy), retry_after(busy)) from busy
-    except (RunnerUnavailableError, RunnerError, OSError) as problem:
-        raise TaskCheckError(503, _RUNNER_FAILED) from problem
-    verdict = judge_task(result)
+    # One after the other: a learner has one run going at a time.
+    runs = task_runs(lesson, interactive, task, code, tests)
+    results = [await run_graded(request, learner_id, run) for run in runs]
+    verdict = judge_task_runs(task, results)
     key = lesson.task_key(interactive, task)
     attempts, granted, progress = await run_in_threadpool(
         _settle, request, learner_id, lesson, key, task.xp, verdict
@@ -140,7 +166,9 @@ async def _check(
 
 def _read(request: Request, learner_id: int) -> tuple[Progress, dict[str, int]]:
     with request.app.state.session_factory() as session:
-        return read_progress(session, learner_id), read_attempts(session, learner_id)
+        return read_progress(session, learner_id, request.app.state.course.levels), read_attempts(
+            session, learner_id
+        )
 
 
 @router.post(
@@ -156,11 +184,12 @@ async def check_from_page(
     course: CourseDep,
     learner_id: LearnerIdDep,
     code: Annotated[str, Form(max_length=MAX_CODE_CHARS)] = "",
+    tests: Annotated[str | None, Form(max_length=MAX_CODE_CHARS)] = None,
 ) -> Response:
     interactive, task = _find(lesson, interactive_id, task_id)
     status_code, checked, error, headers = 200, None, None, {}
     try:
-        checked = await _check(request, learner_id, lesson, interactive, task, code)
+        checked = await _check(request, learner_id, lesson, interactive, task, code, tests)
     except TaskCheckError as problem:
         status_code, error, headers = problem.status_code, str(problem), problem.headers
     progress, attempts = await run_in_threadpool(_read, request, learner_id)
@@ -199,7 +228,9 @@ async def check_from_api(
     """Check the learner's code against the task in the sandbox; XP once when it passes."""
     interactive, task = _find(lesson, interactive_id, task_id)
     try:
-        checked = await _check(request, learner_id, lesson, interactive, task, body.code)
+        checked = await _check(
+            request, learner_id, lesson, interactive, task, body.code, body.tests
+        )
     except TaskCheckError as problem:
         return JSONResponse(
             {"error": "Not checked", "message": str(problem)},
@@ -230,4 +261,6 @@ async def task_solution(
     _, attempts = await run_in_threadpool(_read, request, learner_id)
     if attempts.get(lesson.task_key(interactive, task), 0) < 1:
         raise HTTPException(403, "Check your own code at least once first.")
-    return TaskSolutionOut(code=reference_code(lesson, interactive, task))
+    return TaskSolutionOut(
+        code=reference_code(lesson, interactive, task), tests=reference_tests(lesson, task)
+    )

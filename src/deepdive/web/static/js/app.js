@@ -44,7 +44,8 @@ if (toggle) {
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-copy-code]");
   if (!button) return;
-  const code = button.closest(".code-block").querySelector("code").cloneNode(true);
+  const label = button.dataset.label || "Copy";
+  const code = button.closest(".code-block, .output-block").querySelector("code").cloneNode(true);
   code.querySelectorAll(".linenos").forEach((n) => n.remove());
   try {
     await navigator.clipboard.writeText(code.textContent);
@@ -52,5 +53,5 @@ document.addEventListener("click", async (event) => {
   } catch (e) {
     button.textContent = "Select and copy";
   }
-  setTimeout(() => (button.textContent = "Copy"), 1500);
+  setTimeout(() => (button.textContent = label), 1500);
 });

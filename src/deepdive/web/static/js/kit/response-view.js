@@ -32,7 +32,7 @@ export function renderResponse(response) {
   headers.append(table);
   if (response.headers_truncated) headers.append(element("p", { class: "hint", text: "The headers were cut short: together they were larger than 64 KiB." }));
   const body = response.is_json ? JSON.stringify(response.json_body, null, 2) : response.body;
-  const pre = element("pre", { class: "response-body", "data-response-body": "" }, element("code", { text: body || "(empty body)" }));
+  const pre = element("pre", { class: "response-body", tabindex: "0", "data-response-body": "" }, element("code", { text: body || "(empty body)" }));
   const parts = [status, headers, pre];
   if (response.truncated) parts.push(element("p", { class: "hint", text: "The body was cut short: it was too large to show whole." }));
   if (response.error) {
@@ -51,18 +51,23 @@ export function renderOutput(result) {
     parts.push(element("div", { class: "notice notice-error", role: "alert" },
       element("strong", { text: `${result.error.type}${describeLocation(result.error)}: ` }),
       document.createTextNode(result.error.message)));
-    if (result.error.traceback) parts.push(element("pre", { class: "traceback" }, element("code", { text: result.error.traceback })));
+    if (result.error.traceback) parts.push(element("pre", { class: "traceback", tabindex: "0" }, element("code", { text: result.error.traceback })));
   }
   for (const response of result.responses || []) {
     if (response.error && response.error.traceback) {
       parts.push(element("h4", { text: `While handling ${response.method} ${response.path}` }));
-      parts.push(element("pre", { class: "traceback" }, element("code", { text: response.error.traceback })));
+      parts.push(element("pre", { class: "traceback", tabindex: "0" }, element("code", { text: response.error.traceback })));
     }
   }
   for (const stream of ["stdout", "stderr"]) {
     if (result[stream]) {
-      parts.push(element("h4", { text: stream === "stdout" ? "Printed output" : "Error output" }));
-      parts.push(element("pre", { class: "program-output", [`data-${stream}`]: "" }, element("code", { text: result[stream] })));
+      const title = stream === "stdout" ? "Printed output" : "Error output";
+      parts.push(element("div", { class: "output-block" },
+        element("div", { class: "output-head" },
+          element("h4", { text: title }),
+          element("button", { type: "button", class: "copy-code", "data-copy-code": "", "data-label": "Copy output", "aria-label": `Copy output: ${title}`, text: "Copy output" })),
+        // Long output scrolls inside its pane (focusable, so the keyboard can scroll it too).
+        element("pre", { class: "program-output", tabindex: "0", [`data-${stream}`]: "" }, element("code", { text: result[stream] }))));
       if (result[`${stream}_truncated`]) parts.push(element("p", { class: "hint", text: "Cut short: your code printed more than the limit." }));
     }
   }

@@ -3,8 +3,12 @@
 // a task's own solution is offered once the learner has checked their code.
 import { csrfToken } from "../csrf.js";
 
-/** Wire the tasks of `panel`; `code()` gives the code to check, `editor` takes a solution. */
-export function taskList(panel, { code, editor }) {
+/**
+ * Wire the tasks of `panel`; `code()` gives the code to check, `editor` takes a solution.
+ * A widget with more than one editor gives `fields()` (more form fields to send, e.g. its
+ * tests) and `testsEditor`, which takes a task's solution tests.
+ */
+export function taskList(panel, { code, editor, fields = () => ({}), testsEditor = null }) {
   const shownHints = new Map();
 
   function showHints(form, count) {
@@ -42,12 +46,13 @@ export function taskList(panel, { code, editor }) {
     }
     if (window.confirm("Replace your code with this task's solution? Ctrl+Z in the editor brings your version back.")) {
       editor.setCode(data.code.replace(/\n$/, ""));
+      if (testsEditor && data.tests) testsEditor.setCode(data.tests.replace(/\n$/, ""));
       editor.focus();
     }
   }
 
   panel.addEventListener("htmx:configRequest", (event) => {
-    if (event.target.matches("form.task")) event.detail.parameters.code = code();
+    if (event.target.matches("form.task")) Object.assign(event.detail.parameters, { code: code() }, fields());
   });
   panel.addEventListener("htmx:beforeSwap", (event) => {
     // A check that could not run (503) still has a message for the learner: show it.

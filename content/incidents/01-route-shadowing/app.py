@@ -1,0 +1,21 @@
+"""Accounts service: profiles by username, and the caller's own profile."""
+
+from fastapi import FastAPI, Header, HTTPException
+
+app = FastAPI()
+USERS = {
+    "alice": {"username": "alice", "plan": "pro"},
+    "bob": {"username": "bob", "plan": "free"},
+}
+
+
+@app.get("/users/{username}")
+def read_user(username: str) -> dict[str, str]:
+    if username not in USERS:
+        raise HTTPException(404, f"No user {username!r}")
+    return USERS[username]
+
+
+@app.get("/users/me")
+def read_me(x_user: str = Header()) -> dict[str, str]:
+    return USERS[x_user]

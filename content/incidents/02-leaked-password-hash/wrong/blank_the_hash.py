@@ -1,0 +1,56 @@
+"""Users service: sign-up and profiles."""
+
+from fastapi import FastAPI, HTTPException
+from pydantic import BaseModel
+
+
+class UserIn(BaseModel):
+    username: str
+    email: str
+    password: str
+
+
+class UserInDB(BaseModel):
+    id: int
+    username: str
+    email: str
+    hashed_password: str
+
+
+app = FastAPI()
+USERS = {
+    1: UserInDB(
+        id=1, username="alice", email="alice@example.com", hashed_password="$argon2id$v=19$alice"
+    ),
+    2: UserInDB(
+        id=2, username="bob", email="bob@example.com", hashed_password="$argon2id$v=19$bob"
+    ),
+}
+
+
+def fake_hash(password: str) -> str:
+    return "$argon2id$v=19$" + password[::-1]
+
+
+@app.get("/users")
+def list_users():
+    return [user.model_copy(update={"hashed_password": ""}) for user in USERS.values()]
+
+
+@app.get("/users/{user_id}")
+def read_user(user_id: int):
+    if user_id not in USERS:
+        raise HTTPException(404, "No such user")
+    return USERS[user_id].model_copy(update={"hashed_password": ""})
+
+
+@app.post("/users", status_code=201)
+def create_user(user: UserIn):
+    stored = UserInDB(
+        id=len(USERS) + 1,
+        username=user.username,
+        email=user.email,
+        hashed_password=fake_hash(user.password),
+    )
+    USERS[stored.id] = stored
+    return stored.model_copy(update={"hashed_password": ""})

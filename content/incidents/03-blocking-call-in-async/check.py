@@ -1,0 +1,49 @@
+"""Hidden tests: quotes stay correct, each asks the upstream, and slow ones do not queue up."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+SYMBOLS = ["ACME", "BOLT", "CRUX", "DYNE", "EPIC", "FLUX"]
+
+
+def _calls(client):
+    return client.get("/stats").json()["upstream_calls"]
+
+
+def test_a_quote_is_correct(client):
+    response = client.get("/quotes/ACME")
+    assert response.status_code == 200, f"GET /quotes/ACME answered {response.status_code}"
+    assert response.json() == {"symbol": "ACME", "price": 104.0}, (
+        f"GET /quotes/ACME returned {response.json()}"
+    )
+
+
+def test_six_quotes_at_once_do_not_wait_for_each_other(client):
+    started = time.perf_counter()
+    with ThreadPoolExecutor(len(SYMBOLS)) as pool:
+        statuses = list(pool.map(lambda s: client.get(f"/quotes/{s}").status_code, SYMBOLS))
+    elapsed = time.perf_counter() - started
+    assert statuses == [200] * len(SYMBOLS), f"Some quotes failed: {statuses}"
+    assert elapsed < 1.2, (
+        f"Six quotes sent at once took {elapsed:.2f} s in total, about one upstream call after "
+        "another: something blocks the event loop"
+    )
+
+
+def test_the_stats_answer_while_quotes_are_slow(client):
+    with ThreadPoolExecutor(4) as pool:
+        slow = [pool.submit(client.get, f"/quotes/{s}") for s in SYMBOLS[:3]]
+        time.sleep(0.05)
+        started = time.perf_counter()
+        assert client.get("/stats").status_code == 200
+        waited = time.perf_counter() - started
+        for future in slow:
+            future.result()
+    assert waited < 0.25, f"GET /stats waited {waited:.2f} s behind the slow quotes"
+
+
+def test_every_quote_asks_the_upstream(client):
+    before = _calls(client)
+    for _ in range(3):
+        client.get("/quotes/ACME")
+    assert _calls(client) - before == 3

@@ -1,0 +1,26 @@
+"""Quotes service: each quote asks a slow pricing upstream (about 300 ms)."""
+
+import time
+
+from fastapi import FastAPI
+
+app = FastAPI()
+stats = {"upstream_calls": 0}
+
+
+async def ask_pricing_upstream(symbol: str) -> float:
+    # Stands in for a blocking HTTP client call (requests.get, a legacy SDK, ...).
+    time.sleep(0.3)  # noqa: ASYNC251  (the mistake this wrong fix keeps)
+    stats["upstream_calls"] += 1
+    return 100.0 + len(symbol)
+
+
+@app.get("/quotes/{symbol}")
+async def quote(symbol: str) -> dict[str, object]:
+    price = await ask_pricing_upstream(symbol)
+    return {"symbol": symbol, "price": price}
+
+
+@app.get("/stats")
+async def read_stats() -> dict[str, int]:
+    return stats

@@ -1,0 +1,70 @@
+from collections import Counter
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+from pydantic import BaseModel
+
+calls: Counter[str] = Counter()
+
+
+class Settings(BaseModel):
+    database_url: str = "memory://bookshop"
+    api_key: str = "let-me-in"
+
+
+class Session:
+    """Stands in for a database session: opened per request, closed afterwards."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def get_settings() -> Settings:
+    calls["get_settings"] += 1
+    return Settings()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_db_session(settings: SettingsDep) -> Iterator[Session]:
+    calls["get_db_session"] += 1
+    session = Session(settings.database_url)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def require_api_key(
+    settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None
+) -> str:
+    calls["require_api_key"] += 1
+    if x_api_key != settings.api_key:
+        raise HTTPException(status_code=401, detail="Missing or wrong X-API-Key header")
+    return x_api_key
+
+
+app = FastAPI(title="Nested dependencies")
+
+
+@app.get("/books")
+def list_books(
+    session: Annotated[Session, Depends(get_db_session)],
+    api_key: Annotated[str, Depends(require_api_key)],
+) -> dict[str, object]:
+    return {"database": session.url, "session_open": not session.closed, "books": ["Dune"]}
+
+
+@app.get("/admin/stats")
+def admin_stats(
+    settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None
+) -> dict[str, int]:
+    if x_api_key != settings.api_key:
+        raise HTTPException(status_code=403, detail="Forbidden")
+    return {"books": 1}
