@@ -250,3 +250,23 @@ def test_a_config_generator_form_out_of_range_is_reported_on_its_line(tmp_path):
     problems = _problems(lesson_md.parents[1])
     assert len(problems) == 1
     assert "0 workers cannot answer a single request" in problems[0]
+
+
+def test_a_stack_to_load_that_is_not_one_of_the_interactives_files_is_reported(tmp_path):
+    lesson_md = _copy(tmp_path, "10-middleware") / "10-middleware" / "lesson.md"
+    _break(lesson_md, "      - examples/forgot_await.py\n", "")
+    line = _break(lesson_md, "file: examples/forgot_await.py", "file: examples/forgot_await.py")
+    assert (
+        f"{lesson_md}:{line}: interactives.0.options.load.1.file: "
+        "'examples/forgot_await.py' is not one of this interactive's files: name it in `files`"
+    ) in _problems(lesson_md.parents[1])
+
+
+def test_the_lifecycle_trace_walk_runs_each_stack_to_load_with_every_preset(course):
+    lesson = course.lesson("middleware")
+    (interactive,) = lesson.meta.interactives
+    runs = interactive.walk(lesson.sources)
+    loaded = [run for run in runs if run.file == "examples/forgot_await.py"]
+    assert len(loaded) == len(interactive.requests)
+    assert all(run.code == lesson.sources["examples/forgot_await.py"] for run in loaded)
+    assert [run.requests for run in loaded] == [[p.to_request()] for p in interactive.requests]

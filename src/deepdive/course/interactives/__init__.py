@@ -32,6 +32,7 @@ from deepdive.course.interactives.crud_explorer import CrudExplorer
 from deepdive.course.interactives.dependency_chain import DependencyChain
 from deepdive.course.interactives.endpoint_builder import EndpointBuilder
 from deepdive.course.interactives.jwt_flow import JwtFlow
+from deepdive.course.interactives.lifecycle_trace import LifecycleTrace
 from deepdive.course.interactives.response_filter import ResponseFilter
 from deepdive.course.interactives.run_panel import RunPanel
 from deepdive.course.interactives.test_runner import TestRunner
@@ -51,6 +52,7 @@ KINDS: tuple[type[InteractiveBase], ...] = (
     TestRunner,
     UploadForm,
     AsyncTimeline,
+    LifecycleTrace,
 )
 
 Interactive = Annotated[
@@ -65,7 +67,8 @@ Interactive = Annotated[
     | CrudExplorer
     | TestRunner
     | UploadForm
-    | AsyncTimeline,
+    | AsyncTimeline
+    | LifecycleTrace,
     Field(discriminator="kind"),
 ]
 
@@ -86,6 +89,7 @@ __all__ = [
     "Interactive",
     "InteractiveBase",
     "JwtFlow",
+    "LifecycleTrace",
     "RelativeFile",
     "RequestPreset",
     "ResponseFilter",
