@@ -106,7 +106,11 @@ def test_one_huge_allocation_is_a_memory_limit(attack):
 def test_allocation_bomb_is_a_memory_limit(attack):
     result = attack("hoard = []\nwhile True:\n    hoard.append('x' * 1024 * 1024)")
     assert result.outcome == "memory_limit"
-    assert result.error.line == 3
+    assert "memory" in result.message
+    # Python's MemoryError names the line; when the run's memory cgroup stops the sandbox first
+    # (pages it copied from the runner count there, not in its address space), no line is known.
+    if result.error is not None:
+        assert result.error.line == 3
 
 
 def test_memory_bomb_in_an_endpoint_is_a_memory_limit(attack):
