@@ -24,6 +24,7 @@ from deepdive.course.interactives.base import InteractiveBase
 from deepdive.course.interactives.tasks import Task
 from deepdive.course.levels import Ladder, ladder
 from deepdive.course.render import SourceLinks
+from deepdive.course.sections import Section
 from deepdive.course.yaml_source import YamlDocument
 
 
@@ -154,6 +155,8 @@ class Lesson:
     tip_html: str
     word_count: int
     sources: dict[str, str] = field(default_factory=dict)
+    # The article's h2/h3 headings with the prose under each (the outline; what search indexes).
+    sections: tuple[Section, ...] = ()
     # Where each value of the front matter was written (for content errors found later).
     front: YamlDocument | None = None
 

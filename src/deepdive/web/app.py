@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from deepdive import __version__
 from deepdive.course.loader import load_course
 from deepdive.course.models import Course
+from deepdive.course.search import SearchIndex
 from deepdive.db.engine import make_engine, make_session_factory
 from deepdive.sandbox import (
     IsolationReport,
@@ -31,6 +32,7 @@ from deepdive.web.routes import (
     progress,
     quiz,
     runs,
+    search,
     sessions,
     tasks,
 )
@@ -73,6 +75,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     runner_token = settings.runner_token.get_secret_value() if settings.runner_token else None
     app.state.settings = settings
     app.state.course = course
+    app.state.search_index = SearchIndex(course)  # built from the course just loaded
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.page_cache = PageCache(engine)
@@ -96,6 +99,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         docs_viewer,
         bookstore_source,
         packages,
+        search,
     )
     for module in (*routers, health):
         app.include_router(module.router)
