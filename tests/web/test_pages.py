@@ -250,3 +250,16 @@ def test_lesson_page_outline_links_every_h2_and_h3_anchor_in_order(client, cours
 
 def test_course_page_has_no_lesson_outline(client):
     assert 'aria-label="On this page"' not in client.get("/").text
+
+
+def test_lesson_page_ends_with_further_reading_links_that_open_outside(client, course: Course):
+    lesson = course.lesson("dependencies")
+    html = client.get(f"/lessons/{lesson.slug}").text
+    reading = html.split('<h2 id="further-reading">Further reading</h2>')[1].split("</section>")[0]
+    links = re.findall(r'<a href="([^"]+)" target="_blank" rel="([^"]+)"', reading)
+    assert [url for url, _rel in links] == [doc.url for doc in lesson.meta.docs]
+    assert all("noopener" in rel.split() and "external" in rel.split() for _url, rel in links)
+    assert reading.count("(opens in a new tab)") == len(links)
+    # After the article, before the quiz.
+    assert html.index("Further reading") > html.index(f'id="{lesson.sections[-1].anchor}"')
+    assert html.index("Further reading") < html.index('id="quiz-title"')
