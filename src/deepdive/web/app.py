@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from deepdive import __version__
 from deepdive.course.loader import load_course
@@ -46,6 +47,8 @@ from deepdive.web.security import (
     security_headers,
 )
 from deepdive.web.templating import make_templates
+
+STREAMED_RUN_TYPE = "application/x-ndjson"
 
 
 def _isolation_warning(settings: Settings) -> str | None:
@@ -119,5 +122,15 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     )
     app.add_middleware(
         HostGuardMiddleware, allowed=allowed_host_names(settings.host, settings.allowed_hosts)
+    )
+    # Outermost, so that pages answered from the page cache are compressed too. Starlette's
+    # GZipMiddleware compresses a streamed body chunk by chunk (a sync flush after each), but the
+    # run progress stream is made of small JSON lines that the page must show the moment they
+    # are sent: it goes out as it is. WebSockets never pass through it.
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1000,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, STREAMED_RUN_TYPE),
     )
     return app
