@@ -13,6 +13,8 @@ def _panel(page: Page, live_server) -> Locator:
     page.goto(f"{live_server.url}/lessons/dependencies")
     panel = page.locator("#interactive-resolution-chain")
     expect(panel).to_have_attribute("data-ready", "true")
+    # CodeMirror arrives as a module of its own, just after the widget is ready.
+    expect(panel.locator("[data-editor][data-mounted]").first).to_be_attached()
     return panel
 
 

@@ -233,3 +233,33 @@ def test_the_last_lesson_ends_with_what_was_done_and_what_next(client, course: C
 def test_each_tip_on_the_course_page_is_a_landmark_of_its_own(client, course: Course):
     labels = re.findall(r'<aside[^>]*aria-label="([^"]+)"', client.get("/").text)
     assert len(labels) == len(set(labels)) >= len(course.lessons)
+
+
+def test_lesson_page_outline_links_every_h2_and_h3_anchor_in_order(client, course: Course):
+    lesson = course.lesson("basics")
+    html = client.get(f"/lessons/{lesson.slug}").text
+    outline = html.split('aria-label="On this page"')[1].split("</nav>")[0]
+    anchors = re.findall(r'href="#([^"]+)"', outline)
+    assert anchors == [section.anchor for section in lesson.sections]
+    # The article's headings are the ones with a permalink (widgets have titled headings too).
+    article = html.split('id="lesson-title"')[1]
+    headings_in_page = re.findall(r'<h[23] id="([^"]+)">[^\n]*?class="header-anchor"', article)
+    assert anchors == headings_in_page
+    assert "<h2" in outline  # labelled for screen readers
+
+
+def test_course_page_has_no_lesson_outline(client):
+    assert 'aria-label="On this page"' not in client.get("/").text
+
+
+def test_lesson_page_ends_with_further_reading_links_that_open_outside(client, course: Course):
+    lesson = course.lesson("dependencies")
+    html = client.get(f"/lessons/{lesson.slug}").text
+    reading = html.split('<h2 id="further-reading">Further reading</h2>')[1].split("</section>")[0]
+    links = re.findall(r'<a href="([^"]+)" target="_blank" rel="([^"]+)"', reading)
+    assert [url for url, _rel in links] == [doc.url for doc in lesson.meta.docs]
+    assert all("noopener" in rel.split() and "external" in rel.split() for _url, rel in links)
+    assert reading.count("(opens in a new tab)") == len(links)
+    # After the article, before the quiz.
+    assert html.index("Further reading") > html.index(f'id="{lesson.sections[-1].anchor}"')
+    assert html.index("Further reading") < html.index('id="quiz-title"')

@@ -26,6 +26,7 @@ from deepdive.course.render import (
     render_inline,
     render_markdown,
 )
+from deepdive.course.sections import split_sections
 from deepdive.course.yaml_source import YamlDocument, YamlSyntaxError, parse_yaml
 
 _FOLDER = re.compile(r"^(?P<order>\d{2})-(?P<slug>[a-z0-9-]+)$")
@@ -352,6 +353,7 @@ def _load_lesson(
         for chunk in article.chunks
     ]
     parts += [ArticlePart(interactive=i) for i in meta.interactives if i.id not in placed]
+    _lead, sections = split_sections("".join(part.html for part in parts))
     return Lesson(
         meta=meta,
         directory=directory,
@@ -366,6 +368,7 @@ def _load_lesson(
         tip_html=render_inline(md, meta.tip),
         word_count=words,
         sources=sources,
+        sections=sections,
         front=front_document,
         recommender=questionnaire[0] if questionnaire else None,
         recommender_document=questionnaire[1] if questionnaire else None,

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from deepdive.course.incidents import Incident
 from deepdive.course.interactives import (
@@ -26,6 +27,7 @@ from deepdive.course.interactives.tasks import Task
 from deepdive.course.levels import Ladder, ladder
 from deepdive.course.recommender import Questionnaire
 from deepdive.course.render import SourceLinks
+from deepdive.course.sections import Section
 from deepdive.course.yaml_source import YamlDocument
 
 
@@ -56,6 +58,41 @@ class Challenge(Strict):
     explanation: str = Field(min_length=10, max_length=1500)
 
 
+# The official documentation a lesson may send the learner to, by host, with the name shown.
+DOC_SITES = {
+    "fastapi.tiangolo.com": "FastAPI",
+    "docs.pydantic.dev": "Pydantic",
+    "www.starlette.io": "Starlette",
+    "starlette.dev": "Starlette",
+    "docs.sqlalchemy.org": "SQLAlchemy",
+    "www.uvicorn.org": "Uvicorn",
+    "pyjwt.readthedocs.io": "PyJWT",
+    "docs.python.org": "Python",
+}
+
+
+class DocLink(Strict):
+    """A page of official documentation for further reading (opened outside the course)."""
+
+    title: str = Field(min_length=3, max_length=120)
+    url: str = Field(max_length=300)
+
+    @field_validator("url")
+    @classmethod
+    def _official_https_page(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme != "https":
+            raise ValueError(f"{url!r}: write the https:// address of the page")
+        if parts.hostname not in DOC_SITES or parts.port or parts.username or parts.password:
+            known = ", ".join(sorted(DOC_SITES))
+            raise ValueError(f"{url!r} is not on a known documentation site; link one of: {known}")
+        return url
+
+    @property
+    def site(self) -> str:
+        return DOC_SITES[urlsplit(self.url).hostname or ""]
+
+
 class XpValues(Strict):
     quiz_question: int = Field(default=10, ge=0, le=500)
 
@@ -73,6 +110,8 @@ class LessonMeta(Strict):
     interactives: list[Interactive] = Field(default_factory=list)
     # Each challenge is presented by the interactive whose `challenge` names it.
     challenges: list[Challenge] = Field(default_factory=list)
+    # "Further reading" at the end of the article: pages of the official documentation.
+    docs: list[DocLink] = Field(default_factory=list, max_length=12)
 
     @model_validator(mode="after")
     def _unique_interactive_ids(self) -> LessonMeta:
@@ -172,6 +211,8 @@ class Lesson:
     tip_html: str
     word_count: int
     sources: dict[str, str] = field(default_factory=dict)
+    # The article's h2/h3 headings with the prose under each (the outline; what search indexes).
+    sections: tuple[Section, ...] = ()
     # Where each value of the front matter was written (for content errors found later).
     front: YamlDocument | None = None
     # "What are you building?" (`{! component recommender !}`), from recommender.yaml, and where

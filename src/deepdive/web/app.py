@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from deepdive import __version__
 from deepdive.course.loader import load_course
 from deepdive.course.models import Course
+from deepdive.course.search import SearchIndex
 from deepdive.db.engine import make_engine, make_session_factory
 from deepdive.sandbox import (
     IsolationReport,
@@ -35,6 +37,7 @@ from deepdive.web.routes import (
     quiz,
     recommender,
     runs,
+    search,
     sessions,
     tasks,
 )
@@ -48,6 +51,8 @@ from deepdive.web.security import (
     security_headers,
 )
 from deepdive.web.templating import make_templates
+
+STREAMED_RUN_TYPE = "application/x-ndjson"
 
 
 def _isolation_warning(settings: Settings) -> str | None:
@@ -77,6 +82,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     runner_token = settings.runner_token.get_secret_value() if settings.runner_token else None
     app.state.settings = settings
     app.state.course = course
+    app.state.search_index = SearchIndex(course)  # built from the course just loaded
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.page_cache = PageCache(engine)
@@ -104,6 +110,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         bench,
         incidents,
         recommender,
+        search,
     )
     for module in (*routers, health):
         app.include_router(module.router)
@@ -123,5 +130,15 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     )
     app.add_middleware(
         HostGuardMiddleware, allowed=allowed_host_names(settings.host, settings.allowed_hosts)
+    )
+    # Outermost, so that pages answered from the page cache are compressed too. Starlette's
+    # GZipMiddleware compresses a streamed body chunk by chunk (a sync flush after each), but the
+    # run progress stream is made of small JSON lines that the page must show the moment they
+    # are sent: it goes out as it is. WebSockets never pass through it.
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1000,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, STREAMED_RUN_TYPE),
     )
     return app

@@ -1,4 +1,4 @@
-import { exampleUrl, generate, problems, template } from "/static/js/widgets/endpoint-builder/code.js";
+import { exampleUrl, generate, problems, signatureNames, template } from "/static/js/widgets/endpoint-builder/code.js";
 
 const param = (fields) => ({ name: "x", location: "query", type: "str", presence: "required", default: "", ge: "", le: "", max_length: "", ...fields });
 const spec = (params, route = "/books") => ({ route, params: params.map(param) });
@@ -23,4 +23,13 @@ export default [
   },
   { name: "the example URL respects le", run: () => exampleUrl(spec([{ name: "n", type: "int", le: "10" }])), expected: "/books?n=10" },
   { name: "the example URL fills path values", run: () => exampleUrl(spec([{ name: "book_id", location: "path", type: "int" }])), expected: "/books/42" },
+  {
+    name: "the generated signature is read back in order",
+    run: () => signatureNames(generate(spec([{ name: "book_id", location: "path", type: "int", ge: "1" }, { name: "q", presence: "optional" }]))),
+    expected: ["book_id", "q"],
+  },
+  { name: "brackets and defaults do not split a parameter", run: () => signatureNames('@app.get("/")\ndef f(a: dict[str, int] = {"x": 1}, *args, **kw) -> None:\n    pass'), expected: ["a", "args", "kw"] },
+  { name: "no parameters", run: () => signatureNames('@app.get("/")\nasync def f() -> dict:\n    return {}'), expected: [] },
+  { name: "no route function to read", run: () => signatureNames("x = 1\n"), expected: null },
+  { name: "an unclosed signature is not read", run: () => signatureNames('@app.get("/")\ndef f(a: int,'), expected: null },
 ];

@@ -110,6 +110,15 @@ export function runController({ panel, status, stop = null, reveal = null }) {
     run,
     /** Replace the status line (the isolation warning, if any, stays at its end). */
     say,
+    /** The code was put back (Reset): forget the run going on, if any, and say `text`. */
+    reset(text) {
+      if (current) {
+        current.abort();
+        settle(current);
+      }
+      delete panel.dataset.outcome;
+      say(text);
+    },
     get running() {
       return current !== null;
     },

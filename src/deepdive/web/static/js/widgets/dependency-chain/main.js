@@ -69,6 +69,7 @@ function mount(panel) {
   const snippet = panel.querySelector("template[data-override-snippet]")?.content.textContent || "";
   const status = panel.querySelector("[data-run-status]");
   const resultBox = panel.querySelector("[data-result]");
+  const notRunYet = [...panel.querySelector("[data-response]").children].map((node) => node.cloneNode(true));
   const summary = panel.querySelector("[data-summary]");
   let selected = presets[0] || { method: "GET", path: "/" };
   let switchTimer = null;
@@ -137,6 +138,12 @@ function mount(panel) {
   panel.querySelector("[data-reset]").addEventListener("click", () => {
     editor.reset();
     toggles.refresh();
+    // What was shown belonged to the code that Reset replaced.
+    steps.clear();
+    resultBox.hidden = true;
+    panel.querySelector("[data-response]").replaceChildren(...notRunYet.map((node) => node.cloneNode(true)));
+    panel.querySelector("[data-output]").replaceChildren();
+    runs.reset("Back to the starter code. Choose a request to run it.");
   });
   challengeTraces(panel);
 

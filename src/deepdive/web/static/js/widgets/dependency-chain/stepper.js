@@ -28,6 +28,10 @@ export function stepper(panel, editor) {
       return;
     }
     const view = editor.view;
+    if (!view) {
+      editor.ready().then(() => highlight(step)); // the editor is still loading
+      return;
+    }
     const doc = view.state.doc;
     const first = Math.min(Math.max(range[0], 1), doc.lines);
     const last = Math.min(Math.max(range[1], first), doc.lines);

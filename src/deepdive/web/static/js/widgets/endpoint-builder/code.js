@@ -172,3 +172,29 @@ export function exampleUrl(spec) {
   const text = query.toString();
   return text ? `${path}?${text}` : path;
 }
+
+/**
+ * The parameter names of the first `def` after the route decorator in `code`, in order, or null
+ * when there is no such function to read. Pure text: enough for code shaped like `generate`'s.
+ */
+export function signatureNames(code) {
+  const start = code.search(/@app\.\w+\([^\n]*\)\s*\n\s*(async\s+)?def\s+\w+\s*\(/);
+  if (start < 0) return null;
+  let index = code.indexOf("(", code.indexOf("def", start)) + 1;
+  let depth = 0;
+  let part = "";
+  const parts = [];
+  for (; index < code.length; index += 1) {
+    const char = code[index];
+    if (char === ")" && depth === 0) break;
+    if ("([{".includes(char)) depth += 1;
+    if (")]}".includes(char)) depth -= 1;
+    if (char === "," && depth === 0) {
+      parts.push(part);
+      part = "";
+    } else part += char;
+  }
+  if (index >= code.length) return null;
+  parts.push(part);
+  return parts.map((text) => (text.trim().match(/^\*{0,2}([A-Za-z_]\w*)/) || [])[1]).filter(Boolean);
+}

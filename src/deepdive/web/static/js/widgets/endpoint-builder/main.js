@@ -7,7 +7,7 @@ import { readRequest } from "../../kit/request-builder.js";
 import { errorMarkers, renderOutput } from "../../kit/response-view.js";
 import { runController } from "../../kit/run-controller.js";
 import { taskList } from "../../kit/task-list.js";
-import { exampleUrl, generate } from "./code.js";
+import { exampleUrl, generate, signatureNames } from "./code.js";
 import { paramForm } from "./param-form.js";
 import { renderExchange } from "./request-view.js";
 import { routeOrder } from "./route-order.js";
@@ -34,7 +34,7 @@ function outputDetails(result) {
 
 // The form and the code: the form writes the code, but never over the learner's own edits
 // without asking first.
-function formAndCode(panel, editor) {
+function formAndCode(panel, editor, edits) {
   const formStatus = panel.querySelector("[data-form-status]");
   const urlInput = panel.querySelector("[data-url]");
   const defaults = JSON.parse(panel.querySelector("[data-form-default]").textContent);
@@ -47,7 +47,19 @@ function formAndCode(panel, editor) {
   let generated = generate(form.spec());
   let suggestedUrl = exampleUrl(form.spec());
   urlInput.value = suggestedUrl;
-  formStatus.textContent = editor.getCode() === generated ? FOLLOWS : EDITED;
+  // Whether the form still describes the code: said again at every edit in the editor.
+  function describe(code) {
+    if (code === generated) return FOLLOWS;
+    const written = signatureNames(code);
+    const listed = form.spec().params.map((p) => p.name.trim());
+    if (written && [...written].sort().join() !== [...listed].sort().join()) {
+      const names = (list) => (list.length ? list.join(", ") : "none");
+      return `The code's parameters (${names(written)}) are not the form's (${names(listed)}): the form shows what it last wrote, not your code. “Generate code” writes the form's endpoint over your edits.`;
+    }
+    return EDITED;
+  }
+  formStatus.textContent = describe(editor.getCode());
+  edits.listen((code) => (formStatus.textContent = describe(code)));
 
   function regenerate({ ask }) {
     const { ok, routeProblem } = form.check();
@@ -82,7 +94,7 @@ function formAndCode(panel, editor) {
     reset() {
       form.load(defaults);
       generated = generate(form.spec());
-      formStatus.textContent = editor.getCode() === generated ? FOLLOWS : EDITED;
+      formStatus.textContent = describe(editor.getCode());
     },
   };
 }
@@ -97,12 +109,14 @@ function mount(panel) {
   const status = panel.querySelector("[data-run-status]");
   const runs = runController({ panel, status, stop: panel.querySelector("[data-stop]") });
 
+  let onEdit = () => {};
   const editor = codeEditor(panel.querySelector(':scope > [data-editor="code"]'), {
     widgetId,
     status: panel.querySelector("[data-save-status]"),
     onRun: () => requestForm.requestSubmit(),
+    onChange: (code) => onEdit(code),
   });
-  const form = formAndCode(panel, editor);
+  const form = formAndCode(panel, editor, { listen: (callback) => (onEdit = callback) });
 
   async function send(request) {
     const label = `${request.method} ${request.path}`;

@@ -71,6 +71,10 @@ export function routeOrder(section, widgetId, instruments) {
     ]),
   );
   let shown = variants[0].dataset.variant;
+  // Each outcome column as the page drew it ("Not run yet."), to go back to on Reset.
+  const emptyColumns = new Map(
+    [...section.querySelectorAll("[data-outcome-of]")].map((column) => [column.dataset.outcomeOf, [...column.children].map((node) => node.cloneNode(true))]),
+  );
 
   function show(part) {
     shown = part;
@@ -114,7 +118,16 @@ export function routeOrder(section, widgetId, instruments) {
 
   for (const radio of section.querySelectorAll("[data-order-choice]")) radio.addEventListener("change", () => show(radio.value));
   section.querySelector("[data-run-orders]").addEventListener("click", runBoth);
-  section.querySelector("[data-reset-order]").addEventListener("click", () => editors.get(shown).reset());
+  section.querySelector("[data-reset-order]").addEventListener("click", () => {
+    editors.get(shown).reset();
+    // This version's answers and the comparison belonged to the code that Reset replaced.
+    const column = section.querySelector(`[data-outcome-of="${shown}"]`);
+    column.replaceChildren(...emptyColumns.get(shown).map((node) => node.cloneNode(true)));
+    delete column.dataset.outcome;
+    verdictBox.hidden = true;
+    verdictBox.textContent = "";
+    runs.reset("Back to the starter code of this version. Run both versions to compare again.");
+  });
   show(shown);
   return { editors };
 }

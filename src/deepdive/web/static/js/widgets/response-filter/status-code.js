@@ -39,7 +39,7 @@ export function statusControl(panel, editor, { selected, onEdited }) {
     const option = select.selectedOptions[0];
     const choice = select.value ? { code: Number(select.value), constant: option.dataset.constant } : null;
     const change = statusChange(editor.getCode(), found, choice);
-    if (change) editor.view.dispatch({ changes: change });
+    if (change) editor.applyChange(change);
     sync();
     onEdited();
   });
