@@ -26,6 +26,7 @@ from deepdive.web.routes import (
     bench,
     bookstore_source,
     challenges,
+    completion,
     deployment,
     docs_viewer,
     drafts,
@@ -111,6 +112,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         incidents,
         recommender,
         search,
+        completion,
     )
     for module in (*routers, health):
         app.include_router(module.router)
