@@ -194,3 +194,28 @@ def test_limits_cannot_be_raised_by_a_request(run_in_sandbox):
     result = run_in_sandbox(app_run(HEADER, wall_seconds=60, cpu_seconds=60, memory_mib=4096))
     assert (result.limits.wall_seconds, result.limits.cpu_seconds) == (10, 5)
     assert result.limits.memory_mib == 256
+
+
+def test_a_refused_response_is_said_in_words_and_marked_on_the_return(run_in_sandbox):
+    code = (
+        "from fastapi import FastAPI\n"
+        "app = FastAPI()\n"
+        "\n"
+        "@app.get('/health')\n"
+        "def health() -> dict[str, str]:\n"
+        "    status = 200\n"
+        "    return {'status': status}\n"
+    )
+    result = run_in_sandbox(app_run(code, "/health"))
+    assert result.outcome == "runtime_error"
+    error = result.responses[0].error
+    assert error.type == "ResponseValidationError"
+    assert error.line == 7  # the return, not the decorator on line 4
+    assert "health() returned a value that its declared response type does not allow" in (
+        error.message
+    )
+    assert "status: Input should be a valid string (it was 200)" in error.message
+    for raw in ("{'type'", "/sandbox/", "('response'"):
+        assert raw not in result.message
+        assert raw not in error.traceback
+    assert error.traceback.count("ResponseValidationError") == 1

@@ -6,6 +6,7 @@ files, and the last of those is where an editor should put its error marker.
 
 from __future__ import annotations
 
+import ast
 import linecache
 import traceback
 from types import FrameType, TracebackType
@@ -61,6 +62,9 @@ def error_info(exc: BaseException, files: LearnerFiles) -> ErrorInfo:
             frames=frames,
             traceback=f"{shown}{type(exc).__name__}: {exc.msg}",
         )
+    refused = _refused_response(exc, files)
+    if refused is not None:
+        return refused
     frames = learner_frames(exc.__traceback__, files)
     last = frames[-1] if frames else None
     return ErrorInfo(
@@ -90,3 +94,70 @@ def _message(exc: BaseException) -> str:
     except Exception:  # a learner's __str__ may itself be broken
         text = "<the exception's message could not be shown>"
     return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE] + "…"
+
+
+def _refused_response(exc: BaseException, files: LearnerFiles) -> ErrorInfo | None:
+    """FastAPI's ResponseValidationError, said in words: what the endpoint returned and what its
+    declared type wanted, marked on the endpoint's `return` (not its decorator)."""
+    from fastapi.exceptions import ResponseValidationError
+
+    if not isinstance(exc, ResponseValidationError):
+        return None
+    name = files.display_name(exc.endpoint_file)
+    function = exc.endpoint_function or "the endpoint"
+    errors = list(exc.errors())
+    problems = []
+    for error in errors[:5]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "response")
+        got = repr(error.get("input"))
+        got = got if len(got) <= 80 else got[:80] + "…"
+        problems.append(f"{where or 'the value'}: {error.get('msg', 'not allowed')} (it was {got})")
+    if len(errors) > 5:
+        problems.append(f"and {len(errors) - 5} more")
+    message = (
+        f"{function}() returned a value that its declared response type does not allow, so "
+        f"FastAPI refused to send it and the client got a 500. {'; '.join(problems)}."
+    )
+    if name is None or exc.endpoint_line is None:
+        return ErrorInfo(type=type(exc).__name__, message=message, traceback=message)
+    line = _return_line(exc.endpoint_file or "", function, exc.endpoint_line) or exc.endpoint_line
+    code = linecache.getline(exc.endpoint_file or "", line).strip()
+    frame = Frame(file=name, line=line, function=function, code=code)
+    shown = f'  File "{name}", line {line}, in {function}\n    {code}\n'
+    return ErrorInfo(
+        type=type(exc).__name__,
+        message=message,
+        file=name,
+        line=line,
+        frames=[frame],
+        traceback=f"{shown}{type(exc).__name__}: {message}",
+    )
+
+
+def _return_line(path: str, function: str, near: int) -> int | None:
+    """The line of the only `return` of `function` (defined at or below line `near`)."""
+    try:
+        tree = ast.parse(linecache.getline(path, 1) and "".join(linecache.getlines(path)))
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            if not first <= near <= (node.end_lineno or near):
+                continue
+            returns = [n for n in _own_nodes(node) if isinstance(n, ast.Return)]
+            return returns[0].lineno if len(returns) == 1 else None
+    return None
+
+
+def _own_nodes(function: ast.AST) -> list[ast.AST]:
+    """The nodes of a function's body, not those of functions or classes nested in it."""
+    found: list[ast.AST] = []
+    pending = list(ast.iter_child_nodes(function))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        found.append(node)
+        pending.extend(ast.iter_child_nodes(node))
+    return found

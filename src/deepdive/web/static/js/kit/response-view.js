@@ -54,7 +54,9 @@ export function renderOutput(result) {
     if (result.error.traceback) parts.push(element("pre", { class: "traceback", tabindex: "0" }, element("code", { text: result.error.traceback })));
   }
   for (const response of result.responses || []) {
-    if (response.error && response.error.traceback) {
+    // The run's error is often this response's: its traceback is shown once, above.
+    const shownAbove = result.error && result.error.traceback === (response.error && response.error.traceback);
+    if (response.error && response.error.traceback && !shownAbove) {
       parts.push(element("h4", { text: `While handling ${response.method} ${response.path}` }));
       parts.push(element("pre", { class: "traceback", tabindex: "0" }, element("code", { text: response.error.traceback })));
     }
