@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import statistics
 import threading
 import time
 
@@ -176,20 +177,30 @@ def test_health_stays_fast_while_two_hostile_runs_execute(live_server):
             target=hostile, args=("x = []\nwhile True:\n    x.append(bytearray(10**7))\n",)
         ),
     ]
+
+    def probe_health(until) -> list[float]:
+        timings = []
+        with httpx.Client(base_url=live_server.url) as probe:
+            while until() and len(timings) < 40:
+                started = time.perf_counter()
+                assert probe.get("/health").status_code == 200
+                timings.append((time.perf_counter() - started) * 1000)
+                time.sleep(0.05)
+        return timings
+
+    # A baseline from the same machine in the same run: CI machines are shared and noisy.
+    quiet = probe_health(lambda: True)[:20]
     for attack in attacks:
         attack.start()
     time.sleep(0.3)  # the first run is inside a sandbox, the second waits for its turn
-    timings = []
-    with httpx.Client(base_url=live_server.url) as probe:
-        while any(attack.is_alive() for attack in attacks) and len(timings) < 40:
-            started = time.perf_counter()
-            assert probe.get("/health").status_code == 200
-            timings.append((time.perf_counter() - started) * 1000)
-            time.sleep(0.05)
+    timings = probe_health(lambda: any(attack.is_alive() for attack in attacks))
     for attack in attacks:
         attack.join()
     assert len(timings) >= 5, "the hostile runs ended too quickly to measure anything"
-    assert max(timings) < 200, timings
+    # The server keeps answering as it does when idle: the typical answer is about as fast, and
+    # no answer waits for a run (a run lasts seconds).
+    assert statistics.median(timings) < 3 * statistics.median(quiet) + 20, (quiet, timings)
+    assert max(timings) < 1000, timings
 
 
 def test_a_test_run_streams_each_test_as_it_finishes_then_the_result(client, course):
