@@ -7,6 +7,7 @@ their errors into messages with file and line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -324,13 +325,14 @@ class Course:
         keys.update({incident.award_key: incident.meta.xp for incident in self.incidents})
         return keys
 
-    @property
+    @cached_property
     def total_xp(self) -> int:
         """All the XP the course offers: what a learner who does everything ends with."""
         return sum(self.award_keys.values())
 
-    @property
+    @cached_property
     def levels(self) -> Ladder:
+        # Read on every request that shows progress; a loaded course never changes.
         return ladder(self.total_xp)
 
     def widget(self, widget_id: str) -> tuple[Lesson, InteractiveBase] | None:
