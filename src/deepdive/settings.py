@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # Where the web server finds a runner: unset means "start one beside the server" (local mode).
     runner_url: str | None = None
     runner_token: SecretStr | None = None
+    # Hosted mode: the Redis server shared by every web worker and runner (rate limits, run
+    # dispatch, WebSocket fan-out), e.g. redis://redis:6379/0.
+    redis_url: str | None = None
 
     @model_validator(mode="after")
     def _hosted_mode_needs_explicit_secrets(self) -> Settings:

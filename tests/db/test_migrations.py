@@ -10,7 +10,7 @@ from deepdive.db.migrate import current_revision, open_database, upgrade
 
 def test_fresh_database_is_created_at_the_latest_revision(tmp_path):
     engine = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     assert {"learners", "lesson_progress", "xp_awards", "drafts"} <= set(
         inspect(engine).get_table_names()
     )
@@ -39,7 +39,7 @@ def test_database_from_the_first_release_keeps_its_data_when_migrated(tmp_path):
     old.dispose()
 
     engine = open_database(url)
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     with engine.connect() as connection:
         assert connection.execute(text("SELECT award_key, xp FROM xp_awards")).all() == [
             ("quiz:basics:q", 10)

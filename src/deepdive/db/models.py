@@ -49,6 +49,57 @@ class Learner(Base):
     # Local mode has one anonymous learner; hosted accounts fill these in.
     username: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Hosted accounts: an argon2 hash (pwdlib), never the password; None for the local learner.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    # "learner", "instructor" or "admin" (what the account may do anywhere; cohort roles below).
+    role: Mapped[str] = mapped_column(String(16), default="learner", server_default="learner")
+    # Raised to sign every existing session of the account out (log out everywhere, reset).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Cohort(Base):
+    """A group of learners who joined with the same code, and the instructors who follow them."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    join_code: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CohortMember(Base):
+    """An account's place in a cohort: as a learner or as one of its instructors."""
+
+    __tablename__ = "cohort_members"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default="learner")  # "learner" | "instructor"
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PasswordReset(Base):
+    """A one-time link an instructor or admin issued so a learner can choose a new password.
+
+    Only the SHA-256 of the link's token is stored: the database alone cannot reset anything.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LessonProgress(Base):
