@@ -41,7 +41,11 @@ class TaskVerdict:
 def task_run(lesson: Lesson, task: Task, code: str) -> RunRequest:
     """The graded run that checks `code` (the learner's app) against `task`."""
     return RunRequest(
-        kind="grade", code=code, tests=lesson.sources[task.check], tests_filename=CHECK_FILENAME
+        kind="grade",
+        code=code,
+        tests=lesson.sources[task.check],
+        tests_filename=CHECK_FILENAME,
+        watched_database=task.watch_database,
     )
 
 

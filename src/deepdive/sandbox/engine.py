@@ -273,7 +273,9 @@ class Engine:
         except BaseException:
             server.kill()
             raise
-        pairs = [socket.socketpair() for _ in range(GRADE_CONNECTIONS)]
+        # The watched database's connection, when there is one, comes last on both sides.
+        count = GRADE_CONNECTIONS + (1 if request.watched_database else 0)
+        pairs = [socket.socketpair() for _ in range(count)]
         served = request.model_copy(update={"kind": "serve", "tests": None})
         check = request.model_copy(update={"kind": "test", "grading": True, "instruments": []})
         to_app = [app for app, _ in pairs]

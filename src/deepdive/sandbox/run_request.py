@@ -192,6 +192,10 @@ class RunRequest(BaseModel):
     # A test run that grades an app served elsewhere: only `tests` is written and collected;
     # the learner's files reach the tests as text (the `source` fixture), never as modules.
     grading: bool = False
+    # A graded run whose check counts the app's SQL: the app's `sqlite3` connections reach a
+    # database in the check's sandbox, where each statement is counted (see
+    # `deepdive.sandbox.watched_db`), never in the app's own process.
+    watched_database: bool = False
 
     @field_validator("files")
     @classmethod

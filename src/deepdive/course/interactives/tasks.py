@@ -57,6 +57,9 @@ class Task(Strict):
     # A task about memory: the reference solution is served and checked too, and the learner's
     # app may use at most this many MiB more than it at its peak (measured by the runner).
     memory_margin_mib: float | None = Field(default=None, gt=0, le=256)
+    # A task about the SQL the app sends: its `sqlite3` connections reach a database in the
+    # check's sandbox, which counts the statements (the check's `database` fixture).
+    watch_database: bool = False
 
     def named_files(self, solution: str | None) -> Iterator[tuple[Location, str]]:
         yield ("check",), self.check

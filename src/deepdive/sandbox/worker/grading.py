@@ -11,10 +11,13 @@ get two fixtures:
   WebSocket uses one up), as the `websockets` package's synchronous client:
   `with websocket_connect("/ws?token=t") as ws: ws.send("hi"); ws.recv(timeout=2)`.
 
-The learner's files are never written here nor imported: the check cannot be read or changed
-by the code it judges. (A check that must watch the code run, to count its SQL statements say,
-runs `source` itself in a child process it forks, which keeps only a pipe back and is waited
-for before any verdict is reported.)
+* `database` – for a task with `watch_database`, the `WatchedDatabase` the app's `sqlite3`
+  connections reach: it counts every statement the app sends (`mark()`, then
+  `statements_since(mark)`) and runs the check's own statements uncounted (`execute`).
+
+The learner's files are never written here nor imported, nor run: the check cannot be read or
+changed by the code it judges, and what it measures about that code (the SQL it sends, say) is
+measured on this side of a connection (see `deepdive.sandbox.watched_db`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import httpx
 import pytest
 from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as _ws_connect
+
+from deepdive.sandbox.watched_db import WatchedDatabase
 
 BASE_URL = "http://testserver"
 
@@ -104,9 +109,23 @@ class ConnectionsTransport(httpx.BaseTransport):
 class GradingPlugin:
     """The fixtures of a check module (registered for graded runs only)."""
 
-    def __init__(self, connections: list[socket.socket], sources: dict[str, str], timeout: float):
+    def __init__(
+        self,
+        connections: list[socket.socket],
+        sources: dict[str, str],
+        timeout: float,
+        *,
+        database: WatchedDatabase | None = None,
+    ):
         self._transport = ConnectionsTransport(connections, timeout)
         self._sources = dict(sources)
+        self._database = database
+
+    @pytest.fixture
+    def database(self) -> WatchedDatabase:
+        if self._database is None:
+            pytest.fail("this check needs a task with `watch_database: true`")
+        return self._database
 
     @pytest.fixture
     def client(self) -> Iterator[httpx.Client]:
@@ -145,3 +164,5 @@ class GradingPlugin:
 
     def pytest_sessionfinish(self) -> None:
         self._transport.shut()
+        if self._database is not None:
+            self._database.close()

@@ -24,7 +24,7 @@ from typing import Any, Literal, NoReturn
 
 import pytest
 
-from deepdive.sandbox import channel
+from deepdive.sandbox import channel, watched_db
 from deepdive.sandbox.instruments import Instruments, RunContext
 from deepdive.sandbox.isolation import rlimits
 from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
@@ -250,6 +250,8 @@ class Sandbox:
         assert self.instruments is not None
         try:
             self._save_files(request)
+            if request.kind == "serve" and request.watched_database and self.connections:
+                watched_db.install(self.connections.pop())
             app = self._load_app(request)
             wrapped = Recorder(self.instruments.wrap_app(app))
             # A fresh loop: the learner's module may have closed the descriptors of the old one.
@@ -378,7 +380,12 @@ class Sandbox:
         if self.paths.code not in sys.path:
             sys.path.insert(0, self.paths.code)
         learners = {**request.files, request.filename: request.code}
-        plugin = grading.GradingPlugin(self.connections, learners, self.limits.wall_seconds)
+        database = None
+        if request.watched_database and self.connections:
+            database = watched_db.WatchedDatabase(self.connections.pop())
+        plugin = grading.GradingPlugin(
+            self.connections, learners, self.limits.wall_seconds, database=database
+        )
         self._recorder.session.config.pluginmanager.register(plugin, "deepdive-grading")
 
     def _tests_collected(self) -> None:
