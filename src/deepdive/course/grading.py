@@ -4,11 +4,41 @@ The check module of the task runs in a sandbox of its own and reaches the learne
 over HTTP (see `deepdive.sandbox.worker.grading`), so the verdict cannot be forged by the code it
 judges. Each test of the check is one line of the verdict: its name in words, passed or not, and
 the sentence its failing assertion carries.
+
+Tasks with `catches` also judge the learner's *tests*: they must fail against an app with the
+bug and pass against the fix. Those tests import the app (`TestClient(app)`, its dependencies to
+override), so they run in the same pytest process as an app, and everything a test file does
+happens there: it can register hooks, rewrite pytest's reports, call `sys.exit` or `os._exit`,
+write frames of its own or a whole result. The threat model is therefore that *nothing such a
+run says is trusted* beyond one bit, "some test failed", and that even this bit is the learner's
+code's own answer to the question "is this the app with the bug?". The design makes that
+question answerable only by exercising the app:
+
+* Each run is a fresh sandbox holding the learner's test file and one app, always saved as
+  `app.py`; nothing is left from another run, and the runs are made in a random order
+  (`execution_order`), so a file cannot tell which run it is in by its position or by traces.
+* The apps are several: the bug as the lesson shows it and written other ways
+  (`catches_also`), the reference fix and the fix written other ways (`passes_also`). A buggy
+  app and a fixed one may read alike (`year < published_before + 1` has the bug, `not year >=
+  published_before` has not), so a file that decides from the app's text or bytecode whether
+  to fail (a faked failure, a report rewritten by a hook, an early exit) is wrong about one of
+  them.
+* The verdict is decided here, outside every sandbox, from all the runs: the tests must fail
+  against every buggy app and pass against every fixed one. A forged report helps only a file
+  that already tells the apps apart, which is what catching the bug means; one that passes
+  whatever happens, or fails whatever happens, is refused.
+* The learner's own fix is judged like any task: the check in a sandbox of its own reaches
+  their app over HTTP only.
+
+What remains: the platform's apps are files of the course, which is public; code written to
+recognise each of them by its exact text would be told apart. Judging tests that must run beside
+the app cannot exclude that; it costs more than the test the task asks for.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 
 from deepdive.course.interactives.base import InteractiveBase
@@ -91,10 +121,10 @@ def judge_task(result: RunResult) -> TaskVerdict:
 # -- tasks that judge the learner's tests too --------------------------------------------------
 #
 # A task with `catches` asks for a test that finds a bug, then a fix. Besides the graded run of
-# the learner's app, the platform runs the learner's tests twice, each time beside an app of the
-# lesson instead of theirs: the app with the bug (at least one test must fail) and the reference
-# fix (every test must pass). The learner's test file is saved as `test_app.py` and imports the
-# app as `app`, as in the widget.
+# the learner's app, the platform runs the learner's tests beside each app of the lesson instead
+# of theirs: each app with the bug (at least one test must fail against each) and each fixed
+# app, the reference first (every test must pass against each). The learner's test file is
+# saved as `test_app.py` and imports the app as `app`, as in the widget.
 
 LEARNER_TESTS = "test_app.py"
 
@@ -107,7 +137,12 @@ def task_runs(
     runs = [task_run(lesson, task, code)]
     if task.catches is not None:
         fixed = reference_code(lesson, interactive, task)
-        for app in (lesson.sources[task.catches], fixed):
+        apps = [
+            *(lesson.sources[path] for path in (task.catches, *task.catches_also)),
+            fixed,
+            *(lesson.sources[path] for path in task.passes_also),
+        ]
+        for app in apps:
             runs.append(
                 RunRequest(kind="test", code=app, tests=tests or "", tests_filename=LEARNER_TESTS)
             )
@@ -116,30 +151,50 @@ def task_runs(
     return runs
 
 
+def execution_order(count: int) -> list[int]:
+    """The order to make `count` runs of `task_runs` in: the graded run first, the others
+    shuffled, so that no run of the learner's tests can tell which app it has by its place."""
+    rest = list(range(1, count))
+    secrets.SystemRandom().shuffle(rest)
+    return [0, *rest][:count]
+
+
 def reference_tests(lesson: Lesson, task: Task) -> str | None:
     return lesson.sources[task.solution_tests] if task.solution_tests else None
 
 
-def _tests_line(name: str, result: RunResult, *, should_fail: bool) -> CheckLine:
+def _tests_line(name: str, results: list[RunResult], *, should_fail: bool) -> CheckLine:
+    """One line for the runs against the buggy apps (`should_fail`) or the fixed ones."""
+    for index, result in enumerate(results):
+        line = _tests_run_line(name, result, should_fail=should_fail, other_way=index > 0)
+        if not line.passed:
+            return line
+    return CheckLine(name, True, "")
+
+
+def _tests_run_line(
+    name: str, result: RunResult, *, should_fail: bool, other_way: bool
+) -> CheckLine:
     failing = [case for case in result.tests if case.outcome in ("failed", "error")]
     if result.outcome != "ok":
         return CheckLine(name, False, f"Your tests could not run: {result.message}")
     if not result.tests:
         return CheckLine(name, False, "pytest found no test in your test file: name one test_…")
+    which = " (the same bug, written another way)" if other_way else ""
     if should_fail and not failing:
         return CheckLine(
             name,
             False,
             f"All {len(result.tests)} of your tests passed against the app that still has the "
-            "bug: add a test that asserts what the app should do there.",
+            f"bug{which}: add a test that asserts what the app should do there.",
         )
     if not should_fail and failing:
         first = failing[0]
         return CheckLine(
             name,
             False,
-            f"{first.name} fails against the fixed app ({_sentence(first)}): a test should "
-            "describe what the app must do, not the bug.",
+            f"{first.name} fails against the fixed app{which.replace('bug', 'fix')} "
+            f"({_sentence(first)}): a test should describe what the app must do, not the bug.",
         )
     return CheckLine(name, True, "")
 
@@ -167,9 +222,15 @@ def judge_task_runs(task: Task, results: list[RunResult]) -> TaskVerdict:
     verdict = judge_task(results[0])
     lines: tuple[CheckLine, ...] = ()
     if task.catches is not None:
+        buggy = 1 + len(task.catches_also)
+        fixed = 1 + len(task.passes_also)
         lines += (
-            _tests_line("Your tests catch the bug", results[1], should_fail=True),
-            _tests_line("Your tests pass against the fixed app", results[2], should_fail=False),
+            _tests_line("Your tests catch the bug", results[1 : 1 + buggy], should_fail=True),
+            _tests_line(
+                "Your tests pass against the fixed app",
+                results[1 + buggy : 1 + buggy + fixed],
+                should_fail=False,
+            ),
         )
     if task.memory_margin_mib is not None and results[0].outcome == "ok":
         lines += (_memory_line(task, results[0], results[-1]),)

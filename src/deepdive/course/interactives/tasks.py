@@ -52,6 +52,11 @@ class Task(Strict):
     # A task that also judges the learner's tests (widgets with a test editor): their tests
     # must fail against `catches` (an app with the bug) and pass against the reference fix.
     catches: RelativeFile | None = None
+    # The same bug written other ways, and the fix written other ways: the learner's tests
+    # must fail against each of `catches_also` and pass against each of `passes_also`, so a
+    # test file cannot tell the apps apart by their text, only by what they do.
+    catches_also: list[RelativeFile] = Field(default_factory=list, max_length=4)
+    passes_also: list[RelativeFile] = Field(default_factory=list, max_length=4)
     # The tests of the reference solution, for a task with `catches`.
     solution_tests: RelativeFile | None = None
     # A task about memory: the reference solution is served and checked too, and the learner's
@@ -67,6 +72,10 @@ class Task(Strict):
             yield ("solution",), self.solution
         if self.catches:
             yield ("catches",), self.catches
+        for index, path in enumerate(self.catches_also):
+            yield ("catches_also", index), path
+        for index, path in enumerate(self.passes_also):
+            yield ("passes_also", index), path
         if self.solution_tests:
             yield ("solution_tests",), self.solution_tests
         for index, answer in enumerate(self.wrong):
@@ -89,6 +98,11 @@ def check_tasks(tasks: list[Task], solution: str | None) -> Iterator[tuple[Locat
             yield (
                 ("tasks", index),
                 "a task needs a reference solution: give it `solution`, or the interactive one",
+            )
+        if (task.catches_also or task.passes_also) and not task.catches:
+            yield (
+                ("tasks", index, "catches"),
+                "`catches_also` and `passes_also` need `catches`, the app with the bug",
             )
         if task.catches and not task.solution_tests:
             yield (

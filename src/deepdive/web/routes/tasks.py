@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from deepdive.course.grading import (
     TaskVerdict,
+    execution_order,
     judge_task_runs,
     reference_code,
     reference_tests,
@@ -153,9 +154,13 @@ async def _check(
     code: str,
     tests: str | None = None,
 ) -> _Checked:
-    # One after the other: a learner has one run going at a time.
+    # One after the other: a learner has one run going at a time (in a random order: see
+    # `deepdive.course.grading`).
     runs = task_runs(lesson, interactive, task, code, tests)
-    results = [await run_graded(request, learner_id, run) for run in runs]
+    done: dict[int, RunResult] = {}
+    for index in execution_order(len(runs)):
+        done[index] = await run_graded(request, learner_id, runs[index])
+    results = [done[index] for index in range(len(runs))]
     verdict = judge_task_runs(task, results)
     key = lesson.task_key(interactive, task)
     attempts, granted, progress = await run_in_threadpool(
