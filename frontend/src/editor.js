@@ -110,7 +110,10 @@ export function createEditor(parent, options = {}) {
           indentWithTab,
         ]),
         editable.of([EditorView.editable.of(!readOnly), EditorState.readOnly.of(readOnly)]),
-        EditorView.contentAttributes.of({ "aria-label": label }),
+        // An explicit tab stop on the text (where the editable text already is one) tells
+        // checkers such as axe that the scroll area around it is reachable from the keyboard,
+        // and keeps a read-only editor scrollable by keyboard too.
+        EditorView.contentAttributes.of({ "aria-label": label, tabindex: "0" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged && onChange) onChange(update.state.doc.toString());
         }),

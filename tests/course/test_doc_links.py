@@ -27,9 +27,25 @@ def test_a_doc_link_off_the_official_sites_is_reported_at_its_line(lesson_copy, 
     assert complaint in problems
 
 
-def test_every_lesson_of_the_first_five_links_official_docs(course):
+def test_every_lesson_links_official_docs(course):
     for lesson in course.lessons:
-        if lesson.meta.order <= 5:
-            sites = {doc.site for doc in lesson.meta.docs}
-            assert len(lesson.meta.docs) >= 3, lesson.slug
-            assert "FastAPI" in sites, lesson.slug
+        sites = {doc.site for doc in lesson.meta.docs}
+        assert len(lesson.meta.docs) >= 3, lesson.slug
+        assert "FastAPI" in sites, lesson.slug
+        urls = [doc.url for doc in lesson.meta.docs]
+        assert len(set(urls)) == len(urls), lesson.slug
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected"),
+    [
+        ("auth", "https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/"),
+        ("databases", "https://docs.sqlalchemy.org/en/20/orm/session_basics.html"),
+        ("testing", "https://docs.pytest.org/en/stable/how-to/fixtures.html"),
+        ("deployment", "https://docs.gunicorn.org/en/stable/settings.html"),
+    ],
+)
+def test_later_lessons_link_the_pages_of_their_topics(client, course, slug, expected):
+    assert expected in [doc.url for doc in course.lesson(slug).meta.docs]
+    reading = client.get(f"/lessons/{slug}").text.split('id="further-reading"')[1]
+    assert f'<a href="{expected}" target="_blank"' in reading.split("</section>")[0]

@@ -67,6 +67,11 @@ DOC_SITES = {
     "starlette.dev": "Starlette",
     "docs.sqlalchemy.org": "SQLAlchemy",
     "www.uvicorn.org": "Uvicorn",
+    "docs.gunicorn.org": "Gunicorn",
+    "docs.pytest.org": "pytest",
+    "alembic.sqlalchemy.org": "Alembic",
+    "flask.palletsprojects.com": "Flask",
+    "www.django-rest-framework.org": "Django REST Framework",
     "pyjwt.readthedocs.io": "PyJWT",
     "docs.python.org": "Python",
 }

@@ -1,4 +1,4 @@
-import { exampleUrl, generate, problems, signatureNames, template } from "/static/js/widgets/endpoint-builder/code.js";
+import { exampleUrl, generate, problems, readSpec, signatureNames, template } from "/static/js/widgets/endpoint-builder/code.js";
 
 const param = (fields) => ({ name: "x", location: "query", type: "str", presence: "required", default: "", ge: "", le: "", max_length: "", ...fields });
 const spec = (params, route = "/books") => ({ route, params: params.map(param) });
@@ -32,4 +32,44 @@ export default [
   { name: "no parameters", run: () => signatureNames('@app.get("/")\nasync def f() -> dict:\n    return {}'), expected: [] },
   { name: "no route function to read", run: () => signatureNames("x = 1\n"), expected: null },
   { name: "an unclosed signature is not read", run: () => signatureNames('@app.get("/")\ndef f(a: int,'), expected: null },
+  {
+    name: "the form reads back every parameter it wrote (order, types, defaults, rules)",
+    run: () => {
+      const written = spec([
+    { name: "genre", type: "Genre", presence: "default", default: "mystery" },
+    { name: "book_id", location: "path", type: "int", ge: "1" },
+    { name: "shelf", location: "path", type: "str", max_length: "8" },
+    { name: "q", presence: "optional" },
+    { name: "price", type: "float", presence: "default", default: "9.5", le: "100" },
+    { name: "used", type: "bool", presence: "default", default: "true" },
+    { name: "title", type: "str", presence: "default", default: 'say "hi"' },
+  ], "/shop/books");
+      const read = readSpec(generate(written));
+      return read.unread.length === 0 && generate(read.spec) === generate(written) && read.spec.route === "/shop/books";
+    },
+    expected: true,
+  },
+  {
+    name: "a hand rename is read, and what the form cannot write is named",
+    run: () => readSpec('@app.post("/items/{item_id}/x")\nasync def get_item(item_id: int, tags: list[str] = [], q: str = None) -> dict:\n    return {}').unread,
+    expected: [
+      "the method: @app.post(...) (the form writes GET endpoints)",
+      "the function's name get_item (the form writes echo_params)",
+      'the path "/items/{item_id}/x": the form puts path parameters at its end',
+      "tags's type list[str] is not one the form offers (int, str, bool, float, Genre)",
+      "q's default None is not a str the form can write",
+    ],
+  },
+  {
+    name: "the parameters the form can show are kept when others cannot be",
+    run: () => readSpec('@app.get("/books/{book_id}")\ndef echo_params(book_id: int, limit: Annotated[int, Query(ge=1)] = 20, x = 3) -> dict:\n    return {}').spec,
+    expected: {
+      route: "/books",
+      params: [
+        { name: "book_id", location: "path", type: "int", presence: "required", default: "", ge: "", le: "", max_length: "" },
+        { name: "limit", location: "query", type: "int", presence: "default", default: "20", ge: "1", le: "", max_length: "" },
+      ],
+    },
+  },
+  { name: "no endpoint to read", run: () => readSpec("x = 1\n").spec, expected: null },
 ];

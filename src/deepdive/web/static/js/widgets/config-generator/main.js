@@ -75,7 +75,7 @@ function mount(panel) {
         element(
           "div",
           { class: "result-panel", role: "tabpanel", id: `panel-${uid}-${name}`, "aria-labelledby": `tab-${uid}-${name}`, "data-panel": name, "data-file": name, hidden: "" },
-          element("pre", { class: "deploy-file", text: files[name] }),
+          element("pre", { class: "deploy-file", tabindex: "0", text: files[name] }),
         ),
       ),
     );

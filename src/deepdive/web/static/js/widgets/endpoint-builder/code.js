@@ -174,13 +174,14 @@ export function exampleUrl(spec) {
 }
 
 /**
- * The parameter names of the first `def` after the route decorator in `code`, in order, or null
- * when there is no such function to read. Pure text: enough for code shaped like `generate`'s.
+ * The route decorator and the first `def` after it in `code`: {method, path, name, parts} (parts:
+ * the text of each parameter), or null when there is no such function to read. Pure text: enough
+ * for code shaped like `generate`'s.
  */
-export function signatureNames(code) {
-  const start = code.search(/@app\.\w+\([^\n]*\)\s*\n\s*(async\s+)?def\s+\w+\s*\(/);
-  if (start < 0) return null;
-  let index = code.indexOf("(", code.indexOf("def", start)) + 1;
+function endpointOf(code) {
+  const found = /@app\.(\w+)\(\s*(?:"([^"\n]*)"|'([^'\n]*)')?[^\n]*\)\s*\n\s*(?:async\s+)?def\s+(\w+)\s*\(/.exec(code);
+  if (!found) return null;
+  let index = found.index + found[0].length;
   let depth = 0;
   let part = "";
   const parts = [];
@@ -196,5 +197,114 @@ export function signatureNames(code) {
   }
   if (index >= code.length) return null;
   parts.push(part);
-  return parts.map((text) => (text.trim().match(/^\*{0,2}([A-Za-z_]\w*)/) || [])[1]).filter(Boolean);
+  const path = found[2] ?? found[3] ?? null;
+  return { method: found[1], path, name: found[4], parts: parts.map((text) => text.trim()).filter(Boolean) };
+}
+
+/** The parameter names of the first `def` after the route decorator in `code`, or null. */
+export function signatureNames(code) {
+  const endpoint = endpointOf(code);
+  if (!endpoint) return null;
+  return endpoint.parts.map((text) => (text.match(/^\*{0,2}([A-Za-z_]\w*)/) || [])[1]).filter(Boolean);
+}
+
+// The form's text for a Python default written in the code, or null when the form has no way to
+// write that value.
+function defaultText(type, python) {
+  if (type === "bool") return { True: "true", False: "false" }[python] ?? null;
+  if (type === "Genre") {
+    const member = /^Genre\.(\w+)$/.exec(python);
+    return member && GENRES[member[1]] ? GENRES[member[1]] : null;
+  }
+  if (type === "str") {
+    if (!/^"([^"\\]|\\.)*"$|^'[^'\\]*'$/.test(python)) return null;
+    try {
+      return python.startsWith("'") ? python.slice(1, -1) : JSON.parse(python);
+    } catch {
+      return null;
+    }
+  }
+  return literal(type, python) === null ? null : python;
+}
+
+// One parameter of the signature as a row of the form, or a sentence saying why it is not one.
+function paramOf(text, pathNames) {
+  // The default starts at the first `=` outside brackets (`Query(ge=1)` has one inside).
+  let depth = 0;
+  let equals = -1;
+  for (let i = 0; i < text.length && equals < 0; i += 1) {
+    if ("([{".includes(text[i])) depth += 1;
+    else if (")]}".includes(text[i])) depth -= 1;
+    else if (text[i] === "=" && depth === 0) equals = i;
+  }
+  const head = equals < 0 ? text : text.slice(0, equals);
+  const fallback = equals < 0 ? undefined : text.slice(equals + 1);
+  const found = /^([A-Za-z_]\w*)\s*:\s*(.+)$/s.exec(head.trim());
+  if (!found) return { problem: `${text.split(/[:=]/)[0].trim()} has no type the form knows` };
+  const [, name, annotation] = found;
+  const location = pathNames.includes(name) ? "path" : "query";
+  let type = annotation.trim();
+  let rules = "";
+  const annotated = /^Annotated\[\s*(.+?)\s*,\s*(Path|Query)\((.*)\)\s*\]$/s.exec(type);
+  if (annotated) {
+    [, type, , rules] = annotated;
+    if ((annotated[2] === "Path") !== (location === "path")) return { problem: `${name} is declared with ${annotated[2]}() but is ${location === "path" ? "in the path" : "not in the path"}` };
+  }
+  const optional = /^(.+?)\s*\|\s*None$/.exec(type);
+  if (optional) type = optional[1];
+  if (!TYPES.includes(type)) return { problem: `${name}'s type ${annotation.trim()} is not one the form offers (${TYPES.join(", ")})` };
+  const param = { name, location, type, presence: "required", default: "", ge: "", le: "", max_length: "" };
+  for (const rule of rules.split(",").map((r) => r.trim()).filter(Boolean)) {
+    const [key, value] = rule.split("=").map((t) => t.trim());
+    const allowed = isNumeric(type) ? ["ge", "le"] : type === "str" ? ["max_length"] : [];
+    if (!allowed.includes(key) || value === undefined) return { problem: `${name}'s rule ${rule} is not one the form writes` };
+    param[key] = value;
+  }
+  const given = fallback === undefined ? null : fallback.trim();
+  if (given === "None" && optional) param.presence = "optional";
+  else if (given !== null && !optional) {
+    const value = defaultText(type, given);
+    if (value === null) return { problem: `${name}'s default ${given} is not a ${type} the form can write` };
+    param.presence = "default";
+    param.default = value;
+  } else if (given !== null || optional) return { problem: `${name} is ${annotation.trim()}${given === null ? " without a default" : ` = ${given}`}` };
+  if (location === "path" && param.presence !== "required") return { problem: `path parameter ${name} has a default` };
+  return { param };
+}
+
+/**
+ * What the form can read back from code the learner edited: {spec, unread}. `spec` has the
+ * route and the parameters the form can show (null when no route decorator and function are
+ * found); `unread` lists, in words, what the form cannot follow.
+ */
+export function readSpec(code) {
+  const endpoint = endpointOf(code);
+  if (!endpoint) return { spec: null, unread: ["no @app.get(...) decorator followed by a def"] };
+  const unread = [];
+  if (endpoint.method !== "get") unread.push(`the method: @app.${endpoint.method}(...) (the form writes GET endpoints)`);
+  if (endpoint.name !== "echo_params") unread.push(`the function's name ${endpoint.name} (the form writes echo_params)`);
+  const path = endpoint.path ?? "";
+  const pieces = path.split("/").filter(Boolean);
+  const firstParam = pieces.findIndex((piece) => /^\{.*\}$/.test(piece));
+  const tail = firstParam < 0 ? [] : pieces.slice(firstParam);
+  const pathNames = tail.map((piece) => (/^\{([A-Za-z_]\w*)\}$/.exec(piece) || [])[1]).filter(Boolean);
+  let route = `/${(firstParam < 0 ? pieces : pieces.slice(0, firstParam)).join("/")}`;
+  if (endpoint.path === null || tail.length !== pathNames.length || pieces.some((piece, i) => i < firstParam && piece.includes("{"))) {
+    unread.push(`the path ${endpoint.path === null ? "(not a plain string)" : `"${path}"`}: the form puts path parameters at its end`);
+    route = "/books";
+  }
+  const params = [];
+  for (const text of endpoint.parts) {
+    const read = paramOf(text, pathNames);
+    if (read.param) params.push(read.param);
+    else unread.push(read.problem);
+  }
+  for (const name of pathNames) {
+    if (!params.some((p) => p.name === name)) unread.push(`{${name}} in the path has no parameter in the signature`);
+  }
+  // The form writes the path parameters into the path in its own order: keep the path's.
+  const slots = params.flatMap((param, index) => (param.location === "path" ? [index] : []));
+  const inPath = pathNames.map((name) => params.find((p) => p.name === name)).filter(Boolean);
+  if (slots.length === inPath.length) slots.forEach((slot, k) => (params[slot] = inPath[k]));
+  return { spec: { route, params }, unread };
 }

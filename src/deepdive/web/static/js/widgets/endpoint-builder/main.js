@@ -7,7 +7,7 @@ import { readRequest } from "../../kit/request-builder.js";
 import { errorMarkers, renderOutput } from "../../kit/response-view.js";
 import { runController } from "../../kit/run-controller.js";
 import { taskList } from "../../kit/task-list.js";
-import { exampleUrl, generate, signatureNames } from "./code.js";
+import { exampleUrl, generate, readSpec } from "./code.js";
 import { paramForm } from "./param-form.js";
 import { renderExchange } from "./request-view.js";
 import { routeOrder } from "./route-order.js";
@@ -47,19 +47,27 @@ function formAndCode(panel, editor, edits) {
   let generated = generate(form.spec());
   let suggestedUrl = exampleUrl(form.spec());
   urlInput.value = suggestedUrl;
-  // Whether the form still describes the code: said again at every edit in the editor.
-  function describe(code) {
+  // At every edit in the editor, the form reads back what it can of the code (route, parameters,
+  // their types, defaults and rules) and says what it cannot follow.
+  function follow(code) {
     if (code === generated) return FOLLOWS;
-    const written = signatureNames(code);
-    const listed = form.spec().params.map((p) => p.name.trim());
-    if (written && [...written].sort().join() !== [...listed].sort().join()) {
-      const names = (list) => (list.length ? list.join(", ") : "none");
-      return `The code's parameters (${names(written)}) are not the form's (${names(listed)}): the form shows what it last wrote, not your code. “Generate code” writes the form's endpoint over your edits.`;
+    const { spec, unread } = readSpec(code);
+    if (!spec) return `The form cannot read this code (${unread.join("; ")}); it shows what it last wrote. “Generate code” writes the form's endpoint over your edits.`;
+    if (JSON.stringify(spec) !== JSON.stringify(form.spec())) form.load(spec);
+    if (form.check().ok) {
+      const url = exampleUrl(spec);
+      if (urlInput.value === suggestedUrl) urlInput.value = url;
+      suggestedUrl = url;
+      if (!unread.length && generate(spec) === code) {
+        generated = code;
+        return FOLLOWS;
+      }
     }
-    return EDITED;
+    if (unread.length) return `The form shows the route and parameters it could read from your code, but cannot follow ${unread.join("; ")}. “Generate code” writes the form's endpoint over your edits.`;
+    return `The form shows your code's route and parameters. ${EDITED}`;
   }
-  formStatus.textContent = describe(editor.getCode());
-  edits.listen((code) => (formStatus.textContent = describe(code)));
+  formStatus.textContent = follow(editor.getCode());
+  edits.listen((code) => (formStatus.textContent = follow(code)));
 
   function regenerate({ ask }) {
     const { ok, routeProblem } = form.check();
@@ -77,8 +85,8 @@ function formAndCode(panel, editor, edits) {
         return;
       }
     }
+    generated = code; // before the editor reports the change: the code follows the form
     if (code !== editor.getCode()) editor.setCode(code);
-    generated = code;
     const url = exampleUrl(spec);
     if (urlInput.value === suggestedUrl || ask) urlInput.value = url;
     suggestedUrl = url;
@@ -94,7 +102,7 @@ function formAndCode(panel, editor, edits) {
     reset() {
       form.load(defaults);
       generated = generate(form.spec());
-      formStatus.textContent = describe(editor.getCode());
+      formStatus.textContent = follow(editor.getCode());
     },
   };
 }
