@@ -1,70 +1,18 @@
-"""Fixtures for hosted mode: a real PostgreSQL database and a real Redis for each test.
-
-Nothing here stands in for either server. Without them (no `DEEPDIVE_TEST_POSTGRES_URL` /
-`DEEPDIVE_TEST_REDIS_URL`) the hosted tests are skipped, unless `DEEPDIVE_REQUIRE_HOSTED=1`
-(set by `.ci/run`) makes a missing server a failure.
-"""
+"""Fixtures for hosted mode: settings and an app on a real PostgreSQL database and a real Redis
+(`postgres_url` and `redis_url` come from tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import create_engine, make_url, text
 
 from deepdive.course.models import Course
 from deepdive.db.migrate import open_database
 from deepdive.settings import Settings
 from deepdive.web.app import create_app
-
-POSTGRES_ENV = "DEEPDIVE_TEST_POSTGRES_URL"  # a server where the role may CREATE DATABASE
-REDIS_ENV = "DEEPDIVE_TEST_REDIS_URL"  # a Redis database index the tests may flush
-REQUIRED = os.environ.get("DEEPDIVE_REQUIRE_HOSTED") == "1"
-
-
-def _server_url(variable: str, what: str) -> str:
-    url = os.environ.get(variable)
-    if not url:
-        message = f"hosted tests need a real {what}: set {variable}"
-        if REQUIRED:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
-@pytest.fixture(scope="session")
-def postgres_server_url() -> str:
-    return _server_url(POSTGRES_ENV, "PostgreSQL server")
-
-
-@pytest.fixture
-def postgres_url(postgres_server_url: str) -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL database, dropped after the test."""
-    name = f"deepdive_test_{secrets.token_hex(6)}"
-    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """A Redis database, emptied before the test."""
-    import redis
-
-    url = _server_url(REDIS_ENV, "Redis server")
-    with redis.Redis.from_url(url) as connection:
-        connection.flushdb()
-    return url
 
 
 @pytest.fixture
