@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import socket
 import threading
 import time
@@ -13,6 +15,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url, text
 
 from deepdive.course.loader import load_course
 from deepdive.course.models import Course
@@ -134,3 +137,59 @@ def solve_lesson(client: TestClient, lesson) -> None:
                 answer["tests"] = lesson.sources[task.solution_tests]
             checked = client.post(url, json=answer)
             assert checked.json()["passed"], checked.text
+
+
+# Real PostgreSQL and Redis servers (hosted mode, and the database tests run on both backends).
+# Nothing stands in for either server. Without them (no `DEEPDIVE_TEST_POSTGRES_URL` /
+# `DEEPDIVE_TEST_REDIS_URL`) the tests that need one are skipped, unless
+# `DEEPDIVE_REQUIRE_HOSTED=1` (set by `.ci/run`) makes a missing server a failure.
+POSTGRES_ENV = "DEEPDIVE_TEST_POSTGRES_URL"  # a server where the role may CREATE DATABASE
+REDIS_ENV = "DEEPDIVE_TEST_REDIS_URL"  # a Redis database index the tests may flush
+REQUIRED = os.environ.get("DEEPDIVE_REQUIRE_HOSTED") == "1"
+
+
+def _server_url(variable: str, what: str) -> str:
+    url = os.environ.get(variable)
+    if not url:
+        message = f"this test needs a real {what}: set {variable}"
+        if REQUIRED:
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    return _server_url(POSTGRES_ENV, "PostgreSQL server")
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    name = f"deepdive_test_{secrets.token_hex(6)}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_server_url() -> str:
+    """The tests' Redis database (not emptied: `redis_url` is, before each test)."""
+    return _server_url(REDIS_ENV, "Redis server")
+
+
+@pytest.fixture
+def redis_url(redis_server_url: str) -> str:
+    """A Redis database, emptied before the test."""
+    import redis
+
+    url = redis_server_url
+    with redis.Redis.from_url(url) as connection:
+        connection.flushdb()
+    return url

@@ -7,7 +7,6 @@ Nothing here stands in for either server. Without them (no `DEEPDIVE_TEST_POSTGR
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 from tests.conftest import CourseClient
 
@@ -24,57 +22,6 @@ from deepdive.db.migrate import open_database
 from deepdive.db.models import Cohort, Learner
 from deepdive.settings import Settings
 from deepdive.web.app import create_app
-
-POSTGRES_ENV = "DEEPDIVE_TEST_POSTGRES_URL"  # a server where the role may CREATE DATABASE
-REDIS_ENV = "DEEPDIVE_TEST_REDIS_URL"  # a Redis database index the tests may flush
-REQUIRED = os.environ.get("DEEPDIVE_REQUIRE_HOSTED") == "1"
-
-
-def _server_url(variable: str, what: str) -> str:
-    url = os.environ.get(variable)
-    if not url:
-        message = f"hosted tests need a real {what}: set {variable}"
-        if REQUIRED:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
-@pytest.fixture(scope="session")
-def postgres_server_url() -> str:
-    return _server_url(POSTGRES_ENV, "PostgreSQL server")
-
-
-@pytest.fixture
-def postgres_url(postgres_server_url: str) -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL database, dropped after the test."""
-    name = f"deepdive_test_{secrets.token_hex(6)}"
-    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture(scope="session")
-def redis_server_url() -> str:
-    """The tests' Redis database (not emptied: `redis_url` is, before each test)."""
-    return _server_url(REDIS_ENV, "Redis server")
-
-
-@pytest.fixture
-def redis_url(redis_server_url: str) -> str:
-    """A Redis database, emptied before the test."""
-    import redis
-
-    url = redis_server_url
-    with redis.Redis.from_url(url) as connection:
-        connection.flushdb()
-    return url
 
 
 @pytest.fixture

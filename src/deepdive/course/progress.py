@@ -98,8 +98,11 @@ def _dialect_module(session: Session) -> Any:
 def _insert_ignoring_duplicates(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
     """INSERT that silently does nothing on a unique-key conflict; True if a row was added."""
     module = _dialect_module(session)
-    statement = module.insert(model).values(**values).on_conflict_do_nothing()
-    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    # RETURNING says whether a row went in on every backend; the rowcount does not (through a
+    # Session, PostgreSQL's is -1, "unknown", whether ON CONFLICT skipped the row or not).
+    key = next(iter(model.__table__.primary_key.columns))
+    statement = module.insert(model).values(**values).on_conflict_do_nothing().returning(key)
+    return session.execute(statement).first() is not None
 
 
 def award_xp(
