@@ -15,6 +15,8 @@ from deepdive.web.deps import learner_id_of
 
 HOSTED_URL = "https://127.0.0.1:8000"
 ACTING = "x-test-account"
+# Names that appear nowhere else on a page, so a test can tell they were not shown.
+DISPLAY_NAMES = {"ana": "Ana Ruizwell", "ben": "Ben Okaforth", "cy": "Cyrus", "bo": "Bo Lindqvast"}
 
 
 class HostedClient(CourseClient):
@@ -80,7 +82,7 @@ def make_world(app: FastAPI, course: Course) -> World:
     }
     with app.state.session_factory() as session:
         accounts = {
-            name: Learner(username=name, role=role, display_name="Cyrus" if name == "cy" else None)
+            name: Learner(username=name, role=role, display_name=DISPLAY_NAMES.get(name))
             for name, role in people.items()
         }
         session.add_all(accounts.values())
@@ -104,3 +106,21 @@ def make_world(app: FastAPI, course: Course) -> World:
         world = World(app, ids, a.id, b.id)
     app.dependency_overrides[learner_id_of] = _signed_in
     return world
+
+
+def http_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path template) of every HTTP route the app serves, those of included routers
+    too, so that a route added later is walked by the tests that use this."""
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        entries = (
+            [(ctx.methods, ctx.path) for ctx in contexts()]
+            if contexts is not None
+            else [(getattr(route, "methods", None), getattr(route, "path", ""))]
+        )
+        for methods, path in entries:
+            for method in methods or ():
+                if method != "HEAD":
+                    found.add((method, path))
+    return sorted(found)
