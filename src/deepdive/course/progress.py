@@ -6,6 +6,7 @@ XP is only ever granted here, with a value taken from the course content, never 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,11 +151,20 @@ def read_progress(session: Session, learner_id: int, levels: Ladder) -> Progress
     started = session.scalars(
         select(LessonProgress.lesson_slug).where(LessonProgress.learner_id == learner_id)
     ).all()
-    xp = sum(row.xp for row in awards)
+    return progress_from([(row.award_key, row.xp) for row in awards], started, levels)
+
+
+def progress_from(
+    awards: Iterable[tuple[str, int]], started: Iterable[str], levels: Ladder
+) -> Progress:
+    """A learner's progress from their (award key, XP) rows and the slugs of the lessons they
+    started, however those were read (one learner's, or a whole cohort's at once)."""
+    awards = list(awards)
+    xp = sum(value for _, value in awards)
     return Progress(
         xp=xp,
         level=level_for(xp, levels),
-        earned=frozenset(row.award_key for row in awards),
+        earned=frozenset(key for key, _ in awards),
         started=frozenset(started),
     )
 

@@ -33,6 +33,7 @@ from deepdive.web.routes import (
     drafts,
     health,
     incidents,
+    instructor,
     packages,
     pages,
     progress,
@@ -117,6 +118,8 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         search,
         completion,
     )
+    if settings.mode == "hosted":
+        routers = (*routers, instructor)
     for module in (*routers, health):
         app.include_router(module.router)
     app.mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static")

@@ -23,7 +23,13 @@ from deepdive.course.challenges import (
     parse_answer,
 )
 from deepdive.course.models import Challenge, Lesson, challenge_award_key
-from deepdive.course.progress import Progress, award_xp, mark_started, read_progress
+from deepdive.course.progress import (
+    Progress,
+    award_xp,
+    mark_started,
+    read_progress,
+    record_attempt,
+)
 from deepdive.sandbox import (
     RateLimitError,
     RunnerClient,
@@ -78,12 +84,20 @@ def _challenge(lesson: Lesson, challenge_id: str) -> Challenge:
 
 
 def _settle(
-    request: Request, learner_id: int, slug: str, award: tuple[str, int] | None
+    request: Request,
+    learner_id: int,
+    lesson: Lesson,
+    challenge: Challenge,
+    answer: int,
+    right: bool,
 ) -> tuple[bool, Progress]:
-    """Mark the lesson started (the learner answered), grant `award` (key, XP) if given."""
+    """Mark the lesson started (the learner answered), count the try, grant the XP if right."""
+    key = challenge_award_key(lesson.slug, challenge.id)
     with request.app.state.session_factory() as session:
-        mark_started(session, learner_id, slug, commit=award is None)
-        granted = award_xp(session, learner_id, *award) if award else False
+        mark_started(session, learner_id, lesson.slug, commit=False)
+        failure = None if right else f"Answered {answer}"
+        record_attempt(session, learner_id, key, solved=right, failure=failure)
+        granted = award_xp(session, learner_id, key, challenge.xp) if right else False
         return granted, read_progress(session, learner_id, request.app.state.course.levels)
 
 
@@ -102,9 +116,8 @@ async def _check(
     except (RunnerUnavailableError, RunnerError, OSError) as problem:
         raise ChallengeRunError(_RUNNER_FAILED) from problem
     verdict = judge(challenge, answer, result)
-    award = (challenge_award_key(lesson.slug, challenge.id), challenge.xp)
     granted, progress = await run_in_threadpool(
-        _settle, request, learner_id, lesson.slug, award if verdict.correct else None
+        _settle, request, learner_id, lesson, challenge, answer, verdict.correct
     )
     return _Checked(verdict, challenge.xp if granted else 0, progress)
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from deepdive.course.models import Lesson, QuizQuestion, quiz_award_key
-from deepdive.course.progress import award_xp, mark_started, read_progress
+from deepdive.course.progress import award_xp, mark_started, read_progress, record_attempt
 from deepdive.course.quiz import AnswerError, AnswerResult, check_answer
 from deepdive.web.deps import CourseDep, LearnerIdDep, LessonDep, SessionDep, page_context
 
@@ -43,15 +43,32 @@ def _question(lesson: Lesson, question_id: str) -> QuizQuestion:
     return question
 
 
+def _chosen(question: QuizQuestion, selected: frozenset[int]) -> str:
+    """A wrong answer in words: the options chosen, by letter and text."""
+    chosen = sorted(selected)
+    letters = ", ".join(chr(ord("A") + index) for index in chosen)
+    texts = " / ".join(question.options[index].text for index in chosen)
+    return f"Chose {letters}: {texts}" if chosen else "Chose nothing"
+
+
 def _answer(
     session: SessionDep, learner_id: int, lesson: Lesson, question: QuizQuestion, chosen: list[int]
 ) -> AnswerResult:
     result = check_answer(question, chosen)
-    mark_started(session, learner_id, lesson.slug, commit=not result.correct)
+    key = quiz_award_key(lesson.slug, question.id)
+    mark_started(session, learner_id, lesson.slug, commit=False)
+    # Counted like a task's check, so an instructor sees the tries and the usual wrong choice.
+    record_attempt(
+        session,
+        learner_id,
+        key,
+        solved=result.correct,
+        failure=None if result.correct else _chosen(question, result.selected),
+    )
     if not result.correct:
         return result
     xp = lesson.question_xp(question)
-    granted = award_xp(session, learner_id, quiz_award_key(lesson.slug, question.id), xp)
+    granted = award_xp(session, learner_id, key, xp)
     return AnswerResult(
         correct=True,
         selected=result.selected,

@@ -1,0 +1,126 @@
+"""A small hosted world for the instructor tests: two cohorts, their learners and instructors,
+an admin, and a client for each account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI
+from starlette.requests import HTTPConnection
+from tests.conftest import CourseClient
+
+from deepdive.course.models import Course
+from deepdive.db.models import Cohort, CohortMember, Learner
+from deepdive.web.deps import learner_id_of
+
+HOSTED_URL = "https://127.0.0.1:8000"
+ACTING = "x-test-account"
+# Names that appear nowhere else on a page, so a test can tell they were not shown.
+DISPLAY_NAMES = {"ana": "Ana Ruizwell", "ben": "Ben Okaforth", "cy": "Cyrus", "bo": "Bo Lindqvast"}
+
+
+class HostedClient(CourseClient):
+    def csrf_headers(self) -> dict[str, str]:
+        if "deepdive_csrf" not in self.cookies:
+            self.get("/health")
+        return {"X-CSRF-Token": self.cookies["deepdive_csrf"], "Origin": HOSTED_URL}
+
+
+@dataclass
+class World:
+    app: FastAPI
+    ids: dict[str, int]
+    cohort_a: int
+    cohort_b: int
+    clients: dict[str, HostedClient] = field(default_factory=dict)
+
+    def client(self, username: str | None) -> HostedClient:
+        """A client signed in as `username` (None: signed in as nobody)."""
+        key = username or ""
+        if key not in self.clients:
+            client = HostedClient(self.app, base_url=HOSTED_URL, follow_redirects=False)
+            if username is not None:
+                client.headers[ACTING] = str(self.ids[username])
+            self.clients[key] = client.__enter__()
+        return self.clients[key]
+
+    def rename(self, username: str, *, display_name: str) -> None:
+        with self.app.state.session_factory() as session:
+            session.get(Learner, self.ids[username]).display_name = display_name
+            session.commit()
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            client.__exit__(None, None, None)
+
+
+def _signed_in(connection: HTTPConnection) -> int:
+    """Until sign-in exists: the account a test client says it is, else the anonymous one."""
+    acting = connection.headers.get(ACTING)
+    if acting:
+        return int(acting)
+    with connection.app.state.session_factory() as session:
+        anonymous = Learner()
+        session.add(anonymous)
+        session.commit()
+        return anonymous.id
+
+
+def make_world(app: FastAPI, course: Course) -> World:
+    """Cohort A "Spring cohort": learners ana, ben, cy (display name Cyrus), instructor ines.
+    Cohort B "Autumn cohort": learner bo, instructor ivan. adm is an admin; lea is a learner
+    of no cohort."""
+    people = {
+        "ana": "learner",
+        "ben": "learner",
+        "cy": "learner",
+        "bo": "learner",
+        "lea": "learner",
+        "ines": "instructor",
+        "ivan": "instructor",
+        "adm": "admin",
+    }
+    with app.state.session_factory() as session:
+        accounts = {
+            name: Learner(username=name, role=role, display_name=DISPLAY_NAMES.get(name))
+            for name, role in people.items()
+        }
+        session.add_all(accounts.values())
+        a = Cohort(name="Spring cohort", join_code="SPRING-1")
+        b = Cohort(name="Autumn cohort", join_code="AUTUMN-1")
+        session.add_all([a, b])
+        session.flush()
+        members = [
+            (a, "ana", "learner"),
+            (a, "ben", "learner"),
+            (a, "cy", "learner"),
+            (a, "ines", "instructor"),
+            (b, "bo", "learner"),
+            (b, "ivan", "instructor"),
+        ]
+        session.add_all(
+            CohortMember(cohort_id=c.id, learner_id=accounts[n].id, role=r) for c, n, r in members
+        )
+        session.commit()
+        ids = {name: account.id for name, account in accounts.items()}
+        world = World(app, ids, a.id, b.id)
+    app.dependency_overrides[learner_id_of] = _signed_in
+    return world
+
+
+def http_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path template) of every HTTP route the app serves, those of included routers
+    too, so that a route added later is walked by the tests that use this."""
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        entries = (
+            [(ctx.methods, ctx.path) for ctx in contexts()]
+            if contexts is not None
+            else [(getattr(route, "methods", None), getattr(route, "path", ""))]
+        )
+        for methods, path in entries:
+            for method in methods or ():
+                if method != "HEAD":
+                    found.add((method, path))
+    return sorted(found)
