@@ -61,7 +61,11 @@ class CourseClient(TestClient):
     def csrf_headers(self) -> dict[str, str]:
         if "deepdive_csrf" not in self.cookies:
             self.get("/health")
-        return {"X-CSRF-Token": self.cookies["deepdive_csrf"], "Origin": BASE_URL}
+        return {"X-CSRF-Token": self.cookies["deepdive_csrf"], "Origin": self.origin}
+
+    @property
+    def origin(self) -> str:
+        return str(self.base_url).rstrip("/")
 
     def request(self, method: str, url: httpx.URL | str, **kwargs: object) -> httpx.Response:  # type: ignore[override]
         if method.upper() not in ("GET", "HEAD", "OPTIONS") and kwargs.pop("csrf", True):

@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     # Hosted mode: the Redis server shared by every web worker and runner (rate limits, run
     # dispatch, WebSocket fan-out), e.g. redis://redis:6379/0.
     redis_url: str | None = None
+    # Run dispatch through Redis (hosted mode without `runner_url`): runs waiting for a runner
+    # beyond which `/api/runs` answers 503, how long a run may wait for one, and how long a
+    # runner may stay silent about a run it took before another runner takes the run over.
+    run_queue_limit: int = Field(default=100, ge=1)
+    run_queue_seconds: float = Field(default=30.0, gt=0)
+    run_claim_seconds: float = Field(default=10.0, gt=0)
 
     @model_validator(mode="after")
     def _hosted_mode_needs_explicit_secrets(self) -> Settings:

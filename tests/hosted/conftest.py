@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.orm import Session
+from tests.conftest import CourseClient
 
 from deepdive.course.models import Course
 from deepdive.db.migrate import open_database
+from deepdive.db.models import Cohort, Learner
 from deepdive.settings import Settings
 from deepdive.web.app import create_app
 
@@ -33,3 +38,96 @@ def hosted_settings(tmp_path: Path, postgres_url: str, redis_url: str, runner_ur
 def hosted_app(hosted_settings: Settings, course: Course) -> FastAPI:
     open_database(hosted_settings.database_url or "").dispose()
     return create_app(hosted_settings, course)
+
+
+# ---- accounts: clients, users, logins (shared by every hosted test) ---------------------------
+
+HOSTED_BASE_URL = "https://127.0.0.1:8000"  # hosted cookies are Secure: clients speak HTTPS
+PASSWORD = "correct horse battery"  # what make_user gives every account unless told otherwise
+
+
+@pytest.fixture
+def hosted_clients(hosted_app: FastAPI) -> Iterator[Callable[[], CourseClient]]:
+    """A factory of browsers: each call opens another CourseClient (own cookies) over
+    `hosted_app`, speaking HTTPS so that the Secure session cookie is kept and sent."""
+    opened: list[CourseClient] = []
+
+    def open_client() -> CourseClient:
+        client = CourseClient(hosted_app, base_url=HOSTED_BASE_URL, follow_redirects=False)
+        client.__enter__()
+        opened.append(client)
+        return client
+
+    yield open_client
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def hosted_client(hosted_clients: Callable[[], CourseClient]) -> CourseClient:
+    """One browser on the hosted app, not logged in (redirects are not followed)."""
+    return hosted_clients()
+
+
+@pytest.fixture
+def hosted_db(hosted_app: FastAPI) -> Callable[[], Session]:
+    """Opens a session on the hosted app's database: `with hosted_db() as session: ...`."""
+    return hosted_app.state.session_factory
+
+
+@pytest.fixture
+def make_cohort(hosted_db: Callable[[], Session]) -> Callable[..., Cohort]:
+    """`make_cohort("Autumn")` → a new Cohort (its `join_code` is set)."""
+    from deepdive.accounts import service
+
+    def make(name: str = "Autumn") -> Cohort:
+        with hosted_db() as session:
+            return service.create_cohort(session, name)
+
+    return make
+
+
+@pytest.fixture
+def make_user(hosted_db: Callable[[], Session]) -> Callable[..., Learner]:
+    """`make_user("ada", role="learner"|"instructor"|"admin", cohort=Cohort | None,
+    password=PASSWORD, display_name=None)` → a new account (a Learner row). With `cohort`, the
+    account joins it: a learner as a learner, an instructor or admin as an instructor."""
+    from deepdive.accounts import service
+
+    def make(
+        username: str,
+        *,
+        role: str = "learner",
+        cohort: Cohort | None = None,
+        password: str = PASSWORD,
+        display_name: str | None = None,
+    ) -> Learner:
+        with hosted_db() as session:
+            user = service.create_user(
+                session, username, password, display_name=display_name, role=role
+            )
+            if cohort is not None:
+                place = "learner" if role == "learner" else "instructor"
+                service.add_member(session, cohort, user, place)
+            return user
+
+    return make
+
+
+def _log_in(client: CourseClient, username: str, password: str = PASSWORD) -> httpx.Response:
+    """Log `client` in through the login form (as htmx sends it); asserts that it worked."""
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "next": "/"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers.get("hx-redirect") == "/"
+    assert "deepdive_session" in client.cookies
+    return response
+
+
+@pytest.fixture
+def log_in() -> Callable[..., httpx.Response]:
+    """`log_in(client, "ada", password=PASSWORD)`: the login form, asserted to succeed."""
+    return _log_in

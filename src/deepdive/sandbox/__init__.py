@@ -72,9 +72,11 @@ unbounded.
 
 from deepdive.sandbox import chaining, instruments
 from deepdive.sandbox.client import (
+    RunLostError,
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
+    RunQueueFullError,
     RunRefusedError,
     Session,
     TooManyRunsError,
@@ -124,6 +126,8 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "RunEvent",
+    "RunLostError",
+    "RunQueueFullError",
     "RunRefusedError",
     "RunRequest",
     "RunResult",

@@ -248,12 +248,28 @@ def runner_command(
     parent_pid: Annotated[
         int | None, typer.Option(help="Stop when this process (the web server) ends")
     ] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            "--redis",
+            help="Take runs from the run queue in this Redis (hosted mode: redis://host:6379/0)",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(help="This runner's name in the run queue (default: host name and PID)"),
+    ] = None,
 ) -> None:
-    """Serve sandbox runs to web servers on a Unix socket or TCP port."""
+    """Serve sandbox runs to web servers: on a Unix socket or TCP port, or from Redis."""
     from deepdive.sandbox.engine import EngineError, IsolationUnavailableError
 
+    if redis_url is not None:
+        if socket_path is not None or tcp is not None:
+            raise _fail("Give either --redis URL or --socket/--tcp, not both.")
+        _serve_from_redis(redis_url, name, workers, parent_pid)
+        return
     if socket_path is None and tcp is None:
-        raise _fail("Give --socket PATH or --tcp HOST:PORT.")
+        raise _fail("Give --socket PATH, --tcp HOST:PORT or --redis URL.")
     address: tuple[str, int] | None = None
     if tcp is not None:
         host, _, port = tcp.rpartition(":")
@@ -274,6 +290,43 @@ def runner_command(
         _stop_with_parent(parent_pid)
     try:
         asyncio.run(_serve(config, digest, socket_path, address))
+    except (IsolationUnavailableError, EngineError, OSError) as error:
+        raise _fail(f"The runner could not start: {error}") from error
+
+
+def _serve_from_redis(
+    redis_url: str, name: str | None, workers: int | None, parent_pid: int | None
+) -> None:
+    from deepdive.sandbox.engine import Engine, EngineError, IsolationUnavailableError
+    from deepdive.sandbox.stream_runner import serve_streams
+    from deepdive.sandbox.streams import runner_name
+
+    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise _fail(f"--redis needs a Redis URL like redis://host:6379/0, got {redis_url!r}")
+    if name is not None and not (0 < len(name) <= 100 and name.isprintable() and " " not in name):
+        raise _fail("--name needs a short name without spaces.")
+    claim_seconds = Settings().run_claim_seconds
+    config = _runner_config(**({"sandbox_workers": workers} if workers else {}))
+    forget_environment()
+    if parent_pid is not None:
+        _stop_with_parent(parent_pid)
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            loop.add_signal_handler(signum, stop.set)
+        await serve_streams(
+            Engine(config),
+            redis_url=redis_url,
+            name=name or runner_name(),
+            claim_seconds=claim_seconds,
+            stop=stop,
+            announce=lambda text: print(text, flush=True),
+        )
+
+    try:
+        asyncio.run(serve())
     except (IsolationUnavailableError, EngineError, OSError) as error:
         raise _fail(f"The runner could not start: {error}") from error
 

@@ -47,13 +47,55 @@ class TooManyRunsError(RunnerError):
     """The run's owner already has all the runs one learner may have; the message says so."""
 
 
-class RunnerClient:
+class RunQueueFullError(RunnerUnavailableError):
+    """Too many runs wait for a runner already; `retry_after` says when to try again."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RunLostError(RunnerUnavailableError):
+    """A dispatched run ended without a result (its runner stopped, it waited too long, or the
+    runner's reply made no sense); the message is meant for the learner as is."""
+
+
+class EventsClient:
+    """What every client of runners shares: `run()` is `events()` down to the result."""
+
+    def events(
+        self, request: RunRequest, *, owner: str | None = None
+    ) -> AsyncIterator[RunEvent]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    async def run(
+        self,
+        request: RunRequest,
+        on_event: Callable[[RunEvent], Awaitable[None] | None] | None = None,
+        *,
+        owner: str | None = None,
+    ) -> RunResult:
+        """Run `request` and return its result (`on_event` sees the events on the way)."""
+        async for event in self.events(request, owner=owner):
+            if on_event is not None:
+                outcome = on_event(event)
+                if asyncio.iscoroutine(outcome):
+                    await outcome
+            if isinstance(event, Finished):
+                return event.result
+        raise RunnerUnavailableError(f"The runner at {self} ended the run without a result.")
+
+
+class RunnerClient(EventsClient):
     """An asynchronous client for one runner (one connection per run; safe to share)."""
 
     def __init__(self, url: str, token: str | None = None, *, connect_timeout: float = 5.0):
         self.address = RunnerAddress.parse(url)
         self._token = token
         self._connect_timeout = connect_timeout
+
+    def __str__(self) -> str:
+        return str(self.address)
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         try:
@@ -99,25 +141,6 @@ class RunnerClient:
                     return
         finally:
             writer.close()
-
-    async def run(
-        self,
-        request: RunRequest,
-        on_event: Callable[[RunEvent], Awaitable[None] | None] | None = None,
-        *,
-        owner: str | None = None,
-    ) -> RunResult:
-        """Run `request` and return its result (`on_event` sees the events on the way)."""
-        async for event in self.events(request, owner=owner):
-            if on_event is not None:
-                outcome = on_event(event)
-                if asyncio.iscoroutine(outcome):
-                    await outcome
-            if isinstance(event, Finished):
-                return event.result
-        raise RunnerUnavailableError(
-            f"The runner at {self.address} ended the run without a result."
-        )
 
     def session(self, request: RunRequest, *, owner: str | None = None) -> Session:
         """Open a session run: `async with client.session(request) as session: ...`."""

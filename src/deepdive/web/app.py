@@ -18,6 +18,7 @@ from deepdive.sandbox import (
     RunnerUnavailableError,
 )
 from deepdive.sandbox.client import ping_sync
+from deepdive.sandbox.streams import dispatch_client, isolation_warning_sync
 from deepdive.settings import Settings
 from deepdive.web.assets import STATIC_DIR, VersionedStaticFiles
 from deepdive.web.errors import install_error_handlers
@@ -59,7 +60,7 @@ STREAMED_RUN_TYPE = "application/x-ndjson"
 def _isolation_warning(settings: Settings) -> str | None:
     """What the runner says about missing isolation, shown on every page (None when complete)."""
     if not settings.runner_url:
-        return None
+        return isolation_warning_sync(settings.redis_url) if dispatch_client(settings) else None
     token = settings.runner_token.get_secret_value() if settings.runner_token else None
     try:
         info = ping_sync(settings.runner_url, token)
@@ -89,7 +90,9 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     app.state.page_cache = PageCache(engine)
     app.state.page_cache.watch(app.state.session_factory)
     app.state.sandbox = (
-        RunnerClient(settings.runner_url, runner_token) if settings.runner_url else None
+        RunnerClient(settings.runner_url, runner_token)
+        if settings.runner_url
+        else dispatch_client(settings)  # hosted: runs go through Redis to runners anywhere
     )
     app.state.run_limiter = RateLimiter(settings.sandbox_runs_per_minute)
     app.state.csrf_tokens = CsrfTokens(settings.secret)

@@ -25,9 +25,11 @@ from deepdive.sandbox import (
     HttpRequest,
     Queued,
     RateLimitError,
-    RunnerClient,
+    RunEvent,
+    RunLostError,
     RunnerError,
     RunnerUnavailableError,
+    RunQueueFullError,
     RunRefusedError,
     RunRequest,
     RunResult,
@@ -116,10 +118,17 @@ def _line(data: dict[str, object]) -> bytes:
 
 
 async def _stream(
-    client: RunnerClient, run: RunRequest, attempts: int, owner: str
+    events: AsyncIterator[RunEvent], first: RunEvent | Exception, attempts: int
 ) -> AsyncIterator[bytes]:
+    async def all_events() -> AsyncIterator[RunEvent]:
+        if isinstance(first, Exception):
+            raise first
+        yield first
+        async for event in events:
+            yield event
+
     try:
-        async for event in client.events(run, owner=owner):
+        async for event in all_events():
             if isinstance(event, Queued):
                 yield _line({"event": "queued", "position": event.position})
             elif isinstance(event, Started):
@@ -129,10 +138,20 @@ async def _stream(
             elif isinstance(event, Finished):
                 result = event.result.model_dump(mode="json")
                 yield _line({"event": "result", "result": result, "attempts": attempts})
-    except (RunRefusedError, TooManyRunsError) as refused:
+    except (RunRefusedError, TooManyRunsError, RunLostError) as refused:
         yield _line({"event": "error", "message": str(refused)})
     except (RunnerUnavailableError, RunnerError, OSError):
         yield _line({"event": "error", "message": NO_RUNNER})
+    finally:
+        await events.aclose()  # type: ignore[attr-defined]
+
+
+def _queue_full(full: RunQueueFullError) -> JSONResponse:
+    return JSONResponse(
+        {"error": "The run queue is full", "message": str(full)},
+        status_code=503,
+        headers=retry_after(full),
+    )
 
 
 @router.post(
@@ -167,10 +186,23 @@ async def create_run(
     run = body.run_request()
     owner = run_owner(learner_id)
     if "application/x-ndjson" in request.headers.get("accept", ""):
-        stream = _stream(client, run, attempts, owner)
+        # The first event is awaited here: a full run queue is a 503, not a broken stream.
+        events = aiter(client.events(run, owner=owner))
+        first: RunEvent | Exception
+        try:
+            first = await anext(events)
+        except RunQueueFullError as full:
+            return _queue_full(full)
+        except (RunnerError, OSError, StopAsyncIteration) as problem:
+            first = problem if not isinstance(problem, StopAsyncIteration) else RunnerError()
+        stream = _stream(events, first, attempts)
         return StreamingResponse(stream, media_type="application/x-ndjson")
     try:
         result = await client.run(run, owner=owner)
+    except RunQueueFullError as full:
+        return _queue_full(full)
+    except RunLostError as lost:
+        raise HTTPException(503, str(lost)) from lost
     except TooManyRunsError as busy:
         return JSONResponse(
             {"error": "Too many runs", "message": str(busy)},

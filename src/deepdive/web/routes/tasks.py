@@ -36,9 +36,11 @@ from deepdive.course.progress import (
 )
 from deepdive.sandbox import (
     RateLimitError,
+    RunLostError,
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
+    RunQueueFullError,
     RunRequest,
     RunResult,
     TooManyRunsError,
@@ -140,6 +142,10 @@ async def run_graded(request: Request, learner_id: int, run: RunRequest) -> RunR
         return await client.run(run, owner=run_owner(learner_id))
     except (RateLimitError, TooManyRunsError) as busy:
         raise TaskCheckError(429, str(busy), retry_after(busy)) from busy
+    except RunQueueFullError as full:
+        raise TaskCheckError(503, str(full), retry_after(full)) from full
+    except RunLostError as lost:
+        raise TaskCheckError(503, str(lost)) from lost
     except (RunnerUnavailableError, RunnerError, OSError) as problem:
         raise TaskCheckError(503, _RUNNER_FAILED) from problem
 
