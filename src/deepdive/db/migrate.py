@@ -21,6 +21,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def head_revision() -> str:
+    """The newest revision the package ships."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", _SCRIPT_LOCATION)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None, "the package ships migrations"
+    return head
+
+
 def current_revision(engine: Engine) -> str | None:
     if not inspect(engine).has_table("alembic_version"):
         return None
