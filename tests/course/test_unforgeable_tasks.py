@@ -226,3 +226,20 @@ def test_a_test_that_asks_the_app_catches_every_way_the_bug_is_written(client, c
     checked = client.post(CATCH_FILTER, json={"code": fixed, "tests": tests}).json()
     assert checked["passed"] is True, checked
     assert checked["xp_awarded"] == 30
+
+
+def test_an_incident_fix_that_only_bends_its_query_metric_is_not_solved(client, course):
+    incident = next(i for i in course.incidents if i.slug == "n-plus-one-queries")
+    # The broken service, with its metric made to grow by exactly one per listing.
+    bent = incident.service + (
+        "\n\n@app.middleware('http')\n"
+        "async def one_query_per_listing(request, call_next):\n"
+        "    before = metrics['queries']\n"
+        "    response = await call_next(request)\n"
+        "    if request.url.path == '/authors':\n"
+        "        metrics['queries'] = before + 1\n"
+        "    return response\n"
+    )
+    graded = client.post("/api/incidents/n-plus-one-queries/fix", json={"code": bent}).json()
+    assert graded["solved"] is False, graded
+    assert graded["xp_awarded"] == 0
