@@ -92,6 +92,9 @@ class IncidentMeta(Strict):
     fix: RelativeFile = "fix.py"
     wrong: list[WrongFix] = Field(min_length=2, max_length=6)
     hints: list[str] = Field(default_factory=list, max_length=4)
+    # Tests about the SQL the service sends: its `sqlite3` connections reach a database in the
+    # tests' sandbox, which counts the statements (the `database` fixture).
+    watch_database: bool = False
 
     @model_validator(mode="after")
     def _unique(self) -> IncidentMeta:
@@ -141,7 +144,13 @@ class Incident:
 
     def grade_run(self, code: str) -> RunRequest:
         """The graded run judging `code` (the learner's fix) by the hidden tests."""
-        return RunRequest(kind="grade", code=code, tests=self.check, tests_filename=CHECK_FILENAME)
+        return RunRequest(
+            kind="grade",
+            code=code,
+            tests=self.check,
+            tests_filename=CHECK_FILENAME,
+            watched_database=self.meta.watch_database,
+        )
 
 
 def incident_award_key(slug: str) -> str:
