@@ -140,7 +140,7 @@ def _lighthouse(url: str, paths: list[str]) -> tuple[dict[str, dict[str, object]
                     "--output=json",
                     f"--output-path={report.name}",
                     f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
-                    "--chrome-flags=--headless --no-sandbox --disable-gpu",
+                    "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
                 ]
                 if form == "desktop":
                     command.append("--preset=desktop")
@@ -163,6 +163,12 @@ def _lighthouse(url: str, paths: list[str]) -> tuple[dict[str, dict[str, object]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-lighthouse", action="store_true", help="only axe and page widths")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="PATH",
+        help="measure only these pages (such as / /lessons/basics); default: / and every lesson",
+    )
     args = parser.parse_args()
     missing: list[str] = []
     if not CHROMIUM.exists():
@@ -171,6 +177,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data_dir, _Server(Path(data_dir)) as server:
         course = load_course(ROOT / "content")
         paths = ["/", *(f"/lessons/{lesson.slug}" for lesson in course.lessons)]
+        if args.pages:
+            unknown = sorted(set(args.pages) - set(paths))
+            if unknown:
+                parser.error(f"not a page of the course: {', '.join(unknown)}")
+            paths = [path for path in paths if path in args.pages]
         figures = _axe_and_width(server.url, paths)
         lighthouse: dict[str, dict[str, object]] = {}
         if args.no_lighthouse:

@@ -62,7 +62,7 @@ function languageFor(name) {
 /**
  * Create an editor inside `parent`.
  * Options: doc, language ("python" | "json"), label (accessible name), onRun(), onChange(text), readOnly.
- * Returns a small handle: getCode, setCode, markErrors, clearErrors, focus, view.
+ * Returns a small handle: getCode, setCode, markErrors, clearErrors, focus, setReadOnly, view.
  */
 export function createEditor(parent, options = {}) {
   const { doc = "", language = "python", label = "Code editor", onRun, onChange, readOnly = false } = options;
@@ -143,5 +143,8 @@ export function createEditor(parent, options = {}) {
       view.dispatch(setDiagnostics(view.state, []));
     },
     focus: () => view.focus(),
+    setReadOnly(flag) {
+      view.dispatch({ effects: editable.reconfigure([EditorView.editable.of(!flag), EditorState.readOnly.of(flag)]) });
+    },
   };
 }

@@ -3,6 +3,8 @@ viewport; lesson pages mount their editors at once."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 BUNDLE = "/static/build/editor.js"
@@ -24,7 +26,7 @@ def test_editor_bundle_waits_until_an_editor_nears_the_viewport(page, live_serve
     assert not [url for url in fetched if BUNDLE in url]
     # Meanwhile the fallback shows the code and can be edited.
     fallback = host.get_by_role("textbox")
-    expect(fallback).to_have_value(__import__("re").compile(r'@app\.get\("/health"\)'))
+    expect(fallback).to_have_value(re.compile(r'@app\.get\("/health"\)'))
 
     host.scroll_into_view_if_needed()
     expect(host.locator(".cm-content")).to_contain_text('@app.get("/health")')
@@ -49,3 +51,37 @@ def test_a_lesson_page_mounts_its_editor_without_scrolling(page, live_server):
     host = page.locator('#interactive-first-endpoint [data-editor="code"]')
     assert host.evaluate("h => h.getBoundingClientRect().top") > 900
     expect(host.locator(".cm-content")).to_contain_text('@app.get("/health")')
+
+
+def test_what_a_run_asks_of_the_editor_before_codemirror_arrives_is_applied_when_it_mounts(
+    page, live_server
+):
+    # Hold the bundle until the run has finished: its marker, the edit the status control made,
+    # a read-only switch and a focus request all reach the fallback first.
+    held = []
+    page.route("**/static/build/editor.js*", lambda route: held.append(route))
+    page.goto(live_server.url + "/lessons/response-models")
+    panel = page.locator("#interactive-response-filter")
+    expect(panel).to_have_attribute("data-ready", "true")
+    for _ in range(100):  # the request reaches the route handler on Playwright's next turn
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the lesson page asks for the bundle"
+    host = panel.locator("[data-editor]")
+    expect(host).to_have_attribute("data-loading", "lazy")
+    panel.get_by_label("Response model").select_option("user-out")
+    expect(panel).to_have_attribute("data-runs", "1")
+    expect(panel).to_have_attribute("data-state", "idle")
+    panel.get_by_label("status_code").select_option("204")
+    expect(panel).to_have_attribute("data-runs", "2")
+    expect(panel).to_have_attribute("data-outcome", "runtime_error")
+    assert host.get_attribute("data-mounted") is None
+    panel.evaluate("p => { p.editor.setReadOnly(true); p.editor.focus(); }")
+
+    held[0].continue_()
+    expect(host).to_have_attribute("data-mounted", "true")
+    expect(host.locator(".cm-lint-marker-error")).to_have_count(1)
+    expect(host.locator(".cm-content")).to_contain_text("status_code=204")
+    expect(host.locator(".cm-content")).to_have_attribute("contenteditable", "false")
+    expect(host.locator(".cm-editor")).to_have_class(re.compile("cm-focused"))

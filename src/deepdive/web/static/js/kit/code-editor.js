@@ -37,7 +37,7 @@ const observer =
  * `onRun()` (Ctrl/Cmd+Enter), `onChange(code)`, `status` (an element that says "Saved"),
  * `drafts: false` for a widget that saves the code itself, `starter` (text; defaults to the
  * host's `template[data-starter]` sibling).
- * Returns the editor handle (getCode, setCode, markErrors, clearErrors, focus, view) plus
+ * Returns the editor handle (getCode, setCode, markErrors, clearErrors, focus, setReadOnly, view) plus
  * `reset()`, which puts the starter back, `flush()`, which saves the draft now, `ready()`, a
  * promise of the mounted CodeMirror, and `applyChange({from, to, insert})`.
  * `view` is CodeMirror's view once mounted, and null before.
@@ -69,8 +69,12 @@ export function codeEditor(host, { widgetId, part, language = "python", onRun, o
   host.replaceChildren(fallback);
   host.dataset.loading = "lazy";
 
+  // What was asked of the editor before CodeMirror arrived is kept here (the text itself lives in
+  // the fallback) and applied when it mounts, whenever that is.
   let editor = null; // the CodeMirror handle, once mounted
   let errors = [];
+  let readOnly = false;
+  let focusWanted = false;
   let resolveReady;
   const ready = new Promise((resolve) => (resolveReady = resolve));
 
@@ -79,12 +83,12 @@ export function codeEditor(host, { widgetId, part, language = "python", onRun, o
     waiting.delete(host);
     observer?.unobserve(host);
     const { createEditor } = await loadBundle();
-    const hadFocus = document.activeElement === fallback;
+    const hadFocus = focusWanted || document.activeElement === fallback;
     const doc = fallback.value;
     host.replaceChildren();
     delete host.dataset.loading;
     host.dataset.mounted = "true";
-    editor = createEditor(host, { doc, language, label: host.dataset.label, onRun, onChange: changed });
+    editor = createEditor(host, { doc, language, label: host.dataset.label, onRun, onChange: changed, readOnly });
     if (errors.length) editor.markErrors(errors);
     if (hadFocus) editor.focus();
     resolveReady(editor);
@@ -119,7 +123,17 @@ export function codeEditor(host, { widgetId, part, language = "python", onRun, o
       errors = [];
       if (editor) editor.clearErrors();
     },
-    focus: () => (editor ? editor.focus() : fallback.focus()),
+    focus() {
+      if (editor) return editor.focus();
+      focusWanted = true; // CodeMirror takes the focus when it mounts, unless it moved on
+      fallback.addEventListener("blur", () => (focusWanted = false), { once: true });
+      fallback.focus();
+    },
+    setReadOnly(flag) {
+      readOnly = Boolean(flag);
+      fallback.readOnly = readOnly;
+      if (editor) editor.setReadOnly(readOnly);
+    },
     ready: () => ready,
     starter: starterText,
     reset() {
