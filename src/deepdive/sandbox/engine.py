@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from deepdive.sandbox import control, instruments, messages, preload, workspace
+from deepdive.sandbox import control, hot_pages, instruments, messages, preload, workspace
 from deepdive.sandbox.config import RunnerConfig
 from deepdive.sandbox.events import (
     CaseFinished,
@@ -91,6 +91,7 @@ class Engine:
         self._base = ""
         self._workspace: workspace.Workspace | None = None
         self._serial = 0
+        self._hot_pages: hot_pages.HotPages | None = None
         self._closed = False
         self.isolation: IsolationReport | None = None
 
@@ -142,6 +143,7 @@ class Engine:
             self._cgroup_problem = str(problem)
         self._plan = setup.make_plan(fs_plan, cgroup_problem=self._cgroup_problem)
         await self._preheat()
+        self._hot_pages = self._probe_hot_pages()
         self._fill()
         flavor = next(iter(self.config.spares))
         first = await self._take(flavor)
@@ -189,6 +191,19 @@ class Engine:
         if threading.active_count() > 1:
             log.warning("%d threads still run in the runner", threading.active_count())
         gc.collect()
+
+    def _probe_hot_pages(self) -> hot_pages.HotPages | None:
+        """Which pages of this process an app run writes (see `hot_pages`)."""
+        directory = tempfile.mkdtemp(prefix="probe-", dir=self._base)
+        try:
+            found = hot_pages.probe(lambda: warmup.app(asyncio.new_event_loop(), directory))
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        if found is None:
+            log.info("Pages cannot be copied ahead here: each sandbox runs the warm-up app")
+        else:
+            log.info("Each app sandbox copies %d pages ahead of its run", found.pages)
+        return found
 
     async def close(self) -> None:
         """Kill every sandbox, wait until they are reaped, and clean up."""
@@ -374,6 +389,7 @@ class Engine:
             session_seconds=self.config.session_seconds,
             session_idle_seconds=self.config.session_idle_seconds,
             scratch_dir=scratch,
+            hot_pages=self._hot_pages if flavor == "app" else None,
         )
         process.spawn(self._plan, config)
         self._live.append(process)

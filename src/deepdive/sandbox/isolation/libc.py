@@ -48,6 +48,7 @@ PROT_READ = 0x1
 PROT_WRITE = 0x2
 MAP_SHARED = 0x01
 MADV_DONTFORK = 10
+MADV_POPULATE_WRITE = 23  # Linux 5.14
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -162,6 +163,10 @@ def map_shared(fd: int, length: int) -> memoryview:
         raise OSError(err, f"mmap: {os.strerror(err)}")
     _check(_libc.madvise(address, length, MADV_DONTFORK), "madvise")
     return memoryview((ctypes.c_char * length).from_address(address)).cast("B")
+
+
+def madvise(address: int, length: int, advice: int) -> None:
+    _check(_libc.madvise(address, length, advice), "madvise")
 
 
 def sethostname(name: str) -> None:

@@ -25,6 +25,7 @@ from typing import Any, Literal, NoReturn
 import pytest
 
 from deepdive.sandbox import channel, watched_db
+from deepdive.sandbox.hot_pages import HotPages
 from deepdive.sandbox.instruments import Instruments, RunContext
 from deepdive.sandbox.isolation import rlimits
 from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
@@ -79,6 +80,9 @@ class WorkerConfig:
     session_seconds: float
     session_idle_seconds: float
     scratch_dir: str
+    # The runner's pages an app run writes, copied ahead instead of running the warm-up app
+    # (None where the kernel cannot tell or copy them).
+    hot_pages: HotPages | None = None
 
 
 def sandbox_main(
@@ -138,7 +142,10 @@ class Sandbox:
         if self.config.flavor == "test":
             result = self._serve_tests()
         else:
-            warmup.app(self.loop, os.path.join(self.paths.tmp, "warm-app"))
+            if self.config.hot_pages is not None:
+                self.config.hot_pages.populate()
+            else:
+                warmup.app(self.loop, os.path.join(self.paths.tmp, "warm-app"))
             request = self.wait_for_request()
             result = self._execute(request)
         self._finish(result)

@@ -4,6 +4,9 @@ A forked process shares its memory with the runner until it writes to it; the fi
 cold process pays for those copy-on-write faults, lazy imports and first-use caches. Running a
 small app through exactly the code paths of a real run makes the learner's run as fast as the
 second run of a long-lived process.
+
+Where the kernel can copy pages ahead (see `deepdive.sandbox.hot_pages`), app sandboxes do that
+instead, and the warm-up app runs once per runner, in the probe that finds those pages.
 """
 
 from __future__ import annotations

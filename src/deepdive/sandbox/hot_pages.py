@@ -1,0 +1,155 @@
+"""The runner's pages a run writes, copied into each fresh sandbox ahead of its run.
+
+A sandbox is a fork of the warm runner: it shares the runner's memory until it writes to a page,
+and each first write costs a copy-on-write fault, in the middle of the learner's run. Running a
+warm-up app in every sandbox took those faults early, but it cost more CPU than the learner's
+run itself (FastAPI builds the app, its models and its OpenAPI document each time). Instead, the
+runner finds out once which of its pages a run writes: a probe (a plain fork of the runner)
+notes which of its pages are present, runs the warm-up app, and reads back from
+/proc/self/pagemap which of those pages have become its own copy. Every sandbox then has the
+kernel copy exactly those pages (`madvise(MADV_POPULATE_WRITE)`, Linux 5.14), a few hundred
+system calls and no Python code, before it says it is ready.
+
+Copying a page changes nothing in it: this only moves work, and nothing about isolation.
+"""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import contextlib
+import ctypes
+import gc
+import mmap
+import os
+import signal
+from collections.abc import Callable
+
+from deepdive.sandbox.isolation import libc
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_PRESENT = 1 << 63
+_EXCLUSIVE = 1 << 56  # mapped by this process alone (a copy of its own, or fresh)
+
+
+class HotPages:
+    """Address ranges to copy ahead: `ranges` holds (start, length) pairs, in bytes."""
+
+    def __init__(self, ranges: array.array[int]) -> None:
+        self.ranges = ranges
+
+    @property
+    def pages(self) -> int:
+        return sum(self.ranges[1::2]) // PAGE
+
+    def populate(self) -> None:
+        """Copy the pages now (in the sandbox)."""
+        ranges = self.ranges
+        for index in range(0, len(ranges), 2):
+            # The runner may have unmapped or remapped a range since the probe: the pages it
+            # held are then simply not copied ahead.
+            with contextlib.suppress(OSError):
+                libc.madvise(ranges[index], ranges[index + 1], libc.MADV_POPULATE_WRITE)
+
+
+def probe(workload: Callable[[], None]) -> HotPages | None:
+    """Run `workload` in a plain fork of this process and return the pages it wrote that it
+    shared with this process. None where /proc/self/pagemap cannot tell (then every sandbox
+    warms up by running the warm-up app itself).
+
+    Call it where no other thread runs and nothing awaits between fork and reaping.
+    """
+    readable, writable = os.pipe()
+    gc.freeze()  # as before a sandbox's fork: the child's collector leaves these objects alone
+    try:
+        pid = os.fork()
+    finally:
+        gc.unfreeze()
+    if pid == 0:  # pragma: no cover (a child process)
+        status = 1
+        try:
+            os.close(readable)
+            signal.set_wakeup_fd(-1)
+            asyncio.events._set_running_loop(None)
+            _check_populate()
+            shared = _present_pages()
+            workload()
+            with open(writable, "wb", closefd=False) as pipe:
+                pipe.write(_ranges(_own_pages(shared)).tobytes())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writable)
+    chunks = []
+    with open(readable, "rb") as pipe:
+        while chunk := pipe.read(1 << 20):
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return None
+    ranges = array.array("Q")
+    ranges.frombytes(b"".join(chunks))
+    return HotPages(ranges) if ranges else None
+
+
+def _check_populate() -> None:
+    """Raise OSError where the kernel cannot copy pages ahead (before Linux 5.14)."""
+    page = mmap.mmap(-1, PAGE)  # left to the probe's exit
+    libc.madvise(ctypes.addressof(ctypes.c_char.from_buffer(page)), PAGE, libc.MADV_POPULATE_WRITE)
+
+
+def _writable_private_mappings() -> list[tuple[int, int]]:
+    """(start, end) of every private writable mapping but the kernel's own ([vsyscall], ...)."""
+    found = []
+    with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+        for line in maps:
+            fields = line.split()
+            permissions = fields[1]
+            if permissions[1] != "w" or permissions[3] != "p":
+                continue
+            if len(fields) > 5 and fields[5].startswith("[v"):
+                continue
+            start, end = (int(value, 16) for value in fields[0].split("-"))
+            found.append((start, end))
+    return found
+
+
+def _pagemap(test: Callable[[int], bool]) -> set[int]:
+    """Page numbers of writable private mappings whose pagemap entry passes `test`."""
+    pages: set[int] = set()
+    with open("/proc/self/pagemap", "rb") as pagemap:
+        for start, end in _writable_private_mappings():
+            first = start // PAGE
+            pagemap.seek(first * 8)
+            entries = array.array("Q")
+            with contextlib.suppress(OSError):
+                entries.frombytes(pagemap.read((end - start) // PAGE * 8))
+            pages.update(first + n for n, entry in enumerate(entries) if test(entry))
+    return pages
+
+
+def _present_pages() -> set[int]:
+    return _pagemap(lambda entry: True)
+
+
+def _own_pages(shared: set[int]) -> list[int]:
+    """Of the pages mapped at the fork, those now the process's own: copies of the parent's
+    pages, and fresh pages of mappings the parent had (an allocator's arenas and heap)."""
+    mine = _pagemap(lambda entry: entry & (_PRESENT | _EXCLUSIVE) == _PRESENT | _EXCLUSIVE)
+    return sorted(mine & shared)
+
+
+def _ranges(pages: list[int]) -> array.array[int]:
+    """Runs of consecutive pages as (start, length) pairs in bytes."""
+    ranges = array.array("Q")
+    run_start = previous = None
+    for page in pages:
+        if previous is not None and page == previous + 1:
+            previous = page
+            continue
+        if run_start is not None and previous is not None:
+            ranges.extend((run_start * PAGE, (previous - run_start + 1) * PAGE))
+        run_start = previous = page
+    if run_start is not None and previous is not None:
+        ranges.extend((run_start * PAGE, (previous - run_start + 1) * PAGE))
+    return ranges
