@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from deepdive.accounts.cli import admin_app
 from deepdive.db.cli import db_app
 from deepdive.sandbox.cli import runner_command, sandbox_app
 from deepdive.settings import Settings
@@ -37,6 +38,7 @@ progress_app = typer.Typer(help="Export, import or reset your progress.", no_arg
 app.add_typer(progress_app, name="progress")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
 app.command("runner")(runner_command)
 console = Console(soft_wrap=True, emoji=False)
 errors = Console(stderr=True, soft_wrap=True, emoji=False)
