@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import secrets
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -222,6 +225,18 @@ def test_ping_counts_every_runner_up(runners, redis_url):
     assert info.workers == 2
     assert info.queued == 0
     assert {"openapi", "timeline"} <= set(info.instruments)
+
+
+def test_the_runners_command_lists_every_runner_up(runners, redis_url):
+    command = [sys.executable, "-m", "deepdive.sandbox.cli", "sandbox", "runners"]
+    listed = subprocess.run(
+        [*command, "--redis", redis_url], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert listed.returncode == 0, listed.stderr
+    statuses = json.loads(listed.stdout)
+    assert [status["name"] for status in statuses] == ["runner-a", "runner-b"]
+    assert [status["capacity"] for status in statuses] == [1, 1]
+    assert "runner-a on " in listed.stderr
 
 
 def test_a_session_run_goes_both_ways_through_redis(runners, redis_url):

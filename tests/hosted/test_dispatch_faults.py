@@ -10,6 +10,7 @@ import json
 import secrets
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -161,6 +162,16 @@ def test_garbage_sent_to_a_run_of_the_page_is_a_503_with_the_message(
 def test_ping_without_any_runner_says_how_to_start_one(redis_url):
     with pytest.raises(RunnerUnavailableError, match="deepdive runner --redis URL"):
         asyncio.run(StreamsClient(redis_url).ping())
+
+
+def test_the_runners_command_says_when_no_runner_is_up(redis_url):
+    command = [sys.executable, "-m", "deepdive.sandbox.cli", "sandbox", "runners"]
+    listed = subprocess.run(
+        [*command, "--redis", redis_url], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert listed.returncode == 1
+    assert json.loads(listed.stdout) == []
+    assert "No runner takes runs from redis://127.0.0.1:6379/" in listed.stderr
 
 
 def _redis_server(port: int) -> subprocess.Popen[bytes]:
