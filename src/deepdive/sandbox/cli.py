@@ -343,17 +343,13 @@ def _serve_from_redis(
         _stop_with_parent(parent_pid)
 
     async def serve() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            loop.add_signal_handler(signum, stop.set)
         await serve_streams(
             Engine(config),
             redis_url=redis_url,
             name=name or runner_name(),
             claim_seconds=claim_seconds,
-            stop=stop,
-            announce=lambda text: print(text, flush=True),
+            stop=_stop_on_signals(),
+            announce=_announce,
         )
 
     try:
@@ -371,18 +367,27 @@ async def _serve(
     from deepdive.sandbox.engine import Engine
     from deepdive.sandbox.server import serve
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        loop.add_signal_handler(signum, stop.set)
     await serve(
         Engine(config),
         token_digest=digest,
         socket_path=str(socket_path) if socket_path else None,
         tcp=address,
-        stop=stop,
-        announce=lambda text: print(text, flush=True),
+        stop=_stop_on_signals(),
+        announce=_announce,
     )
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGTERM, SIGINT or SIGHUP: the runner then stops cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+def _announce(text: str) -> None:
+    print(text, flush=True)
 
 
 def _stop_with_parent(parent_pid: int) -> None:
