@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from tests.conftest import free_port
 
 from deepdive.db.migrate import open_database
 from deepdive.sandbox import streams
@@ -46,6 +47,7 @@ def book(book_id: int):
 """
 TESTS = """
 from fastapi.testclient import TestClient
+from tests.conftest import free_port
 
 from app import app
 
@@ -335,6 +337,30 @@ def test_the_run_route_and_task_checks_run_through_redis_and_award_xp_once(
         again = client.post(task, json={"code": solution}, headers=headers).json()
     assert (first["passed"], first["xp_awarded"]) == (True, 20)
     assert (again["passed"], again["total_xp"]) == (True, 20)  # the XP counted once
+
+
+def test_a_runner_takes_runs_again_once_redis_is_back(tmp_path):
+    from tests.hosted.test_dispatch_faults import _redis_server
+
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    server = _redis_server(port)
+    runner = None
+    try:
+        runner = start_stream_runner(tmp_path / "runner", url, "runner-c")
+        server.kill()
+        server.wait()
+        time.sleep(2)  # the runner finds Redis gone
+        server = _redis_server(port)  # back, and empty: no stream, no group
+        result = asyncio.run(_client(url).run(RunRequest(code=APP, requests=[HttpRequest()])))
+        assert result.outcome == "ok"
+        assert runner.poll() is None
+    finally:
+        if runner is not None:
+            runner.terminate()
+            runner.wait(20)
+        server.kill()
+        server.wait()
 
 
 def _holder(connection: redis.Redis) -> str:
