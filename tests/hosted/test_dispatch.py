@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import secrets
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +22,7 @@ from pathlib import Path
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from tests.conftest import free_port
 
 from deepdive.db.migrate import open_database
 from deepdive.sandbox import streams
@@ -43,6 +47,7 @@ def book(book_id: int):
 """
 TESTS = """
 from fastapi.testclient import TestClient
+from tests.conftest import free_port
 
 from app import app
 
@@ -224,6 +229,18 @@ def test_ping_counts_every_runner_up(runners, redis_url):
     assert {"openapi", "timeline"} <= set(info.instruments)
 
 
+def test_the_runners_command_lists_every_runner_up(runners, redis_url):
+    command = [sys.executable, "-m", "deepdive.sandbox.cli", "sandbox", "runners"]
+    listed = subprocess.run(
+        [*command, "--redis", redis_url], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert listed.returncode == 0, listed.stderr
+    statuses = json.loads(listed.stdout)
+    assert [status["name"] for status in statuses] == ["runner-a", "runner-b"]
+    assert [status["capacity"] for status in statuses] == [1, 1]
+    assert "runner-a on " in listed.stderr
+
+
 def test_a_session_run_goes_both_ways_through_redis(runners, redis_url):
     async def talk() -> tuple[list[dict], object]:
         seen = []
@@ -320,6 +337,30 @@ def test_the_run_route_and_task_checks_run_through_redis_and_award_xp_once(
         again = client.post(task, json={"code": solution}, headers=headers).json()
     assert (first["passed"], first["xp_awarded"]) == (True, 20)
     assert (again["passed"], again["total_xp"]) == (True, 20)  # the XP counted once
+
+
+def test_a_runner_takes_runs_again_once_redis_is_back(tmp_path):
+    from tests.hosted.test_dispatch_faults import _redis_server
+
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    server = _redis_server(port)
+    runner = None
+    try:
+        runner = start_stream_runner(tmp_path / "runner", url, "runner-c")
+        server.kill()
+        server.wait()
+        time.sleep(2)  # the runner finds Redis gone
+        server = _redis_server(port)  # back, and empty: no stream, no group
+        result = asyncio.run(_client(url).run(RunRequest(code=APP, requests=[HttpRequest()])))
+        assert result.outcome == "ok"
+        assert runner.poll() is None
+    finally:
+        if runner is not None:
+            runner.terminate()
+            runner.wait(20)
+        server.kill()
+        server.wait()
 
 
 def _holder(connection: redis.Redis) -> str:

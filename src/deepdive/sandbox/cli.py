@@ -235,6 +235,37 @@ def check_command() -> None:
             typer.echo(f"  {name}: {reason}", err=True)
 
 
+@sandbox_app.command("runners")
+def runners_command(
+    redis_url: Annotated[
+        str | None,
+        typer.Option("--redis", help="The run queue's Redis (default: DEEPDIVE_REDIS_URL)"),
+    ] = None,
+) -> None:
+    """List the runners taking runs from Redis (name, capacity, load, isolation) as JSON."""
+    from deepdive.sandbox.streams import StreamsClient
+
+    url = redis_url or Settings().redis_url
+    if not url:
+        raise _fail("Give --redis URL (or set DEEPDIVE_REDIS_URL).")
+    client = StreamsClient(url)
+    try:
+        statuses = asyncio.run(client.runners())
+    except RunnerUnavailableError as error:
+        raise _fail(str(error)) from error
+    typer.echo(json.dumps([status.model_dump(mode="json") for status in statuses], indent=2))
+    if not statuses:
+        raise _fail(f"No runner takes runs from {client}: start one with `deepdive runner`.")
+    for status in statuses:
+        isolation = status.info.isolation
+        state = "full isolation" if isolation.full else f"DEGRADED: {isolation.warning}"
+        typer.echo(
+            f"{status.name} on {status.host}: {status.running}/{status.capacity} busy, "
+            f"{status.done} runs done ({state})",
+            err=True,
+        )
+
+
 def runner_command(
     socket_path: Annotated[
         Path | None, typer.Option("--socket", help="Listen on this Unix socket")
@@ -312,17 +343,13 @@ def _serve_from_redis(
         _stop_with_parent(parent_pid)
 
     async def serve() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            loop.add_signal_handler(signum, stop.set)
         await serve_streams(
             Engine(config),
             redis_url=redis_url,
             name=name or runner_name(),
             claim_seconds=claim_seconds,
-            stop=stop,
-            announce=lambda text: print(text, flush=True),
+            stop=_stop_on_signals(),
+            announce=_announce,
         )
 
     try:
@@ -340,18 +367,27 @@ async def _serve(
     from deepdive.sandbox.engine import Engine
     from deepdive.sandbox.server import serve
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        loop.add_signal_handler(signum, stop.set)
     await serve(
         Engine(config),
         token_digest=digest,
         socket_path=str(socket_path) if socket_path else None,
         tcp=address,
-        stop=stop,
-        announce=lambda text: print(text, flush=True),
+        stop=_stop_on_signals(),
+        announce=_announce,
     )
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGTERM, SIGINT or SIGHUP: the runner then stops cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+def _announce(text: str) -> None:
+    print(text, flush=True)
 
 
 def _stop_with_parent(parent_pid: int) -> None:
