@@ -30,6 +30,7 @@ accesslog = _options["accesslog"]
 errorlog = _options["errorlog"]
 loglevel = _options["loglevel"]
 proc_name = _options["proc_name"]
+control_socket_disable = _options["control_socket_disable"]
 wsgi_app = "deepdive.hosted:app_from_environment()"
 
 

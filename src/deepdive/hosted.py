@@ -132,6 +132,9 @@ def gunicorn_options(settings: Settings, workers: int) -> dict[str, Any]:
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "deepdive",
+        # Gunicorn's control socket has one default path per user: two servers on one machine
+        # (blue/green, tests) would take it from each other. Signals manage the master instead.
+        "control_socket_disable": True,
     }
 
 

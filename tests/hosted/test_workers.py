@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
+from tests.conftest import free_port
 from tests.hosted.serving import HostedServer
 
 from deepdive.db.migrate import head_revision
@@ -115,24 +116,27 @@ def test_a_sqlite_database_is_refused_in_hosted_mode(tmp_path):
         )
 
 
-def test_unreachable_servers_stop_serve_with_their_addresses(tmp_path, postgres_url, redis_url):
-    from tests.conftest import free_port
-
-    closed = free_port()
-    env = {
-        **os.environ,
-        "DEEPDIVE_DATA_DIR": str(tmp_path / "data"),
-        "DEEPDIVE_SECRET_KEY": "a-shared-secret-for-every-worker",
-        "DEEPDIVE_DATABASE_URL": postgres_url.replace(":5432/", f":{closed}/"),
-        "DEEPDIVE_REDIS_URL": redis_url,
-    }
-    finished = subprocess.run(
+def _serve_hosted(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "deepdive", "serve", "--hosted"],
-        env=env,
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_unreachable_servers_stop_serve_with_their_addresses(tmp_path, postgres_url, redis_url):
+    closed = free_port()
+    env = {
+        "DEEPDIVE_DATA_DIR": str(tmp_path / "data"),
+        "DEEPDIVE_SECRET_KEY": "a-shared-secret-for-every-worker",
+        "DEEPDIVE_DATABASE_URL": make_url(postgres_url)
+        .set(port=closed)
+        .render_as_string(hide_password=False),
+        "DEEPDIVE_REDIS_URL": redis_url,
+    }
+    finished = _serve_hosted(env)
     assert finished.returncode == 1
     assert f"PostgreSQL at postgresql+psycopg://deepdive:***@127.0.0.1:{closed}/" in (
         finished.stderr
@@ -140,14 +144,13 @@ def test_unreachable_servers_stop_serve_with_their_addresses(tmp_path, postgres_
     assert "Redis" not in finished.stderr  # this one answered
     assert "Traceback" not in finished.stderr
 
-    env["DEEPDIVE_DATABASE_URL"] = postgres_url
-    env["DEEPDIVE_REDIS_URL"] = f"redis://127.0.0.1:{closed}/0"
-    finished = subprocess.run(
-        [sys.executable, "-m", "deepdive", "serve", "--hosted"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    finished = _serve_hosted(
+        {
+            **env,
+            "DEEPDIVE_DATABASE_URL": postgres_url,
+            "DEEPDIVE_REDIS_URL": f"redis://127.0.0.1:{closed}/0",
+        }
     )
     assert finished.returncode == 1
     assert f"Redis at 127.0.0.1:{closed} does not answer" in finished.stderr
+    assert "Traceback" not in finished.stderr
