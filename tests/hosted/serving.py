@@ -82,7 +82,7 @@ class HostedServer:
                 pids.add(int(entry.name))
         return pids
 
-    def wait_for_workers(self, count: int, timeout: float = 60) -> set[str]:
+    def wait_for_workers(self, count: int, timeout: float = 180) -> set[str]:
         """Wait until `count` different workers have answered /health; their names."""
         assert self.process is not None
         seen: set[str] = set()
