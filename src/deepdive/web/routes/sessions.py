@@ -24,8 +24,9 @@ first tab of a room starts the app; a later tab of the same learner, widget and 
 session (`{"event": "joined", "members": n}`) and hears every event of it, so WebSocket
 connections opened from two tabs meet in the same app. A tab leaving closes the connections it
 opened (the app sees them disconnect); the session ends when its last tab has left, or when a tab
-starts the room again with different code (the others are told to join again). Rooms live in
-this process: they are the learner's tabs, never another learner's.
+starts the room again with different code (the others are told to join again). Rooms are the
+learner's tabs, never another learner's. In hosted mode a tab served by another web worker joins
+too: the room's events and that tab's commands travel through Redis (see web/room_relay.py).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError
+from redis.exceptions import RedisError
 
 from deepdive.accounts.sessions import LoginRequiredError
 from deepdive.course.progress import save_draft
@@ -61,6 +63,7 @@ from deepdive.sandbox.client import Session
 from deepdive.settings import Settings
 from deepdive.web.deps import NO_RUNNER, learner_id_of, run_owner
 from deepdive.web.ratelimits import LimitsUnavailableError
+from deepdive.web.room_relay import RemoteRoom, RoomHost, find_room, follow_room, room_key
 from deepdive.web.routes.drafts import MAX_CODE_CHARS, WidgetRef
 from deepdive.web.security import request_csrf_cookie, same_origin
 
@@ -96,10 +99,34 @@ class _Room:
         self.ended = False
         # Connections the app has closed (or never opened): nothing to close for a leaving tab.
         self.closed: set[str] = set()
+        # Hosted mode: the room announced in Redis, and the tabs that joined from other workers.
+        self.host: RoomHost | None = None
+        self.remote: set[str] = set()
 
     async def broadcast(self, data: dict[str, Any]) -> None:
         for member in list(self.members):
             await _send(member, data)
+        if self.host is not None:
+            await self.host.publish(data)
+
+    async def remote_joined(self, member: str) -> int:
+        self.remote.add(member)
+        return len(self.members) + len(self.remote)
+
+    async def remote_command(self, _member: str, command: SessionCommand) -> None:
+        if command.op == "connect":
+            self.closed.discard(command.connection)
+        with contextlib.suppress(RunnerUnavailableError):
+            await self.session.send(command)
+
+    async def remote_left(self, member: str, opened: set[str]) -> None:
+        self.remote.discard(member)
+        with contextlib.suppress(RunnerUnavailableError):
+            for name in sorted(opened - self.closed):
+                await self.session.send(SessionCommand(op="close", connection=name, code=1001))
+            if not self.members and not self.remote and not self.ended:
+                self.ended = True
+                await self.session.send(SessionCommand(op="end"))
 
     async def leave(self, websocket: WebSocket, opened: set[str], *, gone: bool) -> None:
         """`websocket`'s tab has gone (or asked to end, and stays to hear the result): its
@@ -110,7 +137,7 @@ class _Room:
         with contextlib.suppress(RunnerUnavailableError):
             for name in sorted(opened - self.closed):
                 await self.session.send(SessionCommand(op="close", connection=name, code=1001))
-            if not listening and not self.ended:
+            if not listening and not self.remote and not self.ended:
                 self.ended = True
                 await self.session.send(SessionCommand(op="end"))
 
@@ -218,11 +245,64 @@ async def session_socket(websocket: WebSocket) -> None:
             return
         await _join(websocket, room, start.room or "")
         return
+    if room is None and key and _redis_url(state):
+        remote = await find_room(_redis_url(state) or "", room_key(*key), start.code)
+        if remote is not None:
+            await _join_remote(websocket, remote, room_key(*key))
+            return
     if room is not None and not room.ended:
         await room.replace()
     attempts = await run_in_threadpool(_record_attempt, state, learner_id, start)
     run = RunRequest(kind="session", code=start.code)
     await _relay(websocket, client, run, attempts, run_owner(learner_id), key, start.code)
+
+
+def _redis_url(state: Any) -> str | None:
+    settings: Settings = state.settings
+    return settings.redis_url if settings.mode == "hosted" else None
+
+
+async def _announce(state: Any, room: _Room, key: str) -> RoomHost | None:
+    """In hosted mode, let tabs on other workers find and join the room (None when Redis does
+    not answer: the room still works for this worker's tabs)."""
+    url = _redis_url(state)
+    if url is None:
+        return None
+    host = RoomHost(url, key, room.code)
+    try:
+        await host.start(room.remote_joined, room.remote_command, room.remote_left)
+    except RedisError:
+        await host.close()
+        return None
+    return host
+
+
+async def _join_remote(websocket: WebSocket, client: Any, key: str) -> None:
+    """A tab whose room is held by another worker: it hears the room through Redis and its
+    commands go there, until the session's result or the tab leaving."""
+    room = RemoteRoom(client, key)
+    joined = asyncio.Event()
+    follower = asyncio.ensure_future(
+        follow_room(client, room, lambda event: _send(websocket, event), joined)
+    )
+    inbound: asyncio.Future[None] | None = None
+    try:
+        try:
+            await asyncio.wait_for(joined.wait(), _START_TIMEOUT)
+        except TimeoutError:
+            await _send(websocket, {"event": "error", "message": _GONE})
+            return
+        inbound = asyncio.ensure_future(_inbound(websocket, room, websocket.app.state.settings))
+        await asyncio.wait({follower, inbound}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (follower, inbound):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        await client.aclose()
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await websocket.close(code=1000)
 
 
 def _record_attempt(state: Any, learner_id: int, start: SessionStart) -> int:
@@ -247,6 +327,7 @@ async def _relay(
             room.members.append(websocket)
             if key:
                 rooms[key] = room
+                room.host = await _announce(websocket.app.state, room, room_key(*key))
             inbound = asyncio.ensure_future(_inbound(websocket, room, settings))
             try:
                 await _outbound(room, attempts)
@@ -255,6 +336,8 @@ async def _relay(
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await inbound
                 room.ended = True
+                if room.host is not None:
+                    await room.host.close()
                 if key and rooms.get(key) is room:
                     del rooms[key]
     except (RunnerUnavailableError, RunnerError, OSError) as problem:

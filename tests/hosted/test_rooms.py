@@ -1,0 +1,113 @@
+"""Lesson 12's rooms across web workers: two tabs of one learner, served by two app instances
+that share only PostgreSQL and Redis, meet in the same sandboxed app and hear each other."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from pathlib import Path
+
+import httpx
+import redis
+import websockets
+from tests.conftest import LiveServer, free_port
+from tests.web.test_sessions import ROOM, WIDGET  # the chat app both tabs talk to
+
+from deepdive.course.models import Course
+from deepdive.db.migrate import open_database
+from deepdive.settings import Settings
+from deepdive.web.app import create_app
+
+
+async def _until(socket, wanted: str) -> dict:
+    for _ in range(50):
+        message = json.loads(await asyncio.wait_for(socket.recv(), 30))
+        if message["event"] == wanted or (
+            message["event"] == "session" and message["data"]["kind"] == wanted
+        ):
+            return message
+        assert message["event"] not in ("error", "result"), message
+    raise AssertionError(f"no {wanted} event")
+
+
+async def _message_on(socket, connection: str) -> str:
+    for _ in range(50):
+        message = json.loads(await asyncio.wait_for(socket.recv(), 30))
+        data = message.get("data", {})
+        if data.get("kind") == "message" and data.get("connection") == connection:
+            return data["text"]
+        assert message["event"] not in ("error", "result"), message
+    raise AssertionError(f"no message on {connection}")
+
+
+def _tab(server: LiveServer, cookie: str):
+    """A tab's WebSocket to `server`, carrying the CSRF cookie (Secure: sent by hand here)."""
+    url = server.url.replace("http", "ws", 1) + "/api/sessions"
+    return websockets.connect(
+        url, origin=server.url, additional_headers={"Cookie": f"deepdive_csrf={cookie}"}
+    )
+
+
+def _start(room: str, token: str) -> str:
+    return json.dumps({"op": "start", "widget": WIDGET, "code": ROOM, "csrf": token, "room": room})
+
+
+def _connect(connection: str, name: str) -> str:
+    return json.dumps(
+        {"op": "connect", "connection": connection, "path": "/rooms/lobby", "query": {"name": name}}
+    )
+
+
+def test_tabs_on_two_workers_share_one_room(
+    tmp_path: Path, course: Course, postgres_url: str, redis_url: str, runner_url: str
+):
+    open_database(postgres_url).dispose()
+    secret = secrets.token_urlsafe(32)
+
+    def worker(name: str) -> LiveServer:
+        port = free_port()
+        settings = Settings(
+            mode="hosted",
+            data_dir=tmp_path / name,
+            database_url=postgres_url,
+            redis_url=redis_url,
+            secret_key=secret,
+            host="127.0.0.1",
+            port=port,
+            runner_url=runner_url,
+        ).prepare()
+        return LiveServer(create_app(settings, course), port)
+
+    with worker("a") as first, worker("b") as second:
+        cookie = httpx.get(f"{first.url}/health").cookies["deepdive_csrf"]
+
+        async def conversation() -> None:
+            async with _tab(first, cookie) as ada, _tab(second, cookie) as bob:
+                await ada.send(_start("lobby", cookie))
+                await _until(ada, "ready")
+                await bob.send(_start("lobby", cookie))
+                joined = await _until(bob, "joined")
+                assert joined["members"] == 2
+
+                await ada.send(_connect("t1", "ada"))
+                await _until(ada, "accepted")
+                await bob.send(_connect("t2", "bob"))
+                await _until(bob, "accepted")  # heard through Redis from the other worker
+                await bob.send(json.dumps({"op": "send", "connection": "t2", "text": "hi ada"}))
+                assert await _message_on(ada, "t1") == "bob: hi ada"
+                assert await _message_on(bob, "t2") == "bob: hi ada"
+                await ada.send(json.dumps({"op": "send", "connection": "t1", "text": "hi bob"}))
+                assert await _message_on(bob, "t2") == "ada: hi bob"
+                assert await _message_on(ada, "t1") == "ada: hi bob"
+                await bob.close()
+                # The tab on the other worker has gone: its connection was closed in the app.
+                assert await _message_on(ada, "t1") == "bob left"
+                await ada.send(json.dumps({"op": "end"}))
+                while json.loads(await asyncio.wait_for(ada.recv(), 30))["event"] != "result":
+                    pass
+
+        asyncio.run(conversation())
+    # The room is no longer announced to the workers once its session is over.
+    with redis.Redis.from_url(redis_url) as shared:
+        assert shared.keys("deepdive:room:*") == []
