@@ -30,7 +30,7 @@ def world(hosted_app, course) -> Iterator[World]:
     widget = f"{lesson.slug}/{lesson.meta.interactives[0].id}"
     code = f"# {MARKER}\nfrom fastapi import FastAPI\napp = FastAPI()\n"
     assert ana.put(f"/api/drafts/{widget}", json={"code": code}).status_code == 200
-    bo = world.client("bo")
+    bo = world.client("bob")
     assert bo.put(f"/api/drafts/{widget}", json={"code": "# BO-PRIVATE-CODE\n"}).status_code == 200
     yield world
     world.close()
@@ -56,7 +56,7 @@ def _leaks(world: World, body: str, viewer: str | None) -> list[str]:
     secrets = {"Spring cohort", "Autumn cohort", "SPRING-1", "AUTUMN-1", MARKER, "BO-PRIVATE-CODE"}
     secrets |= {name for who, name in DISPLAY_NAMES.items() if who != viewer}
     found = [secret for secret in secrets if secret in body]
-    for username in ("ana", "ben", "cy", "bo"):
+    for username in ("ana", "ben", "cyd", "bob"):
         if username != viewer and re.search(rf"[>\"' ]{username}[<\"' ,]", body):
             found.append(username)
     return found
@@ -76,8 +76,8 @@ REFUSED = [
     ("ana", "a", "ana", "all"),  # a learner of A, even about herself
     ("lea", "a", "ana", "all"),  # a learner of no cohort
     ("ivan", "a", "ana", "cohort"),  # the instructor of B opening A
-    ("ines", "b", "bo", "cohort"),  # the instructor of A opening B
-    ("ines", "a", "bo", "learner"),  # a learner of B through A's URL
+    ("ines", "b", "bob", "cohort"),  # the instructor of A opening B
+    ("ines", "a", "bob", "learner"),  # a learner of B through A's URL
     ("ivan", "b", "ana", "learner"),  # a learner of A through B's URL
     ("ines", "a", "ines", "learner"),  # an instructor is not one of the cohort's learners
     ("ines", "missing", "ana", "cohort"),  # a cohort that does not exist (not told apart)
@@ -100,7 +100,7 @@ def test_refused_visitors_get_403_and_see_nothing(world, who, cohort, learner, r
     assert walked >= 1
 
 
-ALLOWED = [("ines", "a", "ana"), ("adm", "a", "ana"), ("adm", "b", "bo"), ("ivan", "b", "bo")]
+ALLOWED = [("ines", "a", "ana"), ("adm", "a", "ana"), ("adm", "b", "bob"), ("ivan", "b", "bob")]
 
 
 @pytest.mark.parametrize(("who", "cohort", "learner"), ALLOWED)
