@@ -212,6 +212,11 @@ def test_a_learners_page_shows_their_code_and_their_results(world, course):
 def test_the_csv_has_a_row_per_learner_per_item(world, course):
     acted = _act(world, course)
     lesson, interactive, task = acted["lesson"], acted["interactive"], acted["task"]
+    incident = course.incidents[0]
+    fix = world.client("cyd").post(
+        f"/api/incidents/{incident.slug}/fix", json={"code": incident.service}
+    )
+    assert fix.status_code == 200, fix.text
     response = world.client("ines").get(f"/cohorts/{world.cohort_a}/export.csv")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
@@ -241,6 +246,13 @@ def test_the_csv_has_a_row_per_learner_per_item(world, course):
     assert right["score"] == right["max_score"] == str(lesson.question_xp(acted["right"]))
     assert right["first_solved_at"].endswith("Z")
     assert by[("cyd", items[0].key)]["display_name"] == "Cyrus"
+    # An incident is scored in its tests' points: the best score so far, of all its points.
+    scored = by[("cyd", incident.award_key)]
+    assert scored["item_kind"] == "incident"
+    assert scored["lesson"] == ""
+    assert scored["score"] == str(fix.json()["best_score"])
+    assert scored["max_score"] == str(incident.total_points)
+    assert (scored["attempts"], scored["xp"]) == ("1", "0")
 
 
 def test_the_csv_cannot_carry_a_formula_into_a_spreadsheet(world, course):
