@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from deepdive.accounts.cli import admin_app
 from deepdive.sandbox.cli import runner_command, sandbox_app
 from deepdive.settings import Settings
 
@@ -35,6 +36,7 @@ app = typer.Typer(
 progress_app = typer.Typer(help="Export, import or reset your progress.", no_args_is_help=True)
 app.add_typer(progress_app, name="progress")
 app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(admin_app, name="admin")
 app.command("runner")(runner_command)
 console = Console(soft_wrap=True, emoji=False)
 errors = Console(stderr=True, soft_wrap=True, emoji=False)

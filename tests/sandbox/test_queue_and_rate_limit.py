@@ -1,16 +1,13 @@
-"""A bounded pool: extra runs wait in line and hear their position; learners share it fairly and
-are rate-limited."""
+"""A bounded pool: extra runs wait in line and hear their position; learners share it fairly.
+(The per-minute run limit is the web tier's: tests/web/test_ratelimits.py.)"""
 
 from __future__ import annotations
 
 import asyncio
 import time
 
-import pytest
-
 from deepdive.sandbox.client import TooManyRunsError
 from deepdive.sandbox.events import Finished, Queued, Started
-from deepdive.sandbox.ratelimit import RateLimiter, RateLimitError
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import RunResult
 
@@ -103,29 +100,3 @@ def test_waiting_learners_are_served_in_turn(runner_client):
     firsts = [position for position, (_, index) in enumerate(starts) if index == 1]
     assert sorted(owner for owner, _ in starts[:3]) == ["learner-a", "learner-b", "learner-c"]
     assert max(firsts) == 2
-
-
-def test_rate_limiter_allows_the_quota_then_says_when_to_retry():
-    now = [1000.0]
-    limiter = RateLimiter(3, clock=lambda: now[0])
-    for _ in range(3):
-        limiter.acquire("learner-1")
-    with pytest.raises(RateLimitError) as refused:
-        limiter.acquire("learner-1")
-    assert refused.value.retry_after == pytest.approx(60.0)
-    assert str(refused.value) == "You can run code 3 times a minute. Try again in 60 seconds."
-    limiter.acquire("learner-2")  # another learner has their own quota
-    now[0] += 60.5
-    limiter.acquire("learner-1")
-
-
-def test_rate_limiter_window_slides():
-    now = [0.0]
-    limiter = RateLimiter(2, clock=lambda: now[0])
-    assert limiter.check("a") is None
-    now[0] = 30
-    assert limiter.check("a") is None
-    now[0] = 45
-    assert limiter.check("a") == pytest.approx(15)
-    now[0] = 60.5
-    assert limiter.check("a") is None

@@ -45,7 +45,7 @@ Web layer (another process; the runner's URL is `Settings.runner_url`):
   names the learner a run is for: learners share the workers fairly, and one with too many runs
   going gets `TooManyRunsError`. A request the runner will never accept raises
   `RunRefusedError`; other failures `RunnerUnavailableError` / `RunnerError`.
-* `RateLimiter(settings.sandbox_runs_per_minute).acquire(learner_id)` raises `RateLimitError`.
+* `RateLimitError`: too many runs in a minute (raised by the web tier's `RunLimiter`).
 * `local_runner(settings)` / `start_local_runner(settings)`: a runner beside the web server.
 
 Models: `RunRequest` (with `HttpRequest`, `UploadedFile`, `LimitOverrides`, `SessionCommand`)
@@ -89,7 +89,7 @@ from deepdive.sandbox.events import (
     Started,
 )
 from deepdive.sandbox.local import LocalRunner, RunnerStartError, local_runner, start_local_runner
-from deepdive.sandbox.ratelimit import RateLimiter, RateLimitError
+from deepdive.sandbox.ratelimit import RateLimitError
 from deepdive.sandbox.run_request import (
     HttpRequest,
     LimitOverrides,
@@ -122,7 +122,6 @@ __all__ = [
     "LocalRunner",
     "Queued",
     "RateLimitError",
-    "RateLimiter",
     "RunEvent",
     "RunRefusedError",
     "RunRequest",

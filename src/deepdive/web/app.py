@@ -12,7 +12,6 @@ from deepdive.course.search import SearchIndex
 from deepdive.db.engine import make_engine, make_session_factory
 from deepdive.sandbox import (
     IsolationReport,
-    RateLimiter,
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
@@ -22,6 +21,7 @@ from deepdive.settings import Settings
 from deepdive.web.assets import STATIC_DIR, VersionedStaticFiles
 from deepdive.web.errors import install_error_handlers
 from deepdive.web.page_cache import PageCache, PageCacheMiddleware
+from deepdive.web.ratelimits import make_limiters
 from deepdive.web.routes import (
     bench,
     bookstore_source,
@@ -92,7 +92,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     app.state.sandbox = (
         RunnerClient(settings.runner_url, runner_token) if settings.runner_url else None
     )
-    app.state.run_limiter = RateLimiter(settings.sandbox_runs_per_minute)
+    app.state.run_limiter, app.state.login_limiter = make_limiters(settings)
     app.state.csrf_tokens = CsrfTokens(settings.secret)
     app.state.templates = make_templates(isolation_warning=_isolation_warning(settings))
 
@@ -123,6 +123,10 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     install_error_handlers(app)
 
     https = settings.mode == "hosted"
+    if https:  # accounts, logins and their session cookie (innermost, so every route has it)
+        from deepdive.accounts.web import install_accounts
+
+        install_accounts(app)
     app.add_middleware(CsrfGuardMiddleware, tokens=app.state.csrf_tokens)
     app.add_middleware(CsrfCookieMiddleware, tokens=app.state.csrf_tokens, secure=https)
     app.add_middleware(SecurityHeadersMiddleware, https=https)

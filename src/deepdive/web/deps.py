@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
+from deepdive.accounts.sessions import Account, current_account
 from deepdive.course.models import Course, Lesson
 from deepdive.course.progress import (
     LearnerView,
@@ -49,8 +50,11 @@ def _local_learner_id(connection: HTTPConnection) -> int:
 
 
 async def learner_id_of(connection: HTTPConnection) -> int:
-    """The learner behind a request or WebSocket. Local mode has exactly one, looked up once."""
+    """The learner behind a request or WebSocket. Local mode has exactly one, looked up once;
+    hosted mode's is the logged-in account (`LoginRequiredError` without one)."""
     state = connection.app.state
+    if state.settings.mode == "hosted":
+        return (await current_account(connection)).id
     learner_id = getattr(state, "local_learner_id", None)
     if learner_id is None:
         learner_id = await run_in_threadpool(_local_learner_id, connection)
@@ -59,6 +63,25 @@ async def learner_id_of(connection: HTTPConnection) -> int:
 
 
 LearnerIdDep = Annotated[int, Depends(learner_id_of)]
+AccountDep = Annotated[Account, Depends(current_account)]
+
+
+async def get_staff(account: AccountDep) -> Account:
+    """The logged-in instructor or admin; 403 for anyone else."""
+    if not account.is_staff:
+        raise HTTPException(403, "This page is for the course's instructors and admins.")
+    return account
+
+
+async def get_admin(account: AccountDep) -> Account:
+    """The logged-in admin; 403 for anyone else."""
+    if not account.is_admin:
+        raise HTTPException(403, "This page is for the course's admins.")
+    return account
+
+
+StaffDep = Annotated[Account, Depends(get_staff)]
+AdminDep = Annotated[Account, Depends(get_admin)]
 
 
 def run_owner(learner_id: int) -> str:

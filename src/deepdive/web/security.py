@@ -195,6 +195,12 @@ class CsrfGuardMiddleware:
         await self.app(scope, receive, send)
 
 
+def csrf_cookie_header(token: str, *, secure: bool) -> str:
+    """The Set-Cookie value that gives the browser `token` (readable by the pages' scripts,
+    which echo it in a header)."""
+    return f"{CSRF_COOKIE}={token}; Path=/; SameSite=Strict" + ("; Secure" if secure else "")
+
+
 class CsrfCookieMiddleware:
     """Give every browser a CSRF cookie on its first page view (and replace forged ones)."""
 
@@ -212,12 +218,12 @@ class CsrfCookieMiddleware:
             return
         token = self.tokens.new()
         scope.setdefault("state", {})["csrf_token"] = token
-        attributes = "Path=/; SameSite=Strict" + ("; Secure" if self.secure else "")
+        cookie = csrf_cookie_header(token, secure=self.secure)
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.append("set-cookie", f"{CSRF_COOKIE}={token}; {attributes}")
+                headers.append("set-cookie", cookie)
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

@@ -108,7 +108,7 @@ async def _check(
     client: RunnerClient | None = request.app.state.sandbox
     if client is None:
         raise ChallengeRunError(_NO_RUNNER)
-    request.app.state.run_limiter.acquire(str(learner_id))
+    await request.app.state.run_limiter.acquire(str(learner_id))
     try:
         result = await client.run(check_run(lesson, challenge), owner=run_owner(learner_id))
     except TooManyRunsError:

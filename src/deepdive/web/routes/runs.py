@@ -156,7 +156,7 @@ async def create_run(
     slug, _, interactive_id = body.widget.partition(":")[0].partition("/")
     find_widget(course, slug, interactive_id)
     try:
-        request.app.state.run_limiter.acquire(str(learner_id))
+        await request.app.state.run_limiter.acquire(str(learner_id))
     except RateLimitError as limited:
         return JSONResponse(
             {"error": "Too many runs", "message": str(limited)},

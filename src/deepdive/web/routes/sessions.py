@@ -41,6 +41,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError
 
+from deepdive.accounts.sessions import LoginRequiredError
 from deepdive.course.progress import save_draft
 from deepdive.sandbox import (
     Finished,
@@ -57,6 +58,7 @@ from deepdive.sandbox import (
 from deepdive.sandbox.client import Session
 from deepdive.settings import Settings
 from deepdive.web.deps import NO_RUNNER, learner_id_of, run_owner
+from deepdive.web.ratelimits import LimitsUnavailableError
 from deepdive.web.routes.drafts import MAX_CODE_CHARS, WidgetRef
 from deepdive.web.security import request_csrf_cookie, same_origin
 
@@ -193,11 +195,14 @@ async def session_socket(websocket: WebSocket) -> None:
         await _send(websocket, {"event": "error", "message": NO_RUNNER})
         await websocket.close(code=1011)
         return
-    learner_id = await learner_id_of(websocket)
     try:
-        state.run_limiter.acquire(str(learner_id))
-    except RateLimitError as limited:
-        await _refuse_start(websocket, str(limited))
+        learner_id = await learner_id_of(websocket)
+        await state.run_limiter.acquire(str(learner_id))
+    except (RateLimitError, LoginRequiredError) as refused:
+        await _refuse_start(websocket, str(refused))
+        return
+    except LimitsUnavailableError as down:
+        await _refuse_start(websocket, down.message)
         return
     key = (learner_id, start.widget.partition(":")[0], start.room) if start.room else None
     room = _rooms(state).get(key) if key else None
@@ -213,11 +218,6 @@ async def session_socket(websocket: WebSocket) -> None:
         return
     if room is not None and not room.ended:
         await room.replace()
-    try:
-        state.run_limiter.acquire(str(learner_id))
-    except RateLimitError as limited:
-        await _refuse_start(websocket, str(limited))
-        return
     attempts = await run_in_threadpool(_record_attempt, state, learner_id, start)
     run = RunRequest(kind="session", code=start.code)
     await _relay(websocket, client, run, attempts, run_owner(learner_id), key, start.code)

@@ -136,7 +136,7 @@ async def run_graded(request: Request, learner_id: int, run: RunRequest) -> RunR
     if client is None:
         raise TaskCheckError(503, NO_RUNNER)
     try:
-        request.app.state.run_limiter.acquire(str(learner_id))
+        await request.app.state.run_limiter.acquire(str(learner_id))
         return await client.run(run, owner=run_owner(learner_id))
     except (RateLimitError, TooManyRunsError) as busy:
         raise TaskCheckError(429, str(busy), retry_after(busy)) from busy
