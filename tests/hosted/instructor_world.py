@@ -16,7 +16,12 @@ from deepdive.web.deps import learner_id_of
 HOSTED_URL = "https://127.0.0.1:8000"
 ACTING = "x-test-account"
 # Names that appear nowhere else on a page, so a test can tell they were not shown.
-DISPLAY_NAMES = {"ana": "Ana Ruizwell", "ben": "Ben Okaforth", "cy": "Cyrus", "bo": "Bo Lindqvast"}
+DISPLAY_NAMES = {
+    "ana": "Ana Ruizwell",
+    "ben": "Ben Okaforth",
+    "cyd": "Cyrus",
+    "bob": "Bo Lindqvast",
+}
 
 
 class HostedClient(CourseClient):
@@ -35,13 +40,18 @@ class World:
     clients: dict[str, HostedClient] = field(default_factory=dict)
 
     def client(self, username: str | None) -> HostedClient:
-        """A client signed in as `username` (None: signed in as nobody)."""
+        """A client signed in as `username` (None: signed in as nobody), through the login
+        form when the app has one."""
         key = username or ""
         if key not in self.clients:
             client = HostedClient(self.app, base_url=HOSTED_URL, follow_redirects=False)
-            if username is not None:
-                client.headers[ACTING] = str(self.ids[username])
             self.clients[key] = client.__enter__()
+            if username is not None and _has_login(self.app):
+                from tests.hosted.conftest import _log_in
+
+                _log_in(client, username)
+            elif username is not None:
+                client.headers[ACTING] = str(self.ids[username])
         return self.clients[key]
 
     def rename(self, username: str, *, display_name: str) -> None:
@@ -67,25 +77,38 @@ def _signed_in(connection: HTTPConnection) -> int:
 
 
 def make_world(app: FastAPI, course: Course) -> World:
-    """Cohort A "Spring cohort": learners ana, ben, cy (display name Cyrus), instructor ines.
-    Cohort B "Autumn cohort": learner bo, instructor ivan. adm is an admin; lea is a learner
+    """Cohort A "Spring cohort": learners ana, ben, cyd (display name Cyrus), instructor ines.
+    Cohort B "Autumn cohort": learner bob, instructor ivan. adm is an admin; lea is a learner
     of no cohort."""
     people = {
         "ana": "learner",
         "ben": "learner",
-        "cy": "learner",
-        "bo": "learner",
+        "cyd": "learner",
+        "bob": "learner",
         "lea": "learner",
         "ines": "instructor",
         "ivan": "instructor",
         "adm": "admin",
     }
+    login = _has_login(app)
     with app.state.session_factory() as session:
-        accounts = {
-            name: Learner(username=name, role=role, display_name=DISPLAY_NAMES.get(name))
-            for name, role in people.items()
-        }
-        session.add_all(accounts.values())
+        if login:
+            from tests.hosted.conftest import PASSWORD
+
+            from deepdive.accounts import service
+
+            accounts = {
+                name: service.create_user(
+                    session, name, PASSWORD, display_name=DISPLAY_NAMES.get(name), role=role
+                )
+                for name, role in people.items()
+            }
+        else:
+            accounts = {
+                name: Learner(username=name, role=role, display_name=DISPLAY_NAMES.get(name))
+                for name, role in people.items()
+            }
+            session.add_all(accounts.values())
         a = Cohort(name="Spring cohort", join_code="SPRING-1")
         b = Cohort(name="Autumn cohort", join_code="AUTUMN-1")
         session.add_all([a, b])
@@ -93,9 +116,9 @@ def make_world(app: FastAPI, course: Course) -> World:
         members = [
             (a, "ana", "learner"),
             (a, "ben", "learner"),
-            (a, "cy", "learner"),
+            (a, "cyd", "learner"),
             (a, "ines", "instructor"),
-            (b, "bo", "learner"),
+            (b, "bob", "learner"),
             (b, "ivan", "instructor"),
         ]
         session.add_all(
@@ -104,8 +127,13 @@ def make_world(app: FastAPI, course: Course) -> World:
         session.commit()
         ids = {name: account.id for name, account in accounts.items()}
         world = World(app, ids, a.id, b.id)
-    app.dependency_overrides[learner_id_of] = _signed_in
+    if not login:
+        app.dependency_overrides[learner_id_of] = _signed_in
     return world
+
+
+def _has_login(app: FastAPI) -> bool:
+    return ("POST", "/login") in http_routes(app)
 
 
 def http_routes(app: FastAPI) -> list[tuple[str, str]]:

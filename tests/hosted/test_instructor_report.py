@@ -33,7 +33,7 @@ def _first_lesson(course):
 
 def _act(world: World, course) -> dict[str, object]:
     """ana solves lesson 1; ben answers one question right and one wrong, submits a known wrong
-    answer of a task and saves code; cy does nothing."""
+    answer of a task and saves code; cyd does nothing."""
     lesson = _first_lesson(course)
     solve_lesson(world.client("ana"), lesson)
     ben = world.client("ben")
@@ -104,7 +104,7 @@ def test_the_table_shows_each_learners_state_and_xp_lesson_by_lesson(world, cour
     assert cells[("ana", lesson.slug)] == ("done", available)
     first_xp = lesson.question_xp(acted["right"])
     assert cells[("ben", lesson.slug)] == ("in-progress", first_xp)
-    assert cells[("cy", lesson.slug)] == ("not-started", 0)
+    assert cells[("cyd", lesson.slug)] == ("not-started", 0)
     assert cells[("ana", course.lessons[1].slug)] == ("not-started", 0)
     # Totals: ana's tasks are every task of lesson 1, ben tried 3 items once each.
     tasks = sum(len(i.tasks) for i in lesson.meta.interactives)
@@ -112,10 +112,10 @@ def test_the_table_shows_each_learners_state_and_xp_lesson_by_lesson(world, cour
     assert _column(page.text, "ana", "xp") == str(available)
     assert _column(page.text, "ana", "done") == "1"
     assert _column(page.text, "ben", "attempts") == "3"
-    assert _column(page.text, "cy", "active") == "—"
+    assert _column(page.text, "cyd", "active") == "—"
     assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", _column(page.text, "ben", "active"))
     # Learners of the other cohort and instructors are not rows.
-    assert set(_order(page.text)) == {"ana", "ben", "cy"}
+    assert set(_order(page.text)) == {"ana", "ben", "cyd"}
 
 
 def test_the_table_sorts_and_filters_with_query_parameters(world, course):
@@ -123,16 +123,16 @@ def test_the_table_sorts_and_filters_with_query_parameters(world, course):
     slug = acted["lesson"].slug
     ines = world.client("ines")
     base = f"/cohorts/{world.cohort_a}"
-    assert _order(ines.get(base).text) == ["ana", "ben", "cy"]
-    assert _order(ines.get(base + "?sort=name&order=desc").text) == ["cy", "ben", "ana"]
-    assert _order(ines.get(base + "?sort=xp&order=desc").text) == ["ana", "ben", "cy"]
-    assert _order(ines.get(base + "?sort=xp&order=asc").text) == ["cy", "ben", "ana"]
+    assert _order(ines.get(base).text) == ["ana", "ben", "cyd"]
+    assert _order(ines.get(base + "?sort=name&order=desc").text) == ["cyd", "ben", "ana"]
+    assert _order(ines.get(base + "?sort=xp&order=desc").text) == ["ana", "ben", "cyd"]
+    assert _order(ines.get(base + "?sort=xp&order=asc").text) == ["cyd", "ben", "ana"]
     assert _order(ines.get(base + "?sort=attempts&order=desc").text)[0] in ("ana", "ben")
-    assert _order(ines.get(base + f"?sort=lesson:{slug}&order=asc").text) == ["cy", "ben", "ana"]
+    assert _order(ines.get(base + f"?sort=lesson:{slug}&order=asc").text) == ["cyd", "ben", "ana"]
     assert _order(ines.get(base + f"?lesson={slug}&state=in-progress").text) == ["ben"]
-    assert _order(ines.get(base + f"?lesson={slug}&state=not-started").text) == ["cy"]
+    assert _order(ines.get(base + f"?lesson={slug}&state=not-started").text) == ["cyd"]
     assert _order(ines.get(base + "?q=BEN").text) == ["ben"]
-    assert _order(ines.get(base + "?q=Cyrus").text) == ["cy"]  # display name
+    assert _order(ines.get(base + "?q=Cyrus").text) == ["cyd"]  # display name
     empty = ines.get(base + "?q=nobody")
     assert _order(empty.text) == []
     assert "No learner matches." in empty.text
@@ -163,10 +163,10 @@ def test_a_bad_sort_or_filter_is_a_clear_422(world, query, says):
 def test_item_stats_count_solvers_attempts_and_the_most_common_failure(world, course):
     acted = _act(world, course)
     lesson, interactive, task = acted["lesson"], acted["interactive"], acted["task"]
-    # cy fails the same task with the same known wrong answer: that failure has 2 learners.
+    # cyd fails the same task with the same known wrong answer: that failure has 2 learners.
     wrong = {"code": lesson.sources[task.wrong[0].file]}
     url = f"/api/lessons/{lesson.slug}/tasks/{interactive.id}/{task.id}"
-    assert not world.client("cy").post(url, json=wrong).json()["passed"]
+    assert not world.client("cyd").post(url, json=wrong).json()["passed"]
     page = world.client("ines").get(f"/cohorts/{world.cohort_a}/items")
     assert page.status_code == 200
     task_key = lesson.task_key(interactive, task)
@@ -174,7 +174,7 @@ def test_item_stats_count_solvers_attempts_and_the_most_common_failure(world, co
     assert row
     text = row.group(1)
     assert re.search(r'data-column="solved">1<', text)  # ana
-    assert re.search(r'data-column="tried">3<', text)  # ana, ben, cy
+    assert re.search(r'data-column="tried">3<', text)  # ana, ben, cyd
     failure = acted["failure"]
     escaped = failure.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = escaped.replace('"', "&#34;").replace("'", "&#39;")
@@ -212,6 +212,11 @@ def test_a_learners_page_shows_their_code_and_their_results(world, course):
 def test_the_csv_has_a_row_per_learner_per_item(world, course):
     acted = _act(world, course)
     lesson, interactive, task = acted["lesson"], acted["interactive"], acted["task"]
+    incident = course.incidents[0]
+    fix = world.client("cyd").post(
+        f"/api/incidents/{incident.slug}/fix", json={"code": incident.service}
+    )
+    assert fix.status_code == 200, fix.text
     response = world.client("ines").get(f"/cohorts/{world.cohort_a}/export.csv")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
@@ -221,7 +226,7 @@ def test_the_csv_has_a_row_per_learner_per_item(world, course):
     items = course_items(course)
     assert len(rows) == 3 * len(items)
     by = {(row["username"], row["item_id"]): row for row in rows}
-    assert {row["username"] for row in rows} == {"ana", "ben", "cy"}
+    assert {row["username"] for row in rows} == {"ana", "ben", "cyd"}
     for item in items:  # ana solved every item of lesson 1, nothing else
         row = by[("ana", item.key)]
         assert row["item_kind"] == item.kind
@@ -240,11 +245,18 @@ def test_the_csv_has_a_row_per_learner_per_item(world, course):
     right = by[("ben", quiz_award_key(lesson.slug, acted["right"].id))]
     assert right["score"] == right["max_score"] == str(lesson.question_xp(acted["right"]))
     assert right["first_solved_at"].endswith("Z")
-    assert by[("cy", items[0].key)]["display_name"] == "Cyrus"
+    assert by[("cyd", items[0].key)]["display_name"] == "Cyrus"
+    # An incident is scored in its tests' points: the best score so far, of all its points.
+    scored = by[("cyd", incident.award_key)]
+    assert scored["item_kind"] == "incident"
+    assert scored["lesson"] == ""
+    assert scored["score"] == str(fix.json()["best_score"])
+    assert scored["max_score"] == str(incident.total_points)
+    assert (scored["attempts"], scored["xp"]) == ("1", "0")
 
 
 def test_the_csv_cannot_carry_a_formula_into_a_spreadsheet(world, course):
-    world.rename("cy", display_name='=HYPERLINK("http://evil","x")')
+    world.rename("cyd", display_name='=HYPERLINK("http://evil","x")')
     world.rename("ben", display_name="@SUM(A1)")
     world.rename("ana", display_name="-2+3")
     rows = list(
@@ -254,7 +266,7 @@ def test_the_csv_cannot_carry_a_formula_into_a_spreadsheet(world, course):
     )
     names = {row["username"]: row["display_name"] for row in rows}
     assert names == {
-        "cy": '\'=HYPERLINK("http://evil","x")',
+        "cyd": '\'=HYPERLINK("http://evil","x")',
         "ben": "'@SUM(A1)",
         "ana": "'-2+3",
     }
@@ -262,5 +274,7 @@ def test_the_csv_cannot_carry_a_formula_into_a_spreadsheet(world, course):
 
 
 def test_reset_link_button_posts_to_the_learners_reset_route(world, course):
-    page = world.client("ines").get(f"/cohorts/{world.cohort_a}/learners/{world.ids['cy']}")
-    assert f'hx-post="/cohorts/{world.cohort_a}/learners/{world.ids["cy"]}/reset-link"' in page.text
+    page = world.client("ines").get(f"/cohorts/{world.cohort_a}/learners/{world.ids['cyd']}")
+    assert (
+        f'hx-post="/cohorts/{world.cohort_a}/learners/{world.ids["cyd"]}/reset-link"' in page.text
+    )

@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Literal, TypeVar
-from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -46,21 +45,13 @@ _NOT_YOURS = "You do not follow this cohort, so its learners' work is not shown 
 _NOT_INSTRUCTOR = "The instructor view is for a cohort's instructors and for admins."
 
 
-def _login_required(request: Request) -> HTTPException:
-    if request.url.path.endswith(".csv"):
-        return HTTPException(401, "Log in to download a cohort's results.", headers=NO_STORE)
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return HTTPException(
-        303, "Log in to see this page.", headers={"Location": f"/login?next={quote(target)}"}
-    )
-
-
 def _with_account(request: Request, learner_id: int, read: Callable[[Session, Learner], T]) -> T:
-    """Run `read` for the signed-in account in one session; refuse anyone else before reading."""
+    """Run `read` for the signed-in account in one session (`learner_id_of` has already sent
+    anyone not logged in to the login page)."""
     with request.app.state.session_factory() as session:
         account = session.get(Learner, learner_id)
         if account is None or account.username is None:
-            raise _login_required(request)
+            raise HTTPException(403, _NOT_INSTRUCTOR, headers=NO_STORE)
         return read(session, account)
 
 
