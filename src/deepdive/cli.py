@@ -83,6 +83,13 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the course in a browser")
     ] = False,
+    hosted: Annotated[
+        bool,
+        typer.Option("--hosted", help="Hosted mode: accounts, PostgreSQL, Redis, several workers"),
+    ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Web worker processes (hosted mode)")
+    ] = 2,
 ) -> None:
     """Serve the course (migrating the database first, starting the sandbox runner beside it)."""
     from deepdive.db.migrate import open_database
@@ -90,6 +97,9 @@ def serve(
     from deepdive.web.app import create_app
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    if hosted or os.environ.get("DEEPDIVE_MODE") == "hosted":
+        _serve_hosted(overrides, workers)
+        return
     settings = Settings(**overrides).prepare()  # type: ignore[arg-type]
     course = _load_course_or_exit(settings)
     problem = _port_problem(settings.host, settings.port)
@@ -107,6 +117,36 @@ def serve(
                 raise typer.Exit(1) from failure
             settings = settings.model_copy(update={"runner_url": runner.url})
         _serve(create_app(settings, course), settings, open_browser)
+
+
+def _serve_hosted(overrides: dict[str, object], workers: int) -> None:
+    """Gunicorn with `workers` Uvicorn workers, once the settings and servers are checked and the
+    database is migrated (once, here, before the workers fork). No runner is started here."""
+    from deepdive.hosted import HostedConfigError, prepare_hosted, run_gunicorn
+
+    try:
+        settings = prepare_hosted(**overrides)
+    except HostedConfigError as problem:
+        errors.print("[bold red]FastAPI Deep Dive cannot start in hosted mode:[/]")
+        for line in str(problem).splitlines():
+            errors.print(f"  {line}", highlight=False, markup=False)
+        raise typer.Exit(1) from problem
+    course = _load_course_or_exit(settings)
+    problem = _port_problem(settings.host, settings.port)
+    if problem:
+        errors.print(f"[bold red]{problem}[/]")
+        raise typer.Exit(1)
+    runs = (
+        f"runs go to the runner at {settings.runner_url}"
+        if settings.runner_url
+        else "no runner is started in hosted mode (DEEPDIVE_RUNNER_URL is not set)"
+    )
+    console.print(
+        f"[bold]FastAPI Deep Dive[/] (hosted) on http://{settings.host}:{settings.port}/ with "
+        f"{workers} worker(s); {runs}.",
+        highlight=False,
+    )
+    run_gunicorn(settings, course, workers)
 
 
 def _serve(application: object, settings: Settings, open_browser: bool) -> None:

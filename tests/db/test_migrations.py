@@ -9,10 +9,16 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from deepdive.db.engine import make_engine
-from deepdive.db.migrate import alembic_config, current_revision, open_database, upgrade
+from deepdive.db.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    open_database,
+    upgrade,
+)
 from deepdive.db.models import Base
 
-LATEST = "0005"
+LATEST = head_revision()
 
 
 def test_fresh_database_is_created_at_the_latest_revision(database_url):

@@ -48,3 +48,11 @@ def test_cached_pages_keep_the_security_headers(client):
     repeat = client.get("/")
     assert "script-src 'self'" in repeat.headers["content-security-policy"]
     assert repeat.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_hosted_mode_caches_no_page_even_on_sqlite(settings, course):
+    from deepdive.web.app import create_app
+
+    hosted = settings.model_copy(update={"mode": "hosted"})
+    cache = create_app(hosted, course).state.page_cache
+    assert cache.key("/", 1) is None  # every worker renders from the database, every time

@@ -10,6 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("postgresql"):
+        # A database that went away is noticed (pre-ping) and waited for briefly, not forever:
+        # requests then fail fast with a 503 and work again as soon as it is back.
+        return create_engine(
+            url, pool_pre_ping=True, pool_timeout=10, connect_args={"connect_timeout": 3}
+        )
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

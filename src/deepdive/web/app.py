@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+
+import redis
 from fastapi import FastAPI
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
@@ -69,6 +72,14 @@ def _isolation_warning(settings: Settings) -> str | None:
     return IsolationReport.model_validate(info["isolation"]).warning
 
 
+def _redis_client(url: str | None) -> redis.Redis | None:
+    """The worker's client of the shared Redis: it connects when first used, reconnects after
+    an outage, and gives up on a silent server within a second."""
+    if not url:
+        return None
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+
+
 def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     """Build the app. `settings` must be prepared; the database must be migrated (see `serve`)."""
     settings = settings.prepare()
@@ -83,11 +94,12 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
     engine = make_engine(settings.database_url or "")
     runner_token = settings.runner_token.get_secret_value() if settings.runner_token else None
     app.state.settings = settings
+    app.state.worker_name = secrets.token_hex(4)  # each worker process builds its own app
     app.state.course = course
     app.state.search_index = SearchIndex(course)  # built from the course just loaded
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
-    app.state.page_cache = PageCache(engine)
+    app.state.page_cache = PageCache(engine, enabled=settings.mode == "local")
     app.state.page_cache.watch(app.state.session_factory)
     app.state.sandbox = (
         RunnerClient(settings.runner_url, runner_token)
@@ -95,6 +107,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         else dispatch_client(settings)  # hosted: runs go through Redis to runners anywhere
     )
     app.state.run_limiter = RateLimiter(settings.sandbox_runs_per_minute)
+    app.state.redis = _redis_client(settings.redis_url) if settings.mode == "hosted" else None
     app.state.csrf_tokens = CsrfTokens(settings.secret)
     app.state.templates = make_templates(isolation_warning=_isolation_warning(settings))
 

@@ -9,6 +9,10 @@ from http import HTTPStatus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("deepdive.web")
@@ -94,7 +98,41 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     )
 
 
+# A shared server that does not answer: the request cannot be served now, and will be once it is
+# back (the engine's pre-ping and Redis's pool reconnect by themselves, no restart needed).
+_OUTAGES: dict[type[Exception], str] = {
+    OperationalError: "the database",
+    InterfaceError: "the database",
+    PoolTimeoutError: "the database",
+    RedisConnectionError: "Redis",
+    RedisTimeoutError: "Redis",
+}
+OUTAGE_RETRY_SECONDS = 5
+
+
+async def _outage(request: Request, exc: Exception) -> Response:
+    server = next(name for kind, name in _OUTAGES.items() if isinstance(exc, kind))
+    log.warning(
+        "%s is not answering (%s on %s %s)",
+        server,
+        type(exc).__name__,
+        request.method,
+        request.url.path,
+    )
+    response = error_response(
+        request,
+        503,
+        "The course is briefly unavailable",
+        f"The server cannot reach {server} right now, so nothing was read or changed. Your "
+        "progress is safe: try again in a few seconds.",
+    )
+    response.headers["Retry-After"] = str(OUTAGE_RETRY_SECONDS)
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for kind in _OUTAGES:
+        app.add_exception_handler(kind, _outage)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -9,7 +9,14 @@ cached page is keyed by a database version made of two counters:
   SQLite's `PRAGMA data_version` on a read-only connection, asked at most every few milliseconds.
 
 Routes store what they render; `PageCacheMiddleware` answers repeat visits before the request
-reaches routing at all. Other databases (hosted mode, several workers) are not cached.
+reaches routing at all.
+
+Hosted mode caches nothing. Its workers are separate processes (on separate machines, even), so
+a commit made through one is invisible to the others' counters, and any shared version (a Redis
+counter, say) read "at most every few milliseconds" would still let a worker answer a page older
+than a change the learner has just seen succeed through another. Its pages are also per account,
+while the middleware knows only local mode's single learner. A hosted page is always rendered
+from the database; other databases than a SQLite file are never cached either.
 """
 
 from __future__ import annotations
@@ -28,7 +35,14 @@ _Key = tuple[str, int, int, int]
 
 
 class PageCache:
-    def __init__(self, engine: Engine, max_pages: int = 256, recheck_seconds: float = 0.05) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        max_pages: int = 256,
+        recheck_seconds: float = 0.05,
+        *,
+        enabled: bool = True,
+    ) -> None:
         self._max_pages = max_pages
         self._recheck_seconds = recheck_seconds
         self._own_commits = 0
@@ -38,7 +52,9 @@ class PageCache:
         self._probe: sqlite3.Connection | None = None
         database = engine.url.database
         self._database = (
-            database if engine.dialect.name == "sqlite" and database != ":memory:" else None
+            database
+            if enabled and engine.dialect.name == "sqlite" and database != ":memory:"
+            else None
         )
 
     def _connect(self) -> sqlite3.Connection | None:
