@@ -178,12 +178,18 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def redis_server_url() -> str:
+    """The tests' Redis database (not emptied: `redis_url` is, before each test)."""
+    return _server_url(REDIS_ENV, "Redis server")
+
+
 @pytest.fixture
-def redis_url() -> str:
+def redis_url(redis_server_url: str) -> str:
     """A Redis database, emptied before the test."""
     import redis
 
-    url = _server_url(REDIS_ENV, "Redis server")
+    url = redis_server_url
     with redis.Redis.from_url(url) as connection:
         connection.flushdb()
     return url

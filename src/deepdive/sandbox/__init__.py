@@ -19,8 +19,10 @@ Where each module runs
 Three kinds of process use this package, and each module belongs to one (or is plain data):
 
 * **The web server** (and `deepdive sandbox run --runner`): `client` (talking to a runner),
+  `streams` (hosted mode: runs dispatched through Redis Streams to runners on any machine),
   `ratelimit`, `local` (starting a runner beside the server), and the data models.
-* **The runner** (`deepdive runner`): `server` (its socket), `engine` (the pool of warm
+* **The runner** (`deepdive runner`): `server` (its socket), or `stream_runner` (taking runs
+  from Redis, `deepdive runner --redis URL`), `engine` (the pool of warm
   sandboxes and the waiting line, `waiting`), `process` (one sandbox seen from outside),
   `config`, `isolation/` (namespaces, seccomp, limits, the root filesystem, set up while
   forking), `preload` and `secrets_scrub`. It also checks every instrument's data against its

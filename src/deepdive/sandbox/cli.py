@@ -235,6 +235,37 @@ def check_command() -> None:
             typer.echo(f"  {name}: {reason}", err=True)
 
 
+@sandbox_app.command("runners")
+def runners_command(
+    redis_url: Annotated[
+        str | None,
+        typer.Option("--redis", help="The run queue's Redis (default: DEEPDIVE_REDIS_URL)"),
+    ] = None,
+) -> None:
+    """List the runners taking runs from Redis (name, capacity, load, isolation) as JSON."""
+    from deepdive.sandbox.streams import StreamsClient
+
+    url = redis_url or Settings().redis_url
+    if not url:
+        raise _fail("Give --redis URL (or set DEEPDIVE_REDIS_URL).")
+    client = StreamsClient(url)
+    try:
+        statuses = asyncio.run(client.runners())
+    except RunnerUnavailableError as error:
+        raise _fail(str(error)) from error
+    typer.echo(json.dumps([status.model_dump(mode="json") for status in statuses], indent=2))
+    if not statuses:
+        raise _fail(f"No runner takes runs from {client}: start one with `deepdive runner`.")
+    for status in statuses:
+        isolation = status.info.isolation
+        state = "full isolation" if isolation.full else f"DEGRADED: {isolation.warning}"
+        typer.echo(
+            f"{status.name} on {status.host}: {status.running}/{status.capacity} busy, "
+            f"{status.done} runs done ({state})",
+            err=True,
+        )
+
+
 def runner_command(
     socket_path: Annotated[
         Path | None, typer.Option("--socket", help="Listen on this Unix socket")

@@ -124,9 +124,10 @@ class StreamRunner:
                     await self._read(free)
                     self._back_up()
                 except ResponseError as problem:
-                    if "NOGROUP" not in str(problem):
-                        raise
-                    self._group_ready = False  # Redis lost its data (restarted, flushed)
+                    # NOGROUP, or UNBLOCKED: Redis lost the stream (restarted, flushed).
+                    log.warning("the run stream went away (%s); making it again", problem)
+                    self._group_ready = False
+                    await asyncio.sleep(0.1)
                 except (RedisError, OSError) as problem:
                     self._went_down(problem)
                     await asyncio.sleep(1)

@@ -471,7 +471,7 @@ class StreamsSession(Session):
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if self.result is None and exc is None:
+            if self.result is None and exc is None and not self._finished():
                 await self.end()
         finally:
             if self._run is not None:
@@ -479,6 +479,9 @@ class StreamsSession(Session):
                     with contextlib.suppress(RunnerUnavailableError):
                         await self.send(SessionCommand(op="end"))
                 await self._run.close()
+
+    def _finished(self) -> bool:
+        return self._run is None or self._run.finished
 
     async def send(self, command: SessionCommand) -> None:
         assert self._run is not None

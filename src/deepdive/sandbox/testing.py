@@ -13,7 +13,8 @@ conftest) or import the fixtures by name. They run real sandboxes: nothing is mo
 
 `require_full_isolation(info)` skips where the machine cannot isolate (never silently where
 isolation is required). `runner_environment_for(home)` and `wait_for_runner(process, url)` help
-tests that start a runner process of their own.
+tests that start a runner process of their own; `start_stream_runner(home, redis_url, name)`
+starts one that takes its runs from Redis (`deepdive runner --redis`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -128,3 +130,42 @@ def wait_for_runner(
             if time.monotonic() > deadline:
                 raise AssertionError(f"the runner at {url} did not answer") from None
             time.sleep(0.05)
+
+
+def start_stream_runner(
+    home: Path, redis_url: str, name: str, timeout: float = 120, **variables: str
+) -> subprocess.Popen[bytes]:
+    """Start `deepdive runner --redis URL --name NAME` (one worker unless `variables` say
+    otherwise) and wait until its heartbeat is in Redis; fail with its output if it dies."""
+    import redis
+
+    home.mkdir(parents=True, exist_ok=True)
+    env = runner_environment_for(
+        home,
+        DEEPDIVE_DATA_DIR=str(home / "data"),
+        **{"DEEPDIVE_SANDBOX_WORKERS": "1", **variables},
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "deepdive.sandbox.cli",
+        "runner",
+        "--redis",
+        redis_url,
+        "--name",
+        name,
+    ]
+    log = open(home / f"{name}.log", "wb")  # noqa: SIM115  (the process writes it)
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    deadline = time.monotonic() + timeout
+    with redis.Redis.from_url(redis_url) as connection:
+        while not connection.exists(f"deepdive:runners:{name}"):
+            if process.poll() is not None:
+                said = (home / f"{name}.log").read_text(errors="replace")
+                raise AssertionError(f"the runner {name} stopped while starting:\n{said}")
+            if time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError(f"the runner {name} did not beat in {timeout} s")
+            time.sleep(0.1)
+    return process

@@ -46,9 +46,11 @@ from deepdive.sandbox import (
     Finished,
     Queued,
     RateLimitError,
+    RunLostError,
     RunnerClient,
     RunnerError,
     RunnerUnavailableError,
+    RunQueueFullError,
     RunRequest,
     SessionCommand,
     SessionEvent,
@@ -255,8 +257,10 @@ async def _relay(
                 room.ended = True
                 if key and rooms.get(key) is room:
                     del rooms[key]
-    except (RunnerUnavailableError, RunnerError, OSError):
-        await _send(websocket, {"event": "error", "message": _GONE})
+    except (RunnerUnavailableError, RunnerError, OSError) as problem:
+        # A dispatched run's own messages say what happened (queue full, runner stopped).
+        told = isinstance(problem, RunLostError | RunQueueFullError)
+        await _send(websocket, {"event": "error", "message": str(problem) if told else _GONE})
         with contextlib.suppress(RuntimeError):
             await websocket.close(code=1011)
         return
