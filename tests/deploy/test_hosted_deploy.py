@@ -196,9 +196,12 @@ def test_named_volumes_are_declared_and_the_databases_keep_their_data_in_them():
     assert used == declared == {"postgres-data", "redis-data"}
 
 
-# Options the hosted web tier and the Redis runner bring; until they are on this branch the
-# compose and Kubernetes commands using them cannot be checked, and the check says so.
-NOT_YET_MERGED = {("serve", "--hosted"), ("serve", "--workers"), ("runner", "--redis")}
+# Commands the accounts work brings; until they are on this branch the guide's lines using
+# them cannot be checked, and the check says so.
+NOT_YET_MERGED = {
+    ("admin create-user", ""),
+    ("admin create-cohort", ""),
+}
 
 
 def _deepdive_commands(document: dict) -> list[list[str]]:
@@ -518,3 +521,41 @@ def test_waiting_for_the_migration_ends_once_another_process_has_migrated(postgr
         waiting.kill()
     assert waiting.returncode == 0
     assert "is at revision" in out
+
+
+def _guide_commands() -> list[list[str]]:
+    """Every `deepdive ...` command line in the operator's guide: in code blocks and in inline
+    code, up to a shell operator (not the namespace, role or database called deepdive)."""
+    text = (DEPLOY / "README.md").read_text()
+    pieces = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+    pieces += re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", text, flags=re.S))
+    found = []
+    for piece in pieces:
+        for line in piece.splitlines():
+            for match in re.finditer(r"(?:^|\s)(?<!-n )(deepdive [a-z][^|&>;]*)", line):
+                found.append(match.group(1).split())
+    return found
+
+
+def test_every_deepdive_command_in_the_operators_guide_exists_with_its_options():
+    commands = _guide_commands()
+    assert {" ".join(command[:3]) for command in commands} >= {
+        "deepdive db upgrade",
+        "deepdive sandbox check",
+        "deepdive runner --redis",
+        "deepdive serve --hosted",
+    }
+    missing = [problem for command in commands for problem in command_problems(command)]
+    pending = [item for item in missing if item in NOT_YET_MERGED]
+    assert [item for item in missing if item not in pending] == []
+    if pending:
+        pytest.skip(f"not on this branch yet: {sorted(set(pending))}")
+
+
+def test_the_guide_covers_what_an_operator_does():
+    text = (DEPLOY / "README.md").read_text()
+    headings = re.findall(r"^## (.+)$", text, flags=re.M)
+    for topic in ("Start", "Scale the runners", "Back up", "Upgrade", "Rotate", "monitor"):
+        assert any(topic in heading for heading in headings), topic
+    assert "pg_dump" in text
+    assert "--scale runner=" in text
