@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,7 +23,6 @@ from pathlib import Path
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from tests.conftest import free_port
 
 from deepdive.db.migrate import open_database
 from deepdive.sandbox import streams
@@ -47,7 +47,6 @@ def book(book_id: int):
 """
 TESTS = """
 from fastapi.testclient import TestClient
-from tests.conftest import free_port
 
 from app import app
 
@@ -167,6 +166,7 @@ def test_a_run_through_redis_gives_what_the_direct_runner_gives(runners, redis_u
         through_redis = asyncio.run(client.run(request))
         direct = asyncio.run(runner_client.run(request))
         assert _comparable(through_redis) == _comparable(direct)
+    assert through_redis.outcome == "ok", through_redis.message + through_redis.stdout[-2000:]
     assert through_redis.tests[0].outcome == "passed"
     assert through_redis.tests[1].outcome == "failed"
 
@@ -339,10 +339,31 @@ def test_the_run_route_and_task_checks_run_through_redis_and_award_xp_once(
     assert (again["passed"], again["total_xp"]) == (True, 20)  # the XP counted once
 
 
-def test_a_runner_takes_runs_again_once_redis_is_back(tmp_path):
-    from tests.hosted.test_dispatch_faults import _redis_server
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    port = free_port()
+
+def _redis_server(port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with redis.Redis(port=port) as connection:
+                connection.ping()
+            return process
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+
+def test_a_runner_takes_runs_again_once_redis_is_back(tmp_path):
+    port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
     server = _redis_server(port)
     runner = None

@@ -9,6 +9,7 @@ import asyncio
 import json
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +19,6 @@ from pathlib import Path
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from tests.conftest import free_port
 
 from deepdive.db.migrate import open_database
 from deepdive.sandbox import streams
@@ -174,6 +174,12 @@ def test_the_runners_command_says_when_no_runner_is_up(redis_url):
     assert "No runner takes runs from redis://127.0.0.1:6379/" in listed.stderr
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def _redis_server(port: int) -> subprocess.Popen[bytes]:
     server = shutil.which("redis-server")
     if server is None:
@@ -197,7 +203,7 @@ def _redis_server(port: int) -> subprocess.Popen[bytes]:
 def test_redis_down_is_a_clear_503_and_runs_queue_again_once_it_is_back(
     tmp_path, postgres_url, course
 ):
-    port = free_port()
+    port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
     server = _redis_server(port)
     try:
