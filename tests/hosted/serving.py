@@ -51,7 +51,11 @@ class HostedServer:
             self.process = subprocess.Popen(
                 self.command(), env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True
             )
-        self.wait_for_workers(self.workers)
+        try:
+            self.wait_for_workers(self.workers)
+        except BaseException:
+            self.__exit__()  # a server that did not come up is not left running
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
