@@ -198,12 +198,6 @@ def test_named_volumes_are_declared_and_the_databases_keep_their_data_in_them():
 
 # Commands the accounts work brings; until they are on this branch the guide's lines using
 # them cannot be checked, and the check says so.
-NOT_YET_MERGED = {
-    ("admin create-user", ""),
-    ("admin create-cohort", ""),
-}
-
-
 def _deepdive_commands(document: dict) -> list[list[str]]:
     env = _env_example()
     found = []
@@ -222,10 +216,7 @@ def test_every_deepdive_command_in_compose_exists_with_its_options():
         ("runner", "--redis"),
     }
     missing = [problem for command in commands for problem in command_problems(command)]
-    pending = [(path, option) for path, option in missing if (path, option) in NOT_YET_MERGED]
-    assert [item for item in missing if item not in pending] == []
-    if pending:
-        pytest.skip(f"not on this branch yet: {pending}")
+    assert missing == []
 
 
 def command_problems(command: list[str]) -> list[tuple[str, str]]:
@@ -490,10 +481,7 @@ def test_every_deepdive_command_in_the_manifests_exists_with_its_options():
             commands.append(line[line.index("deepdive") :])
     assert len(commands) == 4
     missing = [problem for command in commands for problem in command_problems(command)]
-    pending = [item for item in missing if item in NOT_YET_MERGED]
-    assert [item for item in missing if item not in pending] == []
-    if pending:
-        pytest.skip(f"not on this branch yet: {pending}")
+    assert missing == []
 
 
 def test_waiting_for_the_migration_ends_once_another_process_has_migrated(postgres_url, tmp_path):
@@ -546,10 +534,7 @@ def test_every_deepdive_command_in_the_operators_guide_exists_with_its_options()
         "deepdive serve --hosted",
     }
     missing = [problem for command in commands for problem in command_problems(command)]
-    pending = [item for item in missing if item in NOT_YET_MERGED]
-    assert [item for item in missing if item not in pending] == []
-    if pending:
-        pytest.skip(f"not on this branch yet: {sorted(set(pending))}")
+    assert missing == []
 
 
 def test_the_guide_covers_what_an_operator_does():

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.conftest import CourseClient
 
@@ -135,3 +136,32 @@ def _log_in(client: CourseClient, username: str, password: str = PASSWORD) -> ht
 def log_in() -> Callable[..., httpx.Response]:
     """`log_in(client, "ada", password=PASSWORD)`: the login form, asserted to succeed."""
     return _log_in
+
+
+def _sign_in(app: FastAPI, client: TestClient, username: str = "ada") -> Learner:
+    """Create a learner account in `app`'s database and log `client` in through the login form
+    (for tests that build their own app and client instead of using `hosted_client`)."""
+    from deepdive.accounts import service
+
+    with app.state.session_factory() as session:
+        user = service.create_user(session, username, PASSWORD)
+    client.get("/health")
+    origin = str(client.base_url).rstrip("/")
+    response = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "next": "/"},
+        headers={
+            "HX-Request": "true",
+            "X-CSRF-Token": client.cookies["deepdive_csrf"],
+            "Origin": origin,
+        },
+    )
+    assert response.status_code == 200, response.text[:500]
+    assert "deepdive_session" in client.cookies
+    return user
+
+
+@pytest.fixture
+def sign_in() -> Callable[..., Learner]:
+    """`sign_in(app, client, username="ada")`: a new learner account, logged in on `client`."""
+    return _sign_in

@@ -133,6 +133,18 @@ class Client(httpx.Client):
         self.csrf = health.cookies["deepdive_csrf"]
         self.headers["Cookie"] = f"deepdive_csrf={self.csrf}"
 
+    def log_in(self, username: str, password: str) -> None:
+        """Log in through the login form; the session cookie (Secure) is sent back by hand too."""
+        response = self.post(
+            "/login",
+            data={"username": username, "password": password, "next": "/"},
+            headers={"X-CSRF-Token": self.csrf, "Origin": self.origin, "HX-Request": "true"},
+        )
+        assert response.status_code == 200, response.text[:500]
+        self.csrf = response.cookies.get("deepdive_csrf") or self.csrf
+        session = response.cookies["deepdive_session"]
+        self.headers["Cookie"] = f"deepdive_csrf={self.csrf}; deepdive_session={session}"
+
     def send_json(self, method: str, path: str, body: object) -> httpx.Response:
         headers = {"X-CSRF-Token": self.csrf, "Origin": self.origin}
         response = self.request(method, path, json=body, headers=headers)

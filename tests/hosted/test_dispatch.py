@@ -310,13 +310,14 @@ def _csrf(client: TestClient) -> dict[str, str]:
 
 
 def test_the_run_route_and_task_checks_run_through_redis_and_award_xp_once(
-    runners, redis_url, postgres_url, tmp_path, course
+    sign_in, runners, redis_url, postgres_url, tmp_path, course
 ):
     app = _hosted_app(tmp_path, postgres_url, redis_url, course)
     assert isinstance(app.state.sandbox, StreamsClient)
     lesson = course.lesson("basics")
     solution = lesson.sources["examples/first_app_with_version.py"]
     with TestClient(app, base_url=HTTPS) as client:
+        sign_in(app, client)
         headers = _csrf(client)
         body = {
             "widget": "basics/first-endpoint",

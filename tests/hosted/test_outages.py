@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url
-from tests.conftest import BASE_URL, free_port
+from tests.conftest import free_port
 
 from deepdive.course.models import Course
 from deepdive.db.migrate import open_database
@@ -135,7 +135,7 @@ def database_proxy(postgres_url: str) -> Iterator[tuple[TcpProxy, str]]:
 
 @pytest.fixture
 def outage_client(
-    tmp_path: Path, course: Course, own_redis: RedisServer, database_proxy
+    tmp_path: Path, course: Course, own_redis: RedisServer, database_proxy, sign_in
 ) -> Iterator[TestClient]:
     _, database_url = database_proxy
     settings = Settings(
@@ -146,7 +146,9 @@ def outage_client(
         secret_key="a-shared-secret-for-every-worker",
     ).prepare()
     open_database(database_url).dispose()
-    with TestClient(create_app(settings, course), base_url=BASE_URL) as client:
+    app = create_app(settings, course)
+    with TestClient(app, base_url="https://127.0.0.1:8000") as client:  # Secure cookies
+        sign_in(app, client)  # pages need an account in hosted mode
         yield client
 
 

@@ -41,12 +41,38 @@ async def _message_on(socket, connection: str) -> str:
     raise AssertionError(f"no message on {connection}")
 
 
-def _tab(server: LiveServer, cookie: str):
-    """A tab's WebSocket to `server`, carrying the CSRF cookie (Secure: sent by hand here)."""
+def _tab(server: LiveServer, cookies: dict[str, str]):
+    """A tab's WebSocket to `server`, carrying the learner's cookies (Secure: sent by hand)."""
     url = server.url.replace("http", "ws", 1) + "/api/sessions"
-    return websockets.connect(
-        url, origin=server.url, additional_headers={"Cookie": f"deepdive_csrf={cookie}"}
+    header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    return websockets.connect(url, origin=server.url, additional_headers={"Cookie": header})
+
+
+def _logged_in_cookies(server: LiveServer, postgres_url: str) -> dict[str, str]:
+    """An account made in the shared database, logged in through `server`'s login form."""
+    from deepdive.accounts import service
+    from deepdive.db.engine import make_engine, make_session_factory
+
+    engine = make_engine(postgres_url)
+    with make_session_factory(engine)() as session:
+        service.create_user(session, "ada", "correct horse battery")
+    engine.dispose()
+    csrf = httpx.get(f"{server.url}/health").cookies["deepdive_csrf"]
+    response = httpx.post(
+        f"{server.url}/login",
+        data={"username": "ada", "password": "correct horse battery", "next": "/"},
+        headers={
+            "Cookie": f"deepdive_csrf={csrf}",
+            "X-CSRF-Token": csrf,
+            "Origin": server.url,
+            "HX-Request": "true",
+        },
     )
+    assert response.status_code == 200, response.text[:500]
+    return {
+        "deepdive_csrf": response.cookies.get("deepdive_csrf") or csrf,
+        "deepdive_session": response.cookies["deepdive_session"],
+    }
 
 
 def _start(room: str, token: str) -> str:
@@ -80,10 +106,11 @@ def test_tabs_on_two_workers_share_one_room(
         return LiveServer(create_app(settings, course), port)
 
     with worker("a") as first, worker("b") as second:
-        cookie = httpx.get(f"{first.url}/health").cookies["deepdive_csrf"]
+        cookies = _logged_in_cookies(first, postgres_url)  # one learner, two tabs
+        cookie = cookies["deepdive_csrf"]
 
         async def conversation() -> None:
-            async with _tab(first, cookie) as ada, _tab(second, cookie) as bob:
+            async with _tab(first, cookies) as ada, _tab(second, cookies) as bob:
                 await ada.send(_start("lobby", cookie))
                 await _until(ada, "ready")
                 await bob.send(_start("lobby", cookie))

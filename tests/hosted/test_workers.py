@@ -17,6 +17,8 @@ from sqlalchemy import create_engine, make_url, text
 from tests.conftest import free_port
 from tests.hosted.serving import HostedServer
 
+from deepdive.accounts import service
+from deepdive.db.engine import make_session_factory
 from deepdive.db.migrate import head_revision
 from deepdive.hosted import HostedConfigError, hosted_settings
 
@@ -44,8 +46,14 @@ def test_xp_earned_through_one_worker_shows_at_once_through_the_other(server, co
     assert "2 worker(s)" in log
     assert "no runner is started" in log
 
+    engine = create_engine(postgres_url)
+    with make_session_factory(engine)() as session:
+        service.create_user(session, "ada", "correct horse battery")
+    engine.dispose()
     first = server.client_on_worker()
     second = server.client_on_worker(avoid={first.worker})
+    first.log_in("ada", "correct horse battery")  # the same account, through each worker
+    second.log_in("ada", "correct horse battery")
     lesson = course.lessons[0]
     page = f"/lessons/{lesson.slug}"
     assert _xp_in_page(first.get(page).text) == 0
