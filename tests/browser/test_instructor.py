@@ -13,7 +13,6 @@ from tests.conftest import LiveServer, free_port
 from tests.hosted.conftest import (
     hosted_settings as hosted_settings,
 )
-from tests.hosted.conftest import postgres_server_url, postgres_url, redis_url  # noqa: F401
 from tests.hosted.instructor_world import ACTING, World, _has_login, make_world
 
 
