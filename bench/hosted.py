@@ -94,11 +94,32 @@ class Stats:
         self.ran = asyncio.Event()
 
 
+def _learner_client(base: str, number: int) -> httpx.AsyncClient:
+    """A learner's browser: its own address (as the TLS proxy in front of the web tier would
+    say in X-Forwarded-For, which Gunicorn trusts from 127.0.0.1), and its cookies kept by hand:
+    hosted cookies are Secure, and this loopback benchmark speaks plain HTTP to the workers."""
+    jar: dict[str, str] = {}
+    client = httpx.AsyncClient(
+        base_url=base,
+        timeout=60,
+        headers={"X-Forwarded-For": f"10.{number // 250}.{number % 250}.7"},
+    )
+
+    async def keep(response: httpx.Response) -> None:
+        for cookie in response.cookies.jar:
+            jar[cookie.name] = cookie.value or ""
+        client.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
+
+    client.event_hooks["response"] = [keep]
+    client.jar_values = jar  # type: ignore[attr-defined]
+    return client
+
+
 async def _learner(base: str, username: str, course, stats: Stats, until: float) -> None:
     lessons = list(course.lessons)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    async with _learner_client(base, int(username.removeprefix("learner"))) as client:
         await client.get("/login")
-        csrf = client.cookies.get("deepdive_csrf", "")
+        csrf = client.jar_values.get("deepdive_csrf", "")  # type: ignore[attr-defined]
         headers = {"X-CSRF-Token": csrf, "Origin": base}
         login = await client.post(
             "/login",
@@ -108,6 +129,8 @@ async def _learner(base: str, username: str, course, stats: Stats, until: float)
         if login.status_code != 200:
             stats.errors[f"login {login.status_code}"] += 1
             return
+        csrf = client.jar_values.get("deepdive_csrf", csrf)  # type: ignore[attr-defined]
+        headers = {"X-CSRF-Token": csrf, "Origin": base}
         stats.xp_earned[username] = 0
         while time.monotonic() < until:
             lesson = random.choice(lessons)

@@ -3,8 +3,9 @@
 The master process checks the settings and the two servers, migrates the database once, loads
 the course, then forks the workers; each worker builds its own app (its own database pool and
 Redis connections: nothing opened before the fork is shared). A worker that dies is replaced by
-Gunicorn. No sandbox runner is ever started here: runs go to the runner service at
-`DEEPDIVE_RUNNER_URL`.
+Gunicorn. No sandbox runner is ever started here: runs go through Redis Streams to the runners
+(`deepdive runner --redis URL`, on this machine or others), or to one runner service at
+`DEEPDIVE_RUNNER_URL` when that is set.
 
 `deepdive serve --hosted --workers N` does all of this; the plain Gunicorn equivalent is
 

@@ -161,8 +161,9 @@ def test_a_task_that_judges_tests_without_their_solution_is_reported(tmp_path):
     lesson_md = _copy(tmp_path, "11-testing") / "11-testing" / "lesson.md"
     _break(
         lesson_md,
-        "catches: tasks/filter_bug.py\n        solution_tests: examples/bookshelf_fixed_tests.py\n",
-        "catches: tasks/filter_bug.py\n",
+        "passes_also: [tasks/filter_fixed_disguised.py]\n"
+        "        solution_tests: examples/bookshelf_fixed_tests.py\n",
+        "passes_also: [tasks/filter_fixed_disguised.py]\n",
     )
     problems = _problems(lesson_md.parents[1])
     assert len(problems) == 1

@@ -51,7 +51,10 @@ def _redis_state(request: Request) -> State:
 
 
 def _servers(request: Request) -> dict[str, State]:
-    return {"database": _database_state(request), "redis": _redis_state(request)}
+    servers = {"database": _database_state(request)}
+    if request.app.state.redis is not None:  # a hosted server without Redis has none to check
+        servers["redis"] = _redis_state(request)
+    return servers
 
 
 @router.get("/health", response_model=HealthOut, response_model_exclude_none=True)
