@@ -90,6 +90,9 @@ class Stats:
         self.lost = 0
         self.retryable = 0
         self.xp_earned: dict[str, int] = {}
+        # Quiz answers (username, award key, xp): sent at all / answered 200 by the server.
+        self.answered: set[tuple[str, str, int]] = set()
+        self.confirmed: set[tuple[str, str]] = set()
         self.drafts: dict[str, str] = {}
         self.ran = asyncio.Event()
 
@@ -133,56 +136,67 @@ async def _learner(base: str, username: str, course, stats: Stats, until: float)
         headers = {"X-CSRF-Token": csrf, "Origin": base}
         stats.xp_earned[username] = 0
         while time.monotonic() < until:
-            lesson = random.choice(lessons)
-            slug = lesson.meta.slug
-            started = time.monotonic()
-            page = await client.get(f"/lessons/{slug}")
-            stats.pages.append(time.monotonic() - started)
-            if page.status_code != 200:
-                stats.errors[f"page {page.status_code}"] += 1
-            if lesson.meta.interactives:
-                widget = f"{slug}/{lesson.meta.interactives[0].id}"
-                code = APP + f"# {secrets.token_hex(4)}\n"
-                saved = await client.put(
-                    f"/api/drafts/{widget}", json={"code": code}, headers=headers
-                )
-                if saved.status_code == 200:
-                    stats.drafts[f"{username} {widget}"] = code
-                else:
-                    stats.errors[f"draft {saved.status_code}"] += 1
-                started = time.monotonic()
-                try:
-                    run = await client.post(
-                        "/api/runs",
-                        json={
-                            "widget": widget,
-                            "code": code,
-                            "requests": [{"method": "GET", "path": "/"}],
-                        },
-                        headers={**headers, "Accept": "application/json"},
-                    )
-                except httpx.HTTPError as error:
-                    stats.lost += 1
-                    stats.errors[f"run {error.__class__.__name__}"] += 1
-                else:
-                    if run.status_code == 200 and "result" in run.json():
-                        stats.runs.append(time.monotonic() - started)
-                        stats.ran.set()
-                    elif run.status_code in (429, 503) or "message" in run.text:
-                        stats.retryable += 1
-                        stats.errors[f"run {run.status_code}"] += 1
-                    else:
-                        stats.lost += 1
-                        stats.errors[f"run {run.status_code} unclear"] += 1
-            question = random.choice(lesson.quiz.questions)
-            answer = [i for i, option in enumerate(question.options) if option.correct]
-            quiz = await client.post(
-                f"/api/lessons/{slug}/quiz/{question.id}", json={"answer": answer}, headers=headers
+            try:
+                await _one_visit(client, headers, username, lessons, stats)
+            except httpx.HTTPError as error:  # a killed worker drops its connections
+                stats.errors[f"request {error.__class__.__name__}"] += 1
+                await asyncio.sleep(0.5)
+
+
+async def _one_visit(client, headers, username, lessons, stats: Stats) -> None:
+    from deepdive.course.models import quiz_award_key
+
+    lesson = random.choice(lessons)
+    slug = lesson.meta.slug
+    started = time.monotonic()
+    page = await client.get(f"/lessons/{slug}")
+    stats.pages.append(time.monotonic() - started)
+    if page.status_code != 200:
+        stats.errors[f"page {page.status_code}"] += 1
+    if lesson.meta.interactives:
+        widget = f"{slug}/{lesson.meta.interactives[0].id}"
+        code = APP + f"# {secrets.token_hex(4)}\n"
+        saved = await client.put(f"/api/drafts/{widget}", json={"code": code}, headers=headers)
+        if saved.status_code == 200:
+            stats.drafts[f"{username} {widget}"] = code
+        else:
+            stats.errors[f"draft {saved.status_code}"] += 1
+        started = time.monotonic()
+        try:
+            run = await client.post(
+                "/api/runs",
+                json={
+                    "widget": widget,
+                    "code": code,
+                    "requests": [{"method": "GET", "path": "/"}],
+                },
+                headers={**headers, "Accept": "application/json"},
             )
-            if quiz.status_code == 200:
-                stats.xp_earned[username] += quiz.json()["xp_awarded"]
+        except httpx.HTTPError as error:
+            stats.lost += 1
+            stats.errors[f"run {error.__class__.__name__}"] += 1
+        else:
+            if run.status_code == 200 and "result" in run.json():
+                stats.runs.append(time.monotonic() - started)
+                stats.ran.set()
+            elif run.status_code in (429, 503) or "message" in run.text:
+                stats.retryable += 1
+                stats.errors[f"run {run.status_code}"] += 1
             else:
-                stats.errors[f"quiz {quiz.status_code}"] += 1
+                stats.lost += 1
+                stats.errors[f"run {run.status_code} unclear"] += 1
+    question = random.choice(lesson.quiz.questions)
+    answer = [i for i, option in enumerate(question.options) if option.correct]
+    key = quiz_award_key(slug, question.id)
+    stats.answered.add((username, key, lesson.question_xp(question)))
+    quiz = await client.post(
+        f"/api/lessons/{slug}/quiz/{question.id}", json={"answer": answer}, headers=headers
+    )
+    if quiz.status_code == 200:
+        stats.xp_earned[username] += quiz.json()["xp_awarded"]
+        stats.confirmed.add((username, key))
+    else:
+        stats.errors[f"quiz {quiz.status_code}"] += 1
 
 
 async def _health(base: str, stats: Stats, until: float) -> None:
@@ -313,7 +327,7 @@ async def _bench(options: argparse.Namespace, server: str) -> None:
     from deepdive.course.loader import load_course
     from deepdive.db.engine import make_session_factory
     from deepdive.db.migrate import open_database
-    from deepdive.db.models import Draft, XpAward
+    from deepdive.db.models import Draft, Learner, XpAward
 
     name = f"deepdive_bench_{secrets.token_hex(4)}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -347,6 +361,13 @@ async def _bench(options: argparse.Namespace, server: str) -> None:
         with sessions() as session:
             awards = session.execute(select(func.coalesce(func.sum(XpAward.xp), 0))).scalar_one()
             drafts = session.scalar(select(func.count()).select_from(Draft)) or 0
+            stored = set(
+                session.execute(
+                    select(Learner.username, XpAward.award_key).join(
+                        Learner, Learner.id == XpAward.learner_id
+                    )
+                ).all()
+            )
         # The same load per runner (half the learners) on one runner, without faults.
         port = options.port + 1  # a fresh port: the first server's may linger in TIME_WAIT
         single, _ = await _phase(
@@ -364,6 +385,7 @@ async def _bench(options: argparse.Namespace, server: str) -> None:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     earned = sum(stats.xp_earned.values())
+    answered = stats.answered
     p99, single_p99 = _percentile(stats.runs, 0.99), _percentile(single.runs, 0.99)
     figures = {
         "runs_per_second": round(len(stats.runs) / options.seconds, 2),
@@ -374,8 +396,12 @@ async def _bench(options: argparse.Namespace, server: str) -> None:
         "errors": dict(stats.errors),
         "runs_lost": stats.lost,
         "runs_with_retryable_error": stats.retryable,
-        "xp_double_counted": max(0, awards - earned),
-        "progress_lost": max(0, earned - awards) + max(0, len(stats.drafts) - drafts),
+        # At most the XP of every distinct answer sent may be stored (a reply lost with a killed
+        # worker may or may not have been stored); every answer the server confirmed must be.
+        "xp_double_counted": max(0, awards - sum({(u, k): x for u, k, x in answered}.values())),
+        "progress_lost": len(stats.confirmed - stored) + max(0, len(stats.drafts) - drafts),
+        "xp_confirmed_to_clients": earned,
+        "xp_stored": awards,
         "recover_seconds": recover,
         "single_runner_p99_ms": single_p99,
         "p99_ratio": round(p99 / single_p99, 2) if p99 and single_p99 else None,
