@@ -8,15 +8,19 @@ Nothing here stands in for either server. Without them (no `DEEPDIVE_TEST_POSTGR
 from __future__ import annotations
 
 import secrets
+import shutil
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from tests.conftest import CourseClient
+from tests.conftest import CourseClient, free_port
 
 from deepdive.course.models import Course
 from deepdive.db.migrate import open_database
@@ -165,3 +169,44 @@ def _sign_in(app: FastAPI, client: TestClient, username: str = "ada") -> Learner
 def sign_in() -> Callable[..., Learner]:
     """`sign_in(app, client, username="ada")`: a new learner account, logged in on `client`."""
     return _sign_in
+
+
+class RedisServer:
+    """A redis-server of our own on `port`, started and killed at will."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with redis.Redis(port=self.port) as connection:
+                    connection.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    server = RedisServer(free_port())
+    server.start()
+    yield server
+    server.kill()

@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -340,40 +339,14 @@ def test_the_run_route_and_task_checks_run_through_redis_and_award_xp_once(
     assert (again["passed"], again["total_xp"]) == (True, 20)  # the XP counted once
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _redis_server(port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            with redis.Redis(port=port) as connection:
-                connection.ping()
-            return process
-        except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-
-
-def test_a_runner_takes_runs_again_once_redis_is_back(tmp_path):
-    port = _free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-    server = _redis_server(port)
+def test_a_runner_takes_runs_again_once_redis_is_back(tmp_path, own_redis):
+    url = own_redis.url
     runner = None
     try:
         runner = start_stream_runner(tmp_path / "runner", url, "runner-c")
-        server.kill()
-        server.wait()
+        own_redis.kill()
         time.sleep(2)  # the runner finds Redis gone
-        server = _redis_server(port)  # back, and empty: no stream, no group
+        own_redis.start()  # back, and empty: no stream, no group
         result = asyncio.run(_client(url).run(RunRequest(code=APP, requests=[HttpRequest()])))
         assert result.outcome == "ok"
         assert runner.poll() is None
@@ -381,8 +354,6 @@ def test_a_runner_takes_runs_again_once_redis_is_back(tmp_path):
         if runner is not None:
             runner.terminate()
             runner.wait(20)
-        server.kill()
-        server.wait()
 
 
 def _holder(connection: redis.Redis) -> str:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -176,61 +174,28 @@ def test_the_runners_command_says_when_no_runner_is_up(redis_url):
     assert "No runner takes runs from redis://127.0.0.1:6379/" in listed.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _redis_server(port: int) -> subprocess.Popen[bytes]:
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed here")
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            with redis.Redis(port=port) as connection:
-                connection.ping()
-            return process
-        except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-
-
 def test_redis_down_is_a_clear_503_and_runs_queue_again_once_it_is_back(
-    sign_in, tmp_path, postgres_url, course
+    sign_in, tmp_path, postgres_url, course, own_redis
 ):
-    port = _free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-    server = _redis_server(port)
-    try:
-        app = _app(tmp_path, postgres_url, url, course, run_queue_limit=1)
-        with TestClient(app, base_url=HTTPS) as client:
-            sign_in(app, client)
-            headers = _csrf(client)
-            server.kill()
-            server.wait()
-            down = client.post("/api/runs", json=BODY, headers=headers)
-            streamed = client.post(
-                "/api/runs", json=BODY, headers={**headers, "Accept": "application/x-ndjson"}
-            )
-            with pytest.raises(RunnerUnavailableError, match="not answering"):
-                asyncio.run(app.state.sandbox.ping())
-            server = _redis_server(port)
-            # Back: the app's own connection answers again (a full queue, told by Redis).
-            asyncio.run(StreamsClient(url).submit(RunRequest(code=APP), owner=None))
-            back = client.post("/api/runs", json=BODY, headers=headers)
-        assert down.status_code == 503
-        # The shared run limit is asked first, and says that Redis does not answer.
-        assert "Redis server does not answer" in down.json()["message"]
-        assert streamed.status_code == 503  # refused before any stream starts
-        assert back.status_code == 503
-        assert back.json()["message"] == streams.QUEUE_FULL.format(waiting=1)
-    finally:
-        server.kill()
-        server.wait()
+    url = own_redis.url
+    app = _app(tmp_path, postgres_url, url, course, run_queue_limit=1)
+    with TestClient(app, base_url=HTTPS) as client:
+        sign_in(app, client)
+        headers = _csrf(client)
+        own_redis.kill()
+        down = client.post("/api/runs", json=BODY, headers=headers)
+        streamed = client.post(
+            "/api/runs", json=BODY, headers={**headers, "Accept": "application/x-ndjson"}
+        )
+        with pytest.raises(RunnerUnavailableError, match="not answering"):
+            asyncio.run(app.state.sandbox.ping())
+        own_redis.start()
+        # Back: the app's own connection answers again (a full queue, told by Redis).
+        asyncio.run(StreamsClient(url).submit(RunRequest(code=APP), owner=None))
+        back = client.post("/api/runs", json=BODY, headers=headers)
+    assert down.status_code == 503
+    # The shared run limit is asked first, and says that Redis does not answer.
+    assert "Redis server does not answer" in down.json()["message"]
+    assert streamed.status_code == 503  # refused before any stream starts
+    assert back.status_code == 503
+    assert back.json()["message"] == streams.QUEUE_FULL.format(waiting=1)

@@ -5,9 +5,7 @@ started again on its port, and PostgreSQL is reached through a TCP proxy that is
 
 from __future__ import annotations
 
-import shutil
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -22,37 +20,6 @@ from deepdive.course.models import Course
 from deepdive.db.migrate import open_database
 from deepdive.settings import Settings
 from deepdive.web.app import create_app
-
-
-class RedisServer:
-    """A redis-server of our own on `port`, started and killed at will."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.skip("redis-server is not installed")
-        self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise AssertionError("redis-server did not start")
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
 
 
 class TcpProxy:
@@ -117,14 +84,6 @@ def _pump(source: socket.socket, sink: socket.socket) -> None:
 
 
 @pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    server = RedisServer(free_port())
-    server.start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture
 def database_proxy(postgres_url: str) -> Iterator[tuple[TcpProxy, str]]:
     real = make_url(postgres_url)
     proxy = TcpProxy(free_port(), (real.host or "127.0.0.1", real.port or 5432))
@@ -135,7 +94,7 @@ def database_proxy(postgres_url: str) -> Iterator[tuple[TcpProxy, str]]:
 
 @pytest.fixture
 def outage_client(
-    tmp_path: Path, course: Course, own_redis: RedisServer, database_proxy, sign_in
+    tmp_path: Path, course: Course, own_redis, database_proxy, sign_in
 ) -> Iterator[TestClient]:
     _, database_url = database_proxy
     settings = Settings(
