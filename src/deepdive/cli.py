@@ -141,7 +141,7 @@ def _serve_hosted(overrides: dict[str, object], workers: int) -> None:
     runs = (
         f"runs go to the runner at {settings.runner_url}"
         if settings.runner_url
-        else "no runner is started in hosted mode (DEEPDIVE_RUNNER_URL is not set)"
+        else "no runner is started in hosted mode: runs go through Redis to the runners"
     )
     console.print(
         f"[bold]FastAPI Deep Dive[/] (hosted) on http://{settings.host}:{settings.port}/ with "
