@@ -35,6 +35,8 @@ from deepdive.sandbox.run_result import ErrorInfo, Limits, RunResult, Usage
 from deepdive.sandbox.worker.main import WorkerConfig, sandbox_main
 
 KILL_GRACE_SECONDS = 1.0
+# How long a killed sandbox's PID 1 may take to be reaped before its figures are given up.
+_REAP_SECONDS = 5.0
 # Runs whose events the runner passes on to the client as they happen.
 _EVENT_KINDS = ("session", "test")
 log = logging.getLogger("deepdive.sandbox")
@@ -222,12 +224,18 @@ class SandboxProcess:
         with contextlib.suppress(OSError, ValueError):
             self._peak, self._oom_kills = self.cgroup.peak(), self.cgroup.oom_kills()
 
-    def _measure(self, result: RunResult, limits: Limits) -> None:
-        """The run's peak memory (every process, shared memory and tmpfs files together), and a
-        memory-limit outcome when the kernel had to kill one of its processes for memory."""
+    def _measure(self, result: RunResult, limits: Limits, exit_info: Exit | None) -> None:
+        """The run's peak memory, as the runner measured it: the cgroup's peak (every process,
+        shared memory and tmpfs files together) where there is one, else the peak resident
+        memory of the sandbox's PID 1 (and the processes it reaped) that `wait4` reported; and a
+        memory-limit outcome when the kernel had to kill one of its processes for memory.
+
+        The figure the sandbox put in its report is never kept: the learner's code runs in that
+        process and can write any report it likes (0.0 here means "not measured")."""
         if not self.exited.done():
             self._read_cgroup()
         if self._peak is None:
+            result.usage.max_memory_mib = round(exit_info.max_rss_mib, 1) if exit_info else 0.0
             return
         result.usage.max_memory_mib = round(max(self._peak - self._ready_usage, 0) / MIB, 1)
         if self._oom_kills and result.outcome in ("ok", "runtime_error", "crashed"):
@@ -338,14 +346,15 @@ class SandboxProcess:
             finally:
                 timer.cancel()
             self.kill()
+            exit_info = await self._reaped(None if result is None else _REAP_SECONDS)
             if result is None:
-                exit_info = await self.exited
+                assert exit_info is not None
                 if self._stopped is None:
                     result = self._read_result()
                 result = result or self._without_result(request, limits, exit_info)
         finally:
             self.release()
-        self._measure(result, limits)
+        self._measure(result, limits, exit_info)
         result.usage.wall_ms = result.usage.wall_ms or round(
             (time.perf_counter() - started) * 1000, 3
         )
@@ -364,6 +373,13 @@ class SandboxProcess:
             if result is not None or self.exited.done():
                 return result
             self._done = self.loop.create_future()
+
+    async def _reaped(self, seconds: float | None) -> Exit | None:
+        """How PID 1 ended once the runner has reaped it (None if that took over `seconds`)."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(self.exited), seconds)
+        except TimeoutError:
+            return None
 
     def _time_is_up(self) -> None:
         self._killed_for_time = True
