@@ -243,3 +243,56 @@ def test_an_incident_fix_that_only_bends_its_query_metric_is_not_solved(client, 
     graded = client.post("/api/incidents/n-plus-one-queries/fix", json={"code": bent}).json()
     assert graded["solved"] is False, graded
     assert graded["xp_awarded"] == 0
+
+
+# -- the learner's tests carry the course's apps: every one of them, word for word ------------
+
+_BUGGY_APPS = ("tasks/filter_bug.py", "tasks/filter_bug_disguised.py")
+_FIXED_APPS = ("examples/bookshelf_fixed.py", "tasks/filter_fixed_disguised.py")
+
+
+def _knows_the_texts(course, *, shape: str, unknown_is_buggy: bool) -> str:
+    """A test file that recognises each of the four public apps by its text (exactly, or as
+    its syntax tree, which ignores layout and comments) and fails against the buggy ones."""
+    lesson = course.lesson("testing")
+    buggy = [lesson.sources[path] for path in _BUGGY_APPS]
+    fixed = [lesson.sources[path] for path in _FIXED_APPS]
+    return f"""
+import ast, pathlib
+
+BUGGY_TEXTS = {buggy!r}
+FIXED_TEXTS = {fixed!r}
+
+
+def _shape(text):
+    return ast.dump(ast.parse(text)) if {shape == "syntax-tree"!r} else text
+
+
+TEXT = _shape((pathlib.Path(__file__).parent / "app.py").read_text())
+BUGGY = TEXT in {{_shape(t) for t in BUGGY_TEXTS}}
+FIXED = TEXT in {{_shape(t) for t in FIXED_TEXTS}}
+
+
+def test_published_before():
+    assert {"not FIXED" if unknown_is_buggy else "BUGGY"} is False
+"""
+
+
+@pytest.mark.parametrize("shape", ["text", "syntax-tree"])
+@pytest.mark.parametrize("unknown_is_buggy", [False, True])
+def test_tests_that_know_the_public_apps_by_heart_earn_nothing(
+    client, course, shape, unknown_is_buggy
+):
+    fixed = _lesson_source(course, "testing", "examples/bookshelf_fixed.py")
+    tests = _knows_the_texts(course, shape=shape, unknown_is_buggy=unknown_is_buggy)
+    checked = client.post(CATCH_FILTER, json={"code": fixed, "tests": tests}).json()
+    assert checked["passed"] is False, checked
+    assert checked["xp_awarded"] == 0
+    assert checked["total_xp"] == 0
+    lines = {line["name"]: line for line in checked["checks"]}
+    assert lines["Books of that very year are left out"]["passed"] is True
+    # Whichever way the file guesses about an app it does not know, one side refuses it.
+    refused = (
+        "Your tests pass against the fixed app" if unknown_is_buggy else "Your tests catch the bug"
+    )
+    assert lines[refused]["passed"] is False, lines

@@ -23,6 +23,10 @@ question answerable only by exercising the app:
   published_before` has not), so a file that decides from the app's text or bytecode whether
   to fail (a faked failure, a report rewritten by a hook, an early exit) is wrong about one of
   them.
+* None of them is run as the course's file says: each check runs a fresh random disguise of
+  each (`deepdive.course.disguise`: other names, another route order, decoy helpers and
+  comments, comparisons written the other way round), so a file that carries the exact texts
+  of the course's apps recognises none of them.
 * The verdict is decided here, outside every sandbox, from all the runs: the tests must fail
   against every buggy app and pass against every fixed one. A forged report helps only a file
   that already tells the apps apart, which is what catching the bug means; one that passes
@@ -30,17 +34,20 @@ question answerable only by exercising the app:
 * The learner's own fix is judged like any task: the check in a sandbox of its own reaches
   their app over HTTP only.
 
-What remains: the platform's apps are files of the course, which is public; code written to
-recognise each of them by its exact text would be told apart. Judging tests that must run beside
-the app cannot exclude that; it costs more than the test the task asks for.
+What remains: a file that reads the app's code and works out what it does (finds the filter's
+comparison and decides which way it leans) can still tell the apps apart without running them.
+Judging tests that must run beside the app cannot exclude that; it costs more than the test
+the task asks for.
 """
 
 from __future__ import annotations
 
+import random
 import re
 import secrets
 from dataclasses import dataclass
 
+from deepdive.course.disguise import disguise
 from deepdive.course.interactives.base import InteractiveBase
 from deepdive.course.interactives.tasks import Task
 from deepdive.course.models import Lesson
@@ -142,9 +149,16 @@ def task_runs(
             fixed,
             *(lesson.sources[path] for path in task.passes_also),
         ]
+        # A fresh disguise of each for every check: texts no test file can carry in advance.
+        rng = random.Random(secrets.randbits(64))
         for app in apps:
             runs.append(
-                RunRequest(kind="test", code=app, tests=tests or "", tests_filename=LEARNER_TESTS)
+                RunRequest(
+                    kind="test",
+                    code=disguise(app, rng),
+                    tests=tests or "",
+                    tests_filename=LEARNER_TESTS,
+                )
             )
     if task.memory_margin_mib is not None:
         runs.append(task_run(lesson, task, reference_code(lesson, interactive, task)))
@@ -203,7 +217,8 @@ def _memory_line(task: Task, app: RunResult, reference: RunResult) -> CheckLine:
     name = "Your app's peak memory"
     margin = task.memory_margin_mib or 0.0
     used, expected = app.usage.max_memory_mib, reference.usage.max_memory_mib
-    if reference.outcome != "ok" or expected <= 0:
+    # Both figures are the runner's own (see `SandboxProcess._measure`): 0.0 is "not measured".
+    if reference.outcome != "ok" or expected <= 0 or used <= 0:
         return CheckLine(name, False, "The sandbox could not measure memory on this machine.")
     if used > expected + margin:
         return CheckLine(
