@@ -10,6 +10,7 @@ no cgroup is visible (the sandbox's own process is all the runner can measure th
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -201,6 +202,20 @@ def test_an_app_that_fakes_its_memory_figure_earns_nothing(request, client, cour
     if MEMORY_LINE in lines:
         assert lines[MEMORY_LINE]["passed"] is False, lines
         assert "more than a version that reads the file in chunks" in lines[MEMORY_LINE]["message"]
+
+
+def test_an_app_that_answers_the_known_digest_without_reading_earns_nothing(client, course):
+    # The digest of the cover the check file uploads (the course is public), answered without
+    # reading a byte of the upload: no memory spent at all.
+    content = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * (15 * 1024)
+    code = _uploads(course, "tasks/never_reads_the_file.py").replace(
+        "digest.hexdigest()", repr(hashlib.sha256(content).hexdigest())
+    )
+    assert repr(hashlib.sha256(content).hexdigest()) in code
+    checked = client.post(STREAM, json={"code": code}).json()
+    assert checked["passed"] is False, checked
+    assert checked["xp_awarded"] == 0
+    assert "update one hashlib.sha256() with every chunk" in str(checked["checks"])
 
 
 def test_reading_the_whole_file_is_measured_as_more_memory(client, course):

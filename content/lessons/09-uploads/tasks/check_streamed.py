@@ -1,7 +1,9 @@
 import hashlib
+import secrets
 
-# Just under the lesson's 4 MiB limit, so every correct app accepts it.
-CONTENT = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * (15 * 1024)
+# Just under the lesson's 4 MiB limit, so every correct app accepts it; random bytes drawn afresh
+# for every check, so no app can answer their digest without reading them.
+CONTENT = b"\x89PNG\r\n\x1a\n" + secrets.token_bytes(256 * 15 * 1024)
 
 
 def test_the_whole_file_is_read_and_digested(client):
