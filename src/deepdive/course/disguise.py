@@ -5,7 +5,8 @@ and without (see `deepdive.course.grading`). Those apps are files of the course,
 public, so a test file could carry their exact texts and tell them apart without asking them
 anything. Each check therefore runs a fresh disguise of every app, a text nobody has seen:
 
-* private module names (`_shelf`) and the local variables of functions get random names;
+* private module names (`_shelf`) and the local variables of functions get random names, and
+  functions get locals nobody reads;
 * the route handlers are declared in a random order (routes of one HTTP method keep theirs, so
   the route that answers a request never changes);
 * comparisons of plain names, attributes and constants are written either way round (`a <= b`
@@ -191,6 +192,17 @@ def _rename_locals(
     for node in inside:
         if isinstance(node, ast.Name) and node.id in mapping:
             node.id = mapping[node.id]
+    _add_dead_locals(function, names)
+
+
+def _add_dead_locals(function: ast.FunctionDef | ast.AsyncFunctionDef, names: _Names) -> None:
+    """A local nobody reads, somewhere in the function's body (after its docstring): the body
+    no longer matches any known one even once its names are set aside."""
+    rng = names.rng
+    first = 1 if ast.get_docstring(function, clean=False) is not None else 0
+    for _ in range(rng.randint(0, 2)):
+        dead = ast.parse(f"{names.fresh(private=False)} = {rng.randint(1, 10**6)}").body[0]
+        function.body.insert(rng.randint(first, len(function.body)), dead)
 
 
 def _flip_comparisons(tree: ast.Module, rng: random.Random) -> None:
