@@ -200,7 +200,7 @@ def _add_dead_locals(function: ast.FunctionDef | ast.AsyncFunctionDef, names: _N
     no longer matches any known one even once its names are set aside."""
     rng = names.rng
     first = 1 if ast.get_docstring(function, clean=False) is not None else 0
-    for _ in range(rng.randint(0, 2)):
+    for _ in range(rng.randint(1, 2)):
         dead = ast.parse(f"{names.fresh(private=False)} = {rng.randint(1, 10**6)}").body[0]
         function.body.insert(rng.randint(first, len(function.body)), dead)
 
