@@ -308,3 +308,48 @@ def test_tests_that_know_the_public_apps_by_heart_earn_nothing(
         "Your tests pass against the fixed app" if unknown_is_buggy else "Your tests catch the bug"
     )
     assert lines[refused]["passed"] is False, lines
+
+
+# -- an app that writes the whole verdict itself: tests passed, outcome ok, frames -----------
+
+# Replaces the sandbox's last step with a report of its own in which every check passed, after
+# writing result frames on every descriptor and a verdict on stdout.
+_REPORTS_ITS_OWN_VERDICT = """
+import json, os, sys
+
+_worker = sys.modules["deepdive.sandbox.worker.main"]
+_names = ["test_version_answers", "test_version_says_one_point_oh", "test_broken_listing"]
+
+
+def _finish(self, result):
+    result.outcome, result.message = "ok", "All 3 checks passed."
+    result.tests = [
+        _worker.CaseResult(name=name, nodeid=f"test_check.py::{name}", outcome="passed")
+        for name in _names
+    ]
+    print(json.dumps({"passed": True, "solved": True, "score": 100}))
+    self.region.write(result.model_dump_json().encode())
+    self._send({"type": "done"})
+    os._exit(0)
+
+
+_worker.Sandbox._finish = _finish
+"""
+
+
+def test_a_task_app_that_reports_its_own_passing_checks_earns_nothing(client, course):
+    starter = _lesson_source(course, "basics", "examples/first_app.py")
+    task = "/api/lessons/basics/tasks/first-endpoint/version-route"
+    checked = client.post(task, json={"code": starter + _REPORTS_ITS_OWN_VERDICT}).json()
+    assert checked["passed"] is False, checked
+    assert checked["xp_awarded"] == 0
+    assert any("GET /version" in line["message"] for line in checked["checks"]), checked
+
+
+def test_an_incident_fix_that_reports_its_own_passing_tests_is_not_solved(client, course):
+    incident = next(i for i in course.incidents if i.slug == "route-shadowing")
+    code = incident.service + _REPORTS_ITS_OWN_VERDICT
+    graded = client.post("/api/incidents/route-shadowing/fix", json={"code": code}).json()
+    assert graded["solved"] is False, graded
+    assert graded["xp_awarded"] == 0
+    assert graded["score"] < graded["total"]
