@@ -1,11 +1,15 @@
 """Hosted mode under load and faults, on this machine's loopback.
 
 Two web workers (`deepdive serve --hosted --workers 2`), two runners (`deepdive runner --redis`),
-the real PostgreSQL (a fresh database) and Redis (index 5, emptied). 200 learners, created here
-with the account service functions and a cohort, log in over HTTP, open lessons, save drafts,
-run code and answer quizzes for `--seconds`. Meanwhile one runner and one web worker are killed
-with SIGKILL (Gunicorn replaces the worker; the script restarts the runner). Then the same
-per-runner load against a single runner gives the p99 the two-runner p99 is compared with.
+the real PostgreSQL (a fresh database) and Redis (`--redis`, index 5 unless told; emptied).
+200 learners, created here with the account service functions and a cohort, log in over HTTP
+all at once (timed on its own: `logins_seconds`, `login_p99_ms`), then open lessons, save
+drafts, run code (as the page does: a stream of JSON lines) and answer quizzes for
+`--seconds`. A third of the way in, one runner and one web worker are killed with SIGKILL
+(Gunicorn replaces the worker; the script restarts the runner). Then the same per-runner load
+against a single runner gives the p99 the two-runner p99 is compared with. A run's time is
+split into its wait for a sandbox (sent → `started`) and the rest; the run queue's depth is
+sampled; `--trace FILE` keeps every run and queue sample.
 
     .venv/bin/python bench/hosted.py --seconds 60
 
@@ -89,6 +93,8 @@ class Stats:
     def __init__(self) -> None:
         self.runs: list[float] = []
         self.pages: list[float] = []
+        self.logins: list[float] = []
+        self.login_seconds = 0.0  # until the last learner had logged in
         self.health: list[float] = []
         self.errors: Counter[str] = Counter()
         self.waits: list[float] = []  # sent → started: waiting for a sandbox
@@ -108,6 +114,7 @@ class Stats:
         self.killed_at: float | None = None
         self.load: list[float] = []  # the machine's 1-minute load average, at start and end
         self.queue_depth: list[int] = []  # runs no runner had taken yet, sampled twice a second
+        self.depth_trace: list[tuple[float, int]] = []
 
 
 def _learner_client(base: str, number: int) -> httpx.AsyncClient:
@@ -131,23 +138,47 @@ def _learner_client(base: str, number: int) -> httpx.AsyncClient:
     return client
 
 
-async def _learner(base: str, username: str, course, stats: Stats, until: float) -> None:
+class Window:
+    """The timed part of a phase: it opens once every learner has logged in (a class logging
+    in at once is measured on its own: 200 password checks take the machine a while) and
+    lasts `seconds` from then."""
+
+    def __init__(self, learners: int, seconds: float) -> None:
+        self.waiting = learners
+        self.seconds = seconds
+        self.opened = asyncio.Event()
+        self.until = float("inf")
+
+    def logged_in(self) -> None:
+        self.waiting -= 1
+        if self.waiting == 0:
+            self.until = time.monotonic() + self.seconds
+            self.opened.set()
+
+
+async def _learner(base: str, username: str, course, stats: Stats, window: Window) -> None:
     lessons = list(course.lessons)
     async with _learner_client(base, int(username.removeprefix("learner"))) as client:
-        while True:  # a login cut off by a killed worker is tried again, as a person would
-            try:
-                login = await _log_in(client, base, username)
-                break
-            except httpx.HTTPError as error:
-                stats.errors[f"login {error.__class__.__name__}"] += 1
-                await asyncio.sleep(0.5)
+        started = time.monotonic()
+        try:
+            while True:  # a login cut off by a killed worker is tried again, as a person would
+                try:
+                    login = await _log_in(client, base, username)
+                    break
+                except httpx.HTTPError as error:
+                    stats.errors[f"login {error.__class__.__name__}"] += 1
+                    await asyncio.sleep(0.5)
+            stats.logins.append(time.monotonic() - started)
+        finally:
+            window.logged_in()
         if login.status_code != 200:
             stats.errors[f"login {login.status_code}"] += 1
             return
         csrf = client.jar_values.get("deepdive_csrf", "")  # type: ignore[attr-defined]
         headers = {"X-CSRF-Token": csrf, "Origin": base}
         stats.xp_earned[username] = 0
-        while time.monotonic() < until:
+        await window.opened.wait()
+        while time.monotonic() < window.until:
             try:
                 await _one_visit(client, headers, username, lessons, stats)
             except httpx.HTTPError as error:  # a killed worker drops its connections
@@ -254,7 +285,9 @@ async def _sample_queue(url: str, stats: Stats, until: float) -> None:
     try:
         while time.monotonic() < until:
             with contextlib.suppress(Exception):
-                stats.queue_depth.append(await waiting_runs(connection))
+                depth = await waiting_runs(connection)
+                stats.queue_depth.append(depth)
+                stats.depth_trace.append((time.monotonic() - stats.began, depth))
             await asyncio.sleep(0.5)
     finally:
         await connection.aclose()
@@ -293,6 +326,9 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--trace", type=Path, help="also write every run and queue sample of both phases here"
+    )
     options = parser.parse_args()
     missing = _missing()
     if missing:
@@ -371,8 +407,12 @@ async def _phase(
     stats, recover = Stats(), None
     try:
         await _wait_healthy(base)
-        until = time.monotonic() + seconds
-        tasks = [asyncio.create_task(_learner(base, u, course, stats, until)) for u in usernames]
+        window = Window(len(usernames), seconds)
+        first = time.monotonic()
+        tasks = [asyncio.create_task(_learner(base, u, course, stats, window)) for u in usernames]
+        await window.opened.wait()
+        stats.login_seconds = time.monotonic() - first
+        until = window.until
         tasks.append(asyncio.create_task(_health(base, stats, until)))
         tasks.append(asyncio.create_task(_sample_queue(env["DEEPDIVE_REDIS_URL"], stats, until)))
         stats.began = time.monotonic()
@@ -460,10 +500,25 @@ async def _bench(options: argparse.Namespace, server: str) -> None:
         engine.dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    if options.trace:
+        options.trace.write_text(
+            json.dumps(
+                {
+                    name: {
+                        "killed_s": (phase.killed_at - phase.began) if phase.killed_at else None,
+                        "runs": phase.timeline,
+                        "queue": phase.depth_trace,
+                    }
+                    for name, phase in (("two_runners", stats), ("one_runner", single))
+                }
+            )
+        )
     earned = sum(stats.xp_earned.values())
     answered = stats.answered
     p99, single_p99 = _percentile(stats.runs, 0.99), _percentile(single.runs, 0.99)
     figures = {
+        "logins_seconds": round(stats.login_seconds, 1),
+        "login_p99_ms": _percentile(stats.logins, 0.99),
         "runs_per_second": round(len(stats.runs) / options.seconds, 2),
         "run_p50_ms": _percentile(stats.runs, 0.5),
         "run_p99_ms": p99,
