@@ -1,11 +1,15 @@
 """Hosted mode under load and faults, on this machine's loopback.
 
 Two web workers (`deepdive serve --hosted --workers 2`), two runners (`deepdive runner --redis`),
-the real PostgreSQL (a fresh database) and Redis (index 5, emptied). 200 learners, created here
-with the account service functions and a cohort, log in over HTTP, open lessons, save drafts,
-run code and answer quizzes for `--seconds`. Meanwhile one runner and one web worker are killed
-with SIGKILL (Gunicorn replaces the worker; the script restarts the runner). Then the same
-per-runner load against a single runner gives the p99 the two-runner p99 is compared with.
+the real PostgreSQL (a fresh database) and Redis (`--redis`, index 5 unless told; emptied).
+200 learners, created here with the account service functions and a cohort, log in over HTTP
+all at once (timed on its own: `logins_seconds`, `login_p99_ms`), then open lessons, save
+drafts, run code (as the page does: a stream of JSON lines) and answer quizzes for
+`--seconds`. A third of the way in, one runner and one web worker are killed with SIGKILL
+(Gunicorn replaces the worker; the script restarts the runner). Then the same per-runner load
+against a single runner gives the p99 the two-runner p99 is compared with. A run's time is
+split into its wait for a sandbox (sent → `started`) and the rest; the run queue's depth is
+sampled; `--trace FILE` keeps every run and queue sample.
 
     .venv/bin/python bench/hosted.py --seconds 60
 
@@ -74,6 +78,10 @@ def _missing() -> list[str]:
     return problems
 
 
+def _depth(values: list[int], q: float) -> int | None:
+    return sorted(values)[min(len(values) - 1, int(q * len(values)))] if values else None
+
+
 def _percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -85,9 +93,14 @@ class Stats:
     def __init__(self) -> None:
         self.runs: list[float] = []
         self.pages: list[float] = []
+        self.logins: list[float] = []
+        self.login_seconds = 0.0  # until the last learner had logged in
         self.health: list[float] = []
         self.errors: Counter[str] = Counter()
+        self.waits: list[float] = []  # sent → started: waiting for a sandbox
+        self.executions: list[float] = []  # started → result: in the sandbox, and back
         self.lost = 0
+        self.cut_off = 0  # runs whose connection a killed web worker dropped
         self.retryable = 0
         self.xp_earned: dict[str, int] = {}
         # Quiz answers (username, award key, xp): sent at all / answered 200 by the server.
@@ -95,6 +108,13 @@ class Stats:
         self.confirmed: set[tuple[str, str]] = set()
         self.drafts: dict[str, str] = {}
         self.ran = asyncio.Event()
+        # Where a slow run's time went: (sent, seconds after the phase began; waited; in total).
+        self.timeline: list[tuple[float, float, float]] = []
+        self.began = time.monotonic()
+        self.killed_at: float | None = None
+        self.load: list[float] = []  # the machine's 1-minute load average, at start and end
+        self.queue_depth: list[int] = []  # runs no runner had taken yet, sampled twice a second
+        self.depth_trace: list[tuple[float, int]] = []
 
 
 def _learner_client(base: str, number: int) -> httpx.AsyncClient:
@@ -118,29 +138,62 @@ def _learner_client(base: str, number: int) -> httpx.AsyncClient:
     return client
 
 
-async def _learner(base: str, username: str, course, stats: Stats, until: float) -> None:
+class Window:
+    """The timed part of a phase: it opens once every learner has logged in (a class logging
+    in at once is measured on its own: 200 password checks take the machine a while) and
+    lasts `seconds` from then."""
+
+    def __init__(self, learners: int, seconds: float) -> None:
+        self.waiting = learners
+        self.seconds = seconds
+        self.opened = asyncio.Event()
+        self.until = float("inf")
+
+    def logged_in(self) -> None:
+        self.waiting -= 1
+        if self.waiting == 0:
+            self.until = time.monotonic() + self.seconds
+            self.opened.set()
+
+
+async def _learner(base: str, username: str, course, stats: Stats, window: Window) -> None:
     lessons = list(course.lessons)
     async with _learner_client(base, int(username.removeprefix("learner"))) as client:
-        await client.get("/login")
-        csrf = client.jar_values.get("deepdive_csrf", "")  # type: ignore[attr-defined]
-        headers = {"X-CSRF-Token": csrf, "Origin": base}
-        login = await client.post(
-            "/login",
-            data={"username": username, "password": PASSWORD, "next": "/", "csrf_token": csrf},
-            headers={**headers, "HX-Request": "true"},
-        )
+        started = time.monotonic()
+        try:
+            while True:  # a login cut off by a killed worker is tried again, as a person would
+                try:
+                    login = await _log_in(client, base, username)
+                    break
+                except httpx.HTTPError as error:
+                    stats.errors[f"login {error.__class__.__name__}"] += 1
+                    await asyncio.sleep(0.5)
+            stats.logins.append(time.monotonic() - started)
+        finally:
+            window.logged_in()
         if login.status_code != 200:
             stats.errors[f"login {login.status_code}"] += 1
             return
-        csrf = client.jar_values.get("deepdive_csrf", csrf)  # type: ignore[attr-defined]
+        csrf = client.jar_values.get("deepdive_csrf", "")  # type: ignore[attr-defined]
         headers = {"X-CSRF-Token": csrf, "Origin": base}
         stats.xp_earned[username] = 0
-        while time.monotonic() < until:
+        await window.opened.wait()
+        while time.monotonic() < window.until:
             try:
                 await _one_visit(client, headers, username, lessons, stats)
             except httpx.HTTPError as error:  # a killed worker drops its connections
                 stats.errors[f"request {error.__class__.__name__}"] += 1
                 await asyncio.sleep(0.5)
+
+
+async def _log_in(client: httpx.AsyncClient, base: str, username: str) -> httpx.Response:
+    await client.get("/login")
+    csrf = client.jar_values.get("deepdive_csrf", "")  # type: ignore[attr-defined]
+    return await client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "next": "/", "csrf_token": csrf},
+        headers={"X-CSRF-Token": csrf, "Origin": base, "HX-Request": "true"},
+    )
 
 
 async def _one_visit(client, headers, username, lessons, stats: Stats) -> None:
@@ -161,30 +214,8 @@ async def _one_visit(client, headers, username, lessons, stats: Stats) -> None:
             stats.drafts[f"{username} {widget}"] = code
         else:
             stats.errors[f"draft {saved.status_code}"] += 1
-        started = time.monotonic()
-        try:
-            run = await client.post(
-                "/api/runs",
-                json={
-                    "widget": widget,
-                    "code": code,
-                    "requests": [{"method": "GET", "path": "/"}],
-                },
-                headers={**headers, "Accept": "application/json"},
-            )
-        except httpx.HTTPError as error:
-            stats.lost += 1
-            stats.errors[f"run {error.__class__.__name__}"] += 1
-        else:
-            if run.status_code == 200 and "result" in run.json():
-                stats.runs.append(time.monotonic() - started)
-                stats.ran.set()
-            elif run.status_code in (429, 503) or "message" in run.text:
-                stats.retryable += 1
-                stats.errors[f"run {run.status_code}"] += 1
-            else:
-                stats.lost += 1
-                stats.errors[f"run {run.status_code} unclear"] += 1
+        payload = {"widget": widget, "code": code, "requests": [{"method": "GET", "path": "/"}]}
+        await _run(client, headers, payload, stats)
     question = random.choice(lesson.quiz.questions)
     answer = [i for i, option in enumerate(question.options) if option.correct]
     key = quiz_award_key(slug, question.id)
@@ -197,6 +228,80 @@ async def _one_visit(client, headers, username, lessons, stats: Stats) -> None:
         stats.confirmed.add((username, key))
     else:
         stats.errors[f"quiz {quiz.status_code}"] += 1
+
+
+async def _run(client, headers, payload, stats: Stats) -> None:
+    """One run as the page sends it (a stream of JSON lines), timing its wait for a sandbox
+    (sent → `started`) and its time in the sandbox (`started` → `result`) apart."""
+    sent = time.monotonic()
+    began = None
+    outcome: dict | None = None
+    stream_headers = {**headers, "Accept": "application/x-ndjson"}
+    try:
+        async with client.stream("POST", "/api/runs", json=payload, headers=stream_headers) as run:
+            if run.status_code != 200:
+                body = await run.aread()
+                if run.status_code in (429, 503) or b"message" in body:
+                    stats.retryable += 1
+                    stats.errors[f"run {run.status_code}"] += 1
+                else:
+                    stats.lost += 1
+                    stats.errors[f"run {run.status_code} unclear"] += 1
+                return
+            async for line in run.aiter_lines():
+                event = json.loads(line) if line.strip() else {}
+                if event.get("event") == "started":
+                    began = time.monotonic()
+                elif event.get("event") in ("result", "error"):
+                    outcome = event
+                    break
+    except httpx.HTTPError as error:  # the page says "the connection broke: try again"
+        stats.cut_off += 1
+        stats.errors[f"run {error.__class__.__name__}"] += 1
+        return
+    done = time.monotonic()
+    if outcome is None:
+        stats.lost += 1
+        stats.errors["run stream ended without a result"] += 1
+    elif outcome["event"] == "error":
+        stats.retryable += 1
+        stats.errors[f"run error: {outcome.get('message', '')[:60]}"] += 1
+    else:
+        stats.runs.append(done - sent)
+        waited = (began or done) - sent
+        stats.timeline.append((sent - stats.began, waited, done - sent))
+        if began is not None:
+            stats.waits.append(began - sent)
+            stats.executions.append(done - began)
+        stats.ran.set()
+
+
+async def _sample_queue(url: str, stats: Stats, until: float) -> None:
+    import redis.asyncio as aioredis
+
+    from deepdive.sandbox.streams import waiting_runs
+
+    connection = aioredis.Redis.from_url(url, decode_responses=True)
+    try:
+        while time.monotonic() < until:
+            with contextlib.suppress(Exception):
+                depth = await waiting_runs(connection)
+                stats.queue_depth.append(depth)
+                stats.depth_trace.append((time.monotonic() - stats.began, depth))
+            await asyncio.sleep(0.5)
+    finally:
+        await connection.aclose()
+
+
+def _slowest(stats: Stats, count: int = 5) -> list[dict[str, float]]:
+    """The slowest runs: when they were sent (seconds after the kill, when there was one),
+    how long they waited for a sandbox, and in all (ms)."""
+    zero = (stats.killed_at - stats.began) if stats.killed_at else 0.0
+    worst = sorted(stats.timeline, key=lambda row: row[2], reverse=True)[:count]
+    return [
+        {"sent_s": round(sent - zero, 1), "wait_ms": round(wait * 1000), "ms": round(total * 1000)}
+        for sent, wait, total in worst
+    ]
 
 
 async def _health(base: str, stats: Stats, until: float) -> None:
@@ -221,6 +326,9 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--trace", type=Path, help="also write every run and queue sample of both phases here"
+    )
     options = parser.parse_args()
     missing = _missing()
     if missing:
@@ -299,12 +407,19 @@ async def _phase(
     stats, recover = Stats(), None
     try:
         await _wait_healthy(base)
-        until = time.monotonic() + seconds
-        tasks = [asyncio.create_task(_learner(base, u, course, stats, until)) for u in usernames]
+        window = Window(len(usernames), seconds)
+        first = time.monotonic()
+        tasks = [asyncio.create_task(_learner(base, u, course, stats, window)) for u in usernames]
+        await window.opened.wait()
+        stats.login_seconds = time.monotonic() - first
+        until = window.until
         tasks.append(asyncio.create_task(_health(base, stats, until)))
+        tasks.append(asyncio.create_task(_sample_queue(env["DEEPDIVE_REDIS_URL"], stats, until)))
+        stats.began = time.monotonic()
+        stats.load = [os.getloadavg()[0]]
         if faults:
             await asyncio.sleep(seconds / 3)
-            killed_at = time.monotonic()
+            killed_at = stats.killed_at = time.monotonic()
             await asyncio.to_thread(_kill_runner_and_worker, processes)
             await asyncio.sleep(3)
             await asyncio.to_thread(_restart_runner, processes, env)
@@ -314,6 +429,7 @@ async def _phase(
                 await asyncio.wait_for(stats.ran.wait(), timeout=max(1.0, until - time.monotonic()))
                 recover = time.monotonic() - killed_at
         await asyncio.gather(*tasks)
+        stats.load.append(os.getloadavg()[0])
     finally:
         await asyncio.to_thread(_stop, processes)
     return stats, recover
@@ -384,17 +500,41 @@ async def _bench(options: argparse.Namespace, server: str) -> None:
         engine.dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    if options.trace:
+        options.trace.write_text(
+            json.dumps(
+                {
+                    name: {
+                        "killed_s": (phase.killed_at - phase.began) if phase.killed_at else None,
+                        "runs": phase.timeline,
+                        "queue": phase.depth_trace,
+                    }
+                    for name, phase in (("two_runners", stats), ("one_runner", single))
+                }
+            )
+        )
     earned = sum(stats.xp_earned.values())
     answered = stats.answered
     p99, single_p99 = _percentile(stats.runs, 0.99), _percentile(single.runs, 0.99)
     figures = {
+        "logins_seconds": round(stats.login_seconds, 1),
+        "login_p99_ms": _percentile(stats.logins, 0.99),
         "runs_per_second": round(len(stats.runs) / options.seconds, 2),
         "run_p50_ms": _percentile(stats.runs, 0.5),
         "run_p99_ms": p99,
         "page_p99_ms": _percentile(stats.pages, 0.99),
         "health_p99_ms": _percentile(stats.health, 0.99),
         "errors": dict(stats.errors),
+        "run_wait_p50_ms": _percentile(stats.waits, 0.5),
+        "run_wait_p99_ms": _percentile(stats.waits, 0.99),
+        "run_execution_p50_ms": _percentile(stats.executions, 0.5),
+        "run_execution_p99_ms": _percentile(stats.executions, 0.99),
+        "queue_depth_p50": _depth(stats.queue_depth, 0.5),
+        "queue_depth_max": max(stats.queue_depth, default=None),
+        "slowest_runs_after_kill": _slowest(stats),
         "runs_lost": stats.lost,
+        # The page shows "The connection to the server broke during the run. Try again."
+        "runs_cut_off_by_killed_worker": stats.cut_off,
         "runs_with_retryable_error": stats.retryable,
         # At most the XP of every distinct answer sent may be stored (a reply lost with a killed
         # worker may or may not have been stored); every answer the server confirmed must be.
@@ -404,6 +544,14 @@ async def _bench(options: argparse.Namespace, server: str) -> None:
         "xp_stored": awards,
         "recover_seconds": recover,
         "single_runner_p99_ms": single_p99,
+        "single_runner_wait_p99_ms": _percentile(single.waits, 0.99),
+        "single_runner_execution_p99_ms": _percentile(single.executions, 0.99),
+        "single_runner_queue_depth_p50": _depth(single.queue_depth, 0.5),
+        "single_runner_queue_depth_max": max(single.queue_depth, default=None),
+        "single_runner_runs_per_second": round(len(single.runs) / (options.seconds / 2), 2),
+        "load_average_1m": stats.load,
+        "single_runner_load_average_1m": single.load,
+        "cpus": os.cpu_count(),
         "p99_ratio": round(p99 / single_p99, 2) if p99 and single_p99 else None,
     }
     for key, value in figures.items():

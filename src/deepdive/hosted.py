@@ -139,18 +139,24 @@ def gunicorn_options(settings: Settings, workers: int) -> dict[str, Any]:
     }
 
 
+def worker_app(settings: Settings, course: Course | None = None) -> FastAPI:
+    """The app of one web worker, its templates compiled before it takes a request."""
+    from deepdive.web.app import create_app
+    from deepdive.web.templating import compile_all
+
+    app = create_app(settings, course)
+    compile_all(app.state.templates)
+    return app
+
+
 def app_from_environment() -> FastAPI:
     """A worker's app, from the `DEEPDIVE_*` environment (Gunicorn's application factory)."""
-    from deepdive.web.app import create_app
-
-    return create_app(hosted_settings())
+    return worker_app(hosted_settings())
 
 
 def run_gunicorn(settings: Settings, course: Course, workers: int) -> None:
     """Serve until stopped: Gunicorn's master here, `workers` Uvicorn workers forked from it."""
     from gunicorn.app.base import BaseApplication
-
-    from deepdive.web.app import create_app
 
     class _HostedApplication(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -159,6 +165,6 @@ def run_gunicorn(settings: Settings, course: Course, workers: int) -> None:
 
         def load(self) -> FastAPI:
             # Called in each worker after the fork: the course is shared, the app is not.
-            return create_app(settings, course)
+            return worker_app(settings, course)
 
     _HostedApplication().run()

@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = None
+    # PostgreSQL: connections each web worker keeps open, and how many more it may open at a
+    # peak (closed again once idle). A worker never uses more at once than its thread pool runs
+    # requests (40), so size + overflow past 40 buys nothing; every worker's size + overflow
+    # together must stay below the server's `max_connections` (100 by default).
+    db_pool_size: int = Field(default=20, ge=1)
+    db_max_overflow: int = Field(default=20, ge=0)
+    # How long a request waits for a free connection before it is answered 503.
+    db_pool_timeout: float = Field(default=10.0, gt=0)
     secret_key: SecretStr | None = None
     content_dir: Path = _REPO_CONTENT
     # Extra host names the server answers to (besides `host` and localhost), e.g. a public name.

@@ -13,7 +13,7 @@ from tests.conftest import LiveServer, free_port
 from tests.hosted.conftest import (
     hosted_settings as hosted_settings,
 )
-from tests.hosted.instructor_world import ACTING, World, _has_login, make_world
+from tests.hosted.instructor_world import World, make_world
 
 
 @pytest.fixture
@@ -40,18 +40,13 @@ def hosted_server(hosted_settings, course) -> Iterator[tuple[LiveServer, World]]
 
 
 def _signed_in_page(browser: Browser, server: LiveServer, world: World, **context):
-    if _has_login(world.app):
-        page = browser.new_context(**context, accept_downloads=True).new_page()
-        page.goto(f"{server.url}/login")
-        page.fill("input[name=username]", "ines")
-        page.fill("input[name=password]", "correct horse battery")
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/login" not in url)
-        return page
-    extra = {ACTING: str(world.ids["ines"])}
-    return browser.new_context(
-        **context, extra_http_headers=extra, accept_downloads=True
-    ).new_page()
+    page = browser.new_context(**context, accept_downloads=True).new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=username]", "ines")
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    return page
 
 
 def test_an_instructor_sorts_opens_a_learner_and_downloads_the_csv(browser, hosted_server):

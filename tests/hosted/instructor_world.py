@@ -6,15 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
-from starlette.requests import HTTPConnection
 from tests.conftest import CourseClient
 
 from deepdive.course.models import Course
 from deepdive.db.models import Cohort, CohortMember, Learner
-from deepdive.web.deps import learner_id_of
 
 HOSTED_URL = "https://127.0.0.1:8000"
-ACTING = "x-test-account"
 # Names that appear nowhere else on a page, so a test can tell they were not shown.
 DISPLAY_NAMES = {
     "ana": "Ana Ruizwell",
@@ -40,18 +37,15 @@ class World:
     clients: dict[str, HostedClient] = field(default_factory=dict)
 
     def client(self, username: str | None) -> HostedClient:
-        """A client signed in as `username` (None: signed in as nobody), through the login
-        form when the app has one."""
+        """A client signed in as `username` through the login form (None: not logged in)."""
         key = username or ""
         if key not in self.clients:
             client = HostedClient(self.app, base_url=HOSTED_URL, follow_redirects=False)
             self.clients[key] = client.__enter__()
-            if username is not None and _has_login(self.app):
+            if username is not None:
                 from tests.hosted.conftest import _log_in
 
                 _log_in(client, username)
-            elif username is not None:
-                client.headers[ACTING] = str(self.ids[username])
         return self.clients[key]
 
     def rename(self, username: str, *, display_name: str) -> None:
@@ -62,18 +56,6 @@ class World:
     def close(self) -> None:
         for client in self.clients.values():
             client.__exit__(None, None, None)
-
-
-def _signed_in(connection: HTTPConnection) -> int:
-    """Until sign-in exists: the account a test client says it is, else the anonymous one."""
-    acting = connection.headers.get(ACTING)
-    if acting:
-        return int(acting)
-    with connection.app.state.session_factory() as session:
-        anonymous = Learner()
-        session.add(anonymous)
-        session.commit()
-        return anonymous.id
 
 
 def make_world(app: FastAPI, course: Course) -> World:
@@ -90,25 +72,17 @@ def make_world(app: FastAPI, course: Course) -> World:
         "ivan": "instructor",
         "adm": "admin",
     }
-    login = _has_login(app)
+    from tests.hosted.conftest import PASSWORD
+
+    from deepdive.accounts import service
+
     with app.state.session_factory() as session:
-        if login:
-            from tests.hosted.conftest import PASSWORD
-
-            from deepdive.accounts import service
-
-            accounts = {
-                name: service.create_user(
-                    session, name, PASSWORD, display_name=DISPLAY_NAMES.get(name), role=role
-                )
-                for name, role in people.items()
-            }
-        else:
-            accounts = {
-                name: Learner(username=name, role=role, display_name=DISPLAY_NAMES.get(name))
-                for name, role in people.items()
-            }
-            session.add_all(accounts.values())
+        accounts = {
+            name: service.create_user(
+                session, name, PASSWORD, display_name=DISPLAY_NAMES.get(name), role=role
+            )
+            for name, role in people.items()
+        }
         a = Cohort(name="Spring cohort", join_code="SPRING-1")
         b = Cohort(name="Autumn cohort", join_code="AUTUMN-1")
         session.add_all([a, b])
@@ -126,14 +100,7 @@ def make_world(app: FastAPI, course: Course) -> World:
         )
         session.commit()
         ids = {name: account.id for name, account in accounts.items()}
-        world = World(app, ids, a.id, b.id)
-    if not login:
-        app.dependency_overrides[learner_id_of] = _signed_in
-    return world
-
-
-def _has_login(app: FastAPI) -> bool:
-    return ("POST", "/login") in http_routes(app)
+        return World(app, ids, a.id, b.id)
 
 
 def http_routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -264,6 +264,39 @@ def test_an_expired_reset_link_says_so(hosted_clients, hosted_db, make_user, log
     assert hosted_clients().get("/reset/not-a-token").status_code == 410
 
 
+def test_account_pages_and_their_answers_are_never_cached(
+    hosted_clients, make_user, make_cohort, log_in
+):
+    make_user("root", role="admin")
+    make_user("ada")
+    admin, visitor, learner = hosted_clients(), hosted_clients(), hosted_clients()
+    log_in(admin, "root")
+    reset = _issue_reset(admin, "ada")
+    code = make_cohort().join_code
+    answers = {
+        "login page": visitor.get("/login"),
+        "wrong password": visitor.post(
+            "/login", data={"username": "ada", "password": "wrong password"}, headers=HTMX
+        ),
+        "signup page": visitor.get(f"/signup?code={code}"),
+        "signup refused": visitor.post(
+            "/signup", data={"code": "NOPE-NOPE", "username": "eve"}, headers=HTMX
+        ),
+        "reset page": visitor.get(reset),
+        "reset refused": visitor.post(
+            reset, data={"password": "new password 1", "password2": "other"}, headers=HTMX
+        ),
+        "unknown reset link": visitor.get("/reset/not-a-token"),
+    }
+    log_in(learner, "ada")
+    answers["account page"] = learner.get("/account")
+    for what, answer in answers.items():
+        assert answer.status_code < 500, what
+        assert "no-store" in answer.headers.get("cache-control", ""), what
+    # Course pages are not account pages: they keep the caching they had.
+    assert "no-store" not in learner.get("/lessons/basics").headers.get("cache-control", "")
+
+
 def _cookie_signed_with(secret_key, payload):
     data = base64.b64encode(json.dumps(payload).encode())
     return itsdangerous.TimestampSigner(secret_key).sign(data).decode()

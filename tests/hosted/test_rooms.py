@@ -85,9 +85,10 @@ def _connect(connection: str, name: str) -> str:
     )
 
 
-def test_tabs_on_two_workers_share_one_room(
+def _two_workers(
     tmp_path: Path, course: Course, postgres_url: str, redis_url: str, runner_url: str
-):
+) -> tuple[LiveServer, LiveServer]:
+    """Two app instances (as two Gunicorn workers are) sharing PostgreSQL, Redis and the key."""
     open_database(postgres_url).dispose()
     secret = secrets.token_urlsafe(32)
 
@@ -105,7 +106,14 @@ def test_tabs_on_two_workers_share_one_room(
         ).prepare()
         return LiveServer(create_app(settings, course), port)
 
-    with worker("a") as first, worker("b") as second:
+    return worker("a"), worker("b")
+
+
+def test_tabs_on_two_workers_share_one_room(
+    tmp_path: Path, course: Course, postgres_url: str, redis_url: str, runner_url: str
+):
+    first, second = _two_workers(tmp_path, course, postgres_url, redis_url, runner_url)
+    with first, second:
         cookies = _logged_in_cookies(first, postgres_url)  # one learner, two tabs
         cookie = cookies["deepdive_csrf"]
 
@@ -138,3 +146,50 @@ def test_tabs_on_two_workers_share_one_room(
     # The room is no longer announced to the workers once its session is over.
     with redis.Redis.from_url(redis_url) as shared:
         assert shared.keys("deepdive:room:*") == []
+
+
+def test_a_room_holds_four_tabs_whichever_workers_serve_them(
+    tmp_path: Path, course: Course, postgres_url: str, redis_url: str, runner_url: str
+):
+    first, second = _two_workers(tmp_path, course, postgres_url, redis_url, runner_url)
+    with first, second:
+        cookies = _logged_in_cookies(first, postgres_url)
+        token = cookies["deepdive_csrf"]
+
+        async def five_tabs() -> None:
+            async with (
+                _tab(first, cookies) as opener,
+                _tab(second, cookies) as two,
+                _tab(second, cookies) as three,
+                _tab(first, cookies) as four,
+                _tab(second, cookies) as fifth_there,
+                _tab(first, cookies) as fifth_here,
+            ):
+                await opener.send(_start("lobby", token))
+                await _until(opener, "ready")
+                await two.send(_start("lobby", token))
+                assert (await _until(two, "joined"))["members"] == 2
+                await three.send(_start("lobby", token))
+                assert (await _until(three, "joined"))["members"] == 3
+                await four.send(_start("lobby", token))  # the opener's worker: 2 of its own
+                await _until(four, "joined")
+                for fifth in (fifth_there, fifth_here):  # two tabs on each worker: full
+                    await fifth.send(_start("lobby", token))
+                    refused = json.loads(await asyncio.wait_for(fifth.recv(), 30))
+                    assert refused["event"] == "error", refused
+                    assert "already has 4 tabs" in refused["message"]
+                # The four tabs still share the app: a message from a remote tab reaches all.
+                await three.send(_connect("t3", "cy"))
+                await _until(three, "accepted")
+                await three.send(json.dumps({"op": "send", "connection": "t3", "text": "hi"}))
+                assert await _message_on(three, "t3") == "cy: hi"
+                await two.close()  # a remote tab leaves: a place is free again
+                await asyncio.sleep(0.5)
+                async with _tab(second, cookies) as again:
+                    await again.send(_start("lobby", token))
+                    assert (await _until(again, "joined"))["members"] == 4
+                await opener.send(json.dumps({"op": "end"}))
+                while json.loads(await asyncio.wait_for(opener.recv(), 30))["event"] != "result":
+                    pass
+
+        asyncio.run(five_tabs())

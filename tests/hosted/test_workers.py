@@ -76,6 +76,22 @@ def test_xp_earned_through_one_worker_shows_at_once_through_the_other(server, co
     second.close()
 
 
+def test_a_worker_has_every_page_template_compiled_before_its_first_request(
+    hosted_settings, course
+):
+    from deepdive.db.migrate import open_database
+    from deepdive.hosted import worker_app
+
+    open_database(hosted_settings.database_url or "").dispose()
+    app = worker_app(hosted_settings, course)
+    env = app.state.templates.env
+    names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
+    assert "lesson.html" in names
+    compiled = {name for _loader, name in env.cache}
+    assert set(names) <= compiled  # nothing is left to compile when requests arrive at once
+    app.state.engine.dispose()
+
+
 def test_a_killed_worker_is_replaced_and_the_server_keeps_answering(server):
     before = server.worker_pids()
     names_before = server.wait_for_workers(2)

@@ -181,15 +181,28 @@ async def ensure_group(connection: aioredis.Redis) -> None:
         await connection.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
 
 
+# Counted inside Redis: every waiting page asks twice a second, and sending the waiting entries
+# themselves (each with its code) to be counted would cost the web workers more than the runs.
+_COUNT_WAITING = """
+local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
+if not ok then return 0 end
+local last = '0-0'
+for _, group in ipairs(groups) do
+  local name, delivered
+  for i = 1, #group, 2 do
+    if group[i] == 'name' then name = group[i + 1] end
+    if group[i] == 'last-delivered-id' then delivered = group[i + 1] end
+  end
+  if name == ARGV[1] then last = delivered end
+end
+return #redis.call('XRANGE', KEYS[1], '(' .. last, ARGV[2], 'COUNT', ARGV[3])
+"""
+
+
 async def waiting_runs(connection: aioredis.Redis, upto: str = "+", limit: int = 10_000) -> int:
     """How many runs of the stream no runner has taken yet (up to entry `upto`)."""
-    last = "0-0"
-    with contextlib.suppress(ResponseError):  # no stream yet
-        for group in await connection.xinfo_groups(STREAM):
-            if group["name"] == GROUP:
-                last = group["last-delivered-id"]
-    entries = await connection.xrange(STREAM, min=f"({last}", max=upto, count=limit)
-    return len(entries)
+    count = connection.register_script(_COUNT_WAITING)
+    return int(await count(keys=[STREAM], args=[GROUP, upto, limit]))
 
 
 async def read_heartbeats(connection: aioredis.Redis) -> list[RunnerStatus]:

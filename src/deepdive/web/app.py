@@ -12,7 +12,7 @@ from deepdive import __version__
 from deepdive.course.loader import load_course
 from deepdive.course.models import Course
 from deepdive.course.search import SearchIndex
-from deepdive.db.engine import make_engine, make_session_factory
+from deepdive.db.engine import engine_for, make_session_factory
 from deepdive.sandbox import (
     IsolationReport,
     RunnerClient,
@@ -92,7 +92,7 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    engine = make_engine(settings.database_url or "")
+    engine = engine_for(settings)
     runner_token = settings.runner_token.get_secret_value() if settings.runner_token else None
     app.state.settings = settings
     app.state.worker_name = secrets.token_hex(4)  # each worker process builds its own app

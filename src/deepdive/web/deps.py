@@ -41,7 +41,9 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CourseDep = Annotated[Course, Depends(get_course)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed as soon as the route returns (not after the response is sent): a slow client or a busy
+# event loop never keeps a pooled connection checked out, idle in its transaction.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def _local_learner_id(connection: HTTPConnection) -> int:

@@ -28,8 +28,22 @@ _ANNOUNCE_SECONDS = 30  # the announcement outlives a dead opener by at most thi
 ROOM_GONE = "The room's session ended: its sandbox runner went away. Start it again."
 
 
+# A room's tabs at most, on every worker together: enough for a conversation, not a way around
+# the per-learner run limit.
+MAX_ROOM_MEMBERS = 4
+
+
 def room_key(learner_id: int, widget: str, room: str) -> str:
     return f"{_PREFIX}:{learner_id}:{widget}:{room}"
+
+
+def room_full(key: str) -> str:
+    """The refusal for one tab too many (`key` as `room_key` makes it, or the room's name)."""
+    name = key.rsplit(":", 1)[-1]
+    return (
+        f"Room {name!r} already has {MAX_ROOM_MEMBERS} tabs: close one, "
+        "or choose another room name."
+    )
 
 
 def code_digest(code: str) -> str:
@@ -52,7 +66,7 @@ class RoomHost:
 
     async def start(
         self,
-        on_join: Callable[[str], Awaitable[int]],
+        on_join: Callable[[str], Awaitable[int | None]],
         on_command: Callable[[str, SessionCommand], Awaitable[None]],
         on_leave: Callable[[str, set[str]], Awaitable[None]],
     ) -> None:
@@ -76,8 +90,13 @@ class RoomHost:
             data = json.loads(message["data"])
             member = str(data.get("member", ""))
             if data.get("op") == "join":
+                # The opener counts every tab, its own and other workers': a full room refuses.
                 members = await on_join(member)
-                await self.publish({"event": "joined", "members": members, "to": member})
+                if members is None:
+                    refused = {"event": "error", "message": room_full(self.key), "to": member}
+                    await self.publish(refused)
+                else:
+                    await self.publish({"event": "joined", "members": members, "to": member})
             elif data.get("op") == "command":
                 await on_command(member, SessionCommand.model_validate(data["command"]))
             elif data.get("op") == "leave":
@@ -155,6 +174,10 @@ async def follow_room(
             continue
         if event.get("event") == "joined":
             joined.set()
+        elif event.get("event") == "error" and target == room.member:  # refused: the room is full
+            room.ended = True
+            await deliver(event)
+            return
         data = event.get("data") or {}
         if data.get("kind") == "closed":
             room.closed.add(str(data.get("connection")))

@@ -54,6 +54,11 @@ _SECURITY_HEADERS = [
 ]
 
 
+# Pages that are nobody else's business (account forms, other people's work): no browser or
+# proxy cache keeps a copy, so the Back button after logging out shows nothing of them.
+NO_STORE = {"Cache-Control": "no-store, private"}
+
+
 def allowed_host_names(configured_host: str, extra: Iterable[str] = ()) -> frozenset[str]:
     """Host names (without port) the server answers to: its own, loopback names, and extras."""
     names = {"localhost", "127.0.0.1", "::1", "[::1]", configured_host.lower(), *extra}

@@ -26,7 +26,7 @@ from deepdive.db.models import Learner
 from deepdive.web.deps import AccountDep, CourseDep, ProgressDep, page_context
 from deepdive.web.errors import error_response, wants_json
 from deepdive.web.ratelimits import LimitsUnavailableError
-from deepdive.web.security import csrf_cookie_header
+from deepdive.web.security import NO_STORE, csrf_cookie_header
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,8 +73,10 @@ def _page(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """An account page or form: never kept by a cache (it shows who is logged in, and forms
+    with what they typed)."""
     return request.app.state.templates.TemplateResponse(
-        request, template, context, status_code=status_code, headers=headers
+        request, template, context, status_code=status_code, headers={**NO_STORE, **(headers or {})}
     )
 
 
@@ -226,7 +228,9 @@ async def reset_page(request: Request, token: str) -> Response:
     try:
         username = await run_in_threadpool(_reset_target, request, token[:100])
     except AccountError as problem:
-        return error_response(request, 410, "This link cannot be used", str(problem))
+        gone = error_response(request, 410, "This link cannot be used", str(problem))
+        gone.headers.update(NO_STORE)
+        return gone
     return _page(
         request, "accounts/reset.html", {"token": token, "username": username, "error": None}
     )

@@ -36,11 +36,11 @@ from deepdive.instructor.report import (
 )
 from deepdive.instructor.table import TableQuery, TableQueryError
 from deepdive.web.deps import CourseDep, LearnerIdDep
+from deepdive.web.security import NO_STORE
 
 router = APIRouter(prefix="/cohorts", include_in_schema=False)
 
 T = TypeVar("T")
-NO_STORE = {"Cache-Control": "no-store, private"}
 _NOT_YOURS = "You do not follow this cohort, so its learners' work is not shown to you."
 _NOT_INSTRUCTOR = "The instructor view is for a cohort's instructors and for admins."
 

@@ -63,7 +63,15 @@ from deepdive.sandbox.client import Session
 from deepdive.settings import Settings
 from deepdive.web.deps import NO_RUNNER, learner_id_of, run_owner
 from deepdive.web.ratelimits import LimitsUnavailableError
-from deepdive.web.room_relay import RemoteRoom, RoomHost, find_room, follow_room, room_key
+from deepdive.web.room_relay import (
+    MAX_ROOM_MEMBERS,
+    RemoteRoom,
+    RoomHost,
+    find_room,
+    follow_room,
+    room_full,
+    room_key,
+)
 from deepdive.web.routes.drafts import MAX_CODE_CHARS, WidgetRef
 from deepdive.web.security import request_csrf_cookie, same_origin
 
@@ -81,8 +89,6 @@ class SessionStart(BaseModel):
     room: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
-# A room's tabs at most: enough for a conversation, not a way around the per-learner run limit.
-MAX_ROOM_MEMBERS = 4
 _REPLACED = (
     "Another tab started this room again with different code, so this tab's session ended. "
     "Press Connect to join the new one."
@@ -109,7 +115,13 @@ class _Room:
         if self.host is not None:
             await self.host.publish(data)
 
-    async def remote_joined(self, member: str) -> int:
+    def full(self) -> bool:
+        return len(self.members) + len(self.remote) >= MAX_ROOM_MEMBERS
+
+    async def remote_joined(self, member: str) -> int | None:
+        """A tab on another worker asks to join: the room's tab count, or None when full."""
+        if self.ended or self.full():
+            return None
         self.remote.add(member)
         return len(self.members) + len(self.remote)
 
@@ -236,12 +248,8 @@ async def session_socket(websocket: WebSocket) -> None:
     key = (learner_id, start.widget.partition(":")[0], start.room) if start.room else None
     room = _rooms(state).get(key) if key else None
     if room is not None and not room.ended and room.code == start.code:
-        if len(room.members) >= MAX_ROOM_MEMBERS:
-            await _refuse_start(
-                websocket,
-                f"Room {start.room!r} already has {MAX_ROOM_MEMBERS} tabs: close one, "
-                "or choose another room name.",
-            )
+        if room.full():  # this worker's tabs and those that joined from other workers
+            await _refuse_start(websocket, room_full(start.room or ""))
             return
         await _join(websocket, room, start.room or "")
         return
@@ -287,9 +295,16 @@ async def _join_remote(websocket: WebSocket, client: Any, key: str) -> None:
     )
     inbound: asyncio.Future[None] | None = None
     try:
+        waiting = asyncio.ensure_future(joined.wait())
         try:
-            await asyncio.wait_for(joined.wait(), _START_TIMEOUT)
-        except TimeoutError:
+            await asyncio.wait(
+                {waiting, follower}, timeout=_START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            waiting.cancel()
+        if room.ended:  # refused: the room is full, and the tab was told so
+            return
+        if not joined.is_set():
             await _send(websocket, {"event": "error", "message": _GONE})
             return
         inbound = asyncio.ensure_future(_inbound(websocket, room, websocket.app.state.settings))
