@@ -34,6 +34,17 @@ CHROMIUM = Path(os.environ.get("DEEPDIVE_CHROMIUM", "/usr/bin/chromium"))
 PHONE_WIDTH = 390
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices"]
+# The measurements behind the performance score, which vary less from run to run than the score
+# on a busy machine: milliseconds, except the DOM size (elements) and the bytes of JavaScript.
+LIGHTHOUSE_METRICS = {
+    "fcp_ms": "first-contentful-paint",
+    "lcp_ms": "largest-contentful-paint",
+    "tbt_ms": "total-blocking-time",
+    "si_ms": "speed-index",
+    "cls": "cumulative-layout-shift",
+    "main_thread_ms": "mainthread-work-breakdown",
+    "dom_elements": "dom-size",
+}
 
 
 def _free_port() -> int:
@@ -108,7 +119,9 @@ def _axe_and_width(url: str, paths: list[str]) -> dict[str, dict[str, object]]:
     return figures
 
 
-def _lighthouse(url: str, paths: list[str]) -> tuple[dict[str, dict[str, object]], list[str]]:
+def _lighthouse(
+    url: str, paths: list[str], save_to: Path | None = None
+) -> tuple[dict[str, dict[str, object]], list[str]]:
     """Lighthouse scores per page and form factor, or why they could not be measured."""
     npx = shutil.which("npx")
     if npx is None:
@@ -144,20 +157,43 @@ def _lighthouse(url: str, paths: list[str]) -> tuple[dict[str, dict[str, object]
                 ]
                 if form == "desktop":
                     command.append("--preset=desktop")
-                done = subprocess.run(
-                    command, capture_output=True, text=True, timeout=300, check=False, env=env
-                )
+                # On a busy machine Chromium now and then loses the trace (NO_NAVSTART): once more.
+                for _attempt in range(2):
+                    done = subprocess.run(
+                        command, capture_output=True, text=True, timeout=300, check=False, env=env
+                    )
+                    if done.returncode == 0:
+                        break
                 if done.returncode != 0:
                     missing.append(f"Lighthouse {form} {path}: {done.stderr.strip()[-200:]}")
                     continue
                 data = json.loads(Path(report.name).read_text())
+                if save_to is not None:
+                    name = (path.strip("/").replace("/", "-") or "course") + f"-{form}.json"
+                    shutil.copyfile(report.name, save_to / name)
             categories = data["categories"]
             scores.setdefault(path, {})[form] = {
                 name: round(categories[name]["score"] * 100)
                 for name in LIGHTHOUSE_CATEGORIES
                 if categories.get(name, {}).get("score") is not None
             }
+            scores[path][f"{form}_metrics"] = _metrics(data["audits"])
     return scores, missing
+
+
+def _metrics(audits: dict[str, dict[str, object]]) -> dict[str, float | None]:
+    """TBT, LCP and the rest from a Lighthouse report, plus the JavaScript fetched by the page."""
+    figures: dict[str, float | None] = {}
+    for name, audit in LIGHTHOUSE_METRICS.items():
+        value = audits.get(audit, {}).get("numericValue")
+        digits = 3 if name == "cls" else 0
+        figures[name] = round(float(value), digits) if value is not None else None
+    requests = (audits.get("network-requests", {}).get("details") or {}).get("items", [])
+    scripts = [r for r in requests if r.get("resourceType") == "Script"]
+    figures["js_requests"] = len(scripts)
+    figures["js_transfer_bytes"] = sum(int(r.get("transferSize") or 0) for r in scripts)
+    figures["js_resource_bytes"] = sum(int(r.get("resourceSize") or 0) for r in scripts)
+    return figures
 
 
 def main() -> None:
@@ -169,8 +205,17 @@ def main() -> None:
         metavar="PATH",
         help="measure only these pages (such as / /lessons/basics); default: / and every lesson",
     )
+    parser.add_argument(
+        "--reports",
+        type=Path,
+        metavar="DIR",
+        help="also keep each Lighthouse report (JSON) in this folder",
+    )
     args = parser.parse_args()
+    if args.reports:
+        args.reports.mkdir(parents=True, exist_ok=True)
     missing: list[str] = []
+    load_before = os.getloadavg()
     if not CHROMIUM.exists():
         print(f"Chromium is needed at {CHROMIUM}", file=sys.stderr)
         raise SystemExit(1)
@@ -187,7 +232,7 @@ def main() -> None:
         if args.no_lighthouse:
             missing.append("Lighthouse: skipped (--no-lighthouse)")
         else:
-            lighthouse, missing_lighthouse = _lighthouse(server.url, paths)
+            lighthouse, missing_lighthouse = _lighthouse(server.url, paths, args.reports)
             missing += missing_lighthouse
 
     print(f"{'page':<34} {'axe':>4} {'w@390':>6}  {'LH mobile':<14} {'LH desktop':<14} rules")
@@ -195,7 +240,9 @@ def main() -> None:
         row = figures[path]
         scores = lighthouse.get(path, {})
         cells = [
-            "/".join(str(v) for v in scores[form].values()) if form in scores else "-"
+            "/".join(str(scores[form][n]) for n in LIGHTHOUSE_CATEGORIES if n in scores[form])
+            if form in scores
+            else "-"
             for form in ("mobile", "desktop")
         ]
         rules = ", ".join(f"{r['rule']}×{r['nodes']}" for r in row["axe_rules"]) or "none"
@@ -205,8 +252,26 @@ def main() -> None:
         )
     if lighthouse:
         print(f"(Lighthouse columns: {' / '.join(LIGHTHOUSE_CATEGORIES)})")
+        print()
+        print(
+            f"{'page':<34} {'form':<8} {'TBT ms':>7} {'LCP ms':>7} {'FCP ms':>7} "
+            f"{'main ms':>8} {'DOM':>6} {'JS KiB':>7} {'JS files':>8}"
+        )
+        for path in paths:
+            for form in ("mobile", "desktop"):
+                m = lighthouse.get(path, {}).get(f"{form}_metrics")
+                if not m:
+                    continue
+                print(
+                    f"{path:<34} {form:<8} {m['tbt_ms']!s:>7} {m['lcp_ms']!s:>7} "
+                    f"{m['fcp_ms']!s:>7} {m['main_thread_ms']!s:>8} {m['dom_elements']!s:>6} "
+                    f"{m['js_resource_bytes'] / 1024:>7.0f} {m['js_requests']:>8}"
+                )
     for line in missing:
         print(f"Not measured: {line}")
+    load_after = os.getloadavg()
+    # Lighthouse simulates a slow phone from what it measured here: a busy machine lowers it.
+    print(f"Load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}")
     print(
         json.dumps(
             {
@@ -218,6 +283,8 @@ def main() -> None:
                 "axe_violations_total": sum(int(f["axe_violations"]) for f in figures.values()),
                 "widest_at_390": max(int(f["width_at_390"]) for f in figures.values()),
                 "not_measured": missing,
+                "load_average_1min": {"before": load_before[0], "after": load_after[0]},
+                "cpus": os.cpu_count(),
             }
         )
     )

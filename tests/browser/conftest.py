@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 CHROMIUM = Path(os.environ.get("DEEPDIVE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -72,3 +72,15 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     yield page
     context.close()
     assert not messages, f"the browser reported errors: {messages}"
+
+
+def mounted_editor(where: Locator) -> Locator:
+    """The text (`.cm-content`) of a CodeMirror editor once it has mounted. `where` is the editor's
+    host (`[data-editor]`) or an element holding exactly one. The bundle is fetched only when an
+    editor nears the viewport, so the host is scrolled into view first; until CodeMirror mounts
+    the host holds a plain textarea."""
+    is_host = where.evaluate("element => element.matches('[data-editor]')")
+    host = where if is_host else where.locator("[data-editor]")
+    host.scroll_into_view_if_needed()
+    expect(host).to_have_attribute("data-mounted", "true")
+    return host.locator(".cm-content")

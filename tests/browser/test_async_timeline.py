@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
+from tests.browser.conftest import mounted_editor
 
 
 def _panel(page: Page, live_server, interactive: str) -> Locator:
@@ -26,7 +27,7 @@ def _measured_ms(panel: Locator) -> int:
 def _replace_code(page: Page, panel: Locator, old: str, new: str) -> None:
     code = panel.evaluate("panel => panel.editor.getCode()")
     assert old in code
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.press("Backspace")
     page.keyboard.insert_text(code.replace(old, new))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
+from tests.browser.conftest import mounted_editor
 
 AXE = Path(__file__).resolve().parents[2] / "bench" / "vendor" / "axe-core" / "axe.min.js"
 RULES = ["scrollable-region-focusable", "landmark-unique", "empty-table-header"]
@@ -35,6 +36,7 @@ def test_axe_finds_no_unreachable_scroll_area_twin_landmark_or_empty_header(
         # The generated files appear once the generator has run: open one of them.
         expect(page.locator(".deploy-file").first).to_be_attached()
     if path.startswith("/lessons/") and path != "/lessons/choosing-a-framework":
+        mounted_editor(page.locator("[data-editor]").first)
         expect(page.locator(".cm-scroller").first).to_be_attached()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page, expect
+from tests.browser.conftest import mounted_editor
 
 
 def _panel(page: Page, live_server):
@@ -105,7 +106,7 @@ def test_the_caps_and_a_binary_frame_get_clear_messages_and_the_page_goes_on(
 
 def test_an_app_that_never_accepts_is_explained(page: Page, live_server):
     panel = _panel(page, live_server)
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.insert_text(
         "import asyncio\nfrom fastapi import FastAPI, WebSocket\n\napp = FastAPI()\n\n\n"
@@ -128,7 +129,7 @@ def test_the_user_left_task_is_checked_over_real_websockets(page: Page, live_ser
     expect(task.locator("[data-task-feedback]")).to_have_attribute("data-task-feedback", "failed")
     expect(task.locator('[data-check="failed"]').first).to_contain_text("after bob disconnected")
 
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.insert_text('\n        await manager.broadcast(room, f"{name} left")')
     task.get_by_role("button", name="Check my code").click()
@@ -139,7 +140,7 @@ def test_the_user_left_task_is_checked_over_real_websockets(page: Page, live_ser
 
 def test_an_app_that_accepts_and_never_reads_is_explained(page: Page, live_server):
     panel = _panel(page, live_server)
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.insert_text(
         "import asyncio\nfrom fastapi import FastAPI, WebSocket\n\napp = FastAPI()\n\n\n"

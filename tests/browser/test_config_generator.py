@@ -7,6 +7,7 @@ import io
 import zipfile
 
 from playwright.sync_api import Page, expect
+from tests.browser.conftest import mounted_editor
 
 
 def _panel(page: Page, live_server):
@@ -62,7 +63,7 @@ def test_the_health_check_runs_the_app_and_the_task_passes_once_it_answers(page:
     panel.get_by_role("button", name="GET /health").click()
     expect(panel.locator("[data-response] [data-status]")).to_have_attribute("data-status", "404")
 
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.insert_text(
         '\n\n\n@app.get("/health")\ndef health():\n    return {"status": "ok"}'
@@ -79,7 +80,7 @@ def test_the_health_check_runs_the_app_and_the_task_passes_once_it_answers(page:
 
 def test_download_gives_the_files_with_the_learners_current_code(page: Page, live_server):
     panel = _panel(page, live_server)
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.insert_text("\n\n# deployed by me\n")
     with page.expect_download() as download_info:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
+from tests.browser.conftest import mounted_editor
 
 RUN_TIMEOUT = 30_000
 
@@ -82,7 +83,7 @@ def test_selectinload_brings_the_authors_listing_from_four_statements_to_two(
         "select(Author).options(selectinload(Author.books)).order_by",
     )
     _edit(panel, "mapped_column, relationship", "mapped_column, relationship, selectinload")
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+Enter")
     expect(count).to_have_attribute("data-statement-count", "2", timeout=RUN_TIMEOUT)
     expect(_latest(panel).locator('[data-event="sql"]').last).to_contain_text("IN (")
@@ -111,7 +112,7 @@ def test_a_session_never_closed_is_named_and_a_sql_error_is_shown(page: Page, li
         "    books = session.scalars(select(Book).order_by(Book.id))",
     )
     _edit(panel, "String, create_engine, select", "String, create_engine, select, text")
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+Enter")
     card = _latest(panel)
     expect(card.locator(".sql-error")).to_contain_text(
@@ -146,7 +147,7 @@ def test_a_database_server_on_the_network_is_explained_and_the_page_keeps_workin
     expect(results).to_contain_text("cannot reach the network")
 
     panel.get_by_role("button", name="Reset to the starter code").click()
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+Enter")
     expect(_latest(panel).locator("[data-status]")).to_have_attribute(
         "data-status", "200", timeout=RUN_TIMEOUT

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Locator, Page, expect
+from tests.browser.conftest import mounted_editor
 
 RUN_TIMEOUT = 30_000
 
@@ -13,8 +14,8 @@ def _panel(page: Page, live_server) -> Locator:
     page.goto(f"{live_server.url}/lessons/dependencies")
     panel = page.locator("#interactive-resolution-chain")
     expect(panel).to_have_attribute("data-ready", "true")
-    # CodeMirror arrives as a module of its own, just after the widget is ready.
-    expect(panel.locator("[data-editor][data-mounted]").first).to_be_attached()
+    # The tests read CodeMirror's own state, which exists once the editor has mounted.
+    mounted_editor(panel.locator("[data-editor]").first)
     return panel
 
 
@@ -74,20 +75,20 @@ def test_turning_the_cache_off_for_one_declaration_shows_a_second_call(page: Pag
     switch = panel.get_by_label(re.compile(r"settings of require_api_key"))
     expect(switch).to_be_checked()
     switch.uncheck()
-    expect(panel.locator(".cm-content")).to_contain_text("Depends(get_settings, use_cache=False)")
+    expect(mounted_editor(panel)).to_contain_text("Depends(get_settings, use_cache=False)")
     expect(_calls(panel, "get_settings")).to_have_text("2", timeout=RUN_TIMEOUT)
     expect(panel.locator('[data-dependency="get_settings"] [data-hits]')).to_have_text("0")
     expect(panel.get_by_label(re.compile(r"settings of require_api_key"))).not_to_be_checked()
 
     panel.get_by_label(re.compile(r"settings of require_api_key")).check()
     expect(_calls(panel, "get_settings")).to_have_text("1", timeout=RUN_TIMEOUT)
-    expect(panel.locator(".cm-content")).not_to_contain_text("use_cache=False")
+    expect(mounted_editor(panel)).not_to_contain_text("use_cache=False")
 
 
 def test_overriding_the_session_changes_the_chain(page: Page, live_server):
     panel = _panel(page, live_server)
     panel.get_by_label(re.compile("Override")).check()
-    expect(panel.locator(".cm-content")).to_contain_text(
+    expect(mounted_editor(panel)).to_contain_text(
         "app.dependency_overrides[get_db_session] = get_test_session"
     )
     summary = panel.locator("[data-summary]")
@@ -99,7 +100,7 @@ def test_overriding_the_session_changes_the_chain(page: Page, live_server):
     expect(panel.locator('[data-dependency="get_db_session"]')).to_have_count(0)
 
     panel.get_by_label(re.compile("Override")).uncheck()
-    expect(panel.locator(".cm-content")).not_to_contain_text("dependency_overrides")
+    expect(mounted_editor(panel)).not_to_contain_text("dependency_overrides")
     session_row = panel.locator('[data-dependency="get_db_session"]')
     expect(session_row).to_have_count(1, timeout=RUN_TIMEOUT)
 
@@ -134,7 +135,7 @@ def test_the_challenge_is_checked_by_a_run_and_pays_50_xp_once(page: Page, live_
 
 def test_broken_code_points_at_the_line_and_the_widget_recovers(page: Page, live_server):
     panel = _panel(page, live_server)
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.insert_text("\n\napp = 42\n")
     panel.get_by_role("button", name="GET /books with the key").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
+from tests.browser.conftest import mounted_editor
 
 
 def test_edits_survive_a_reload_and_reset_brings_back_the_starter(page: Page, live_server, course):
@@ -11,7 +12,7 @@ def test_edits_survive_a_reload_and_reset_brings_back_the_starter(page: Page, li
     page.goto(f"{live_server.url}/lessons/{lesson.slug}")
     panel = page.locator(f"#interactive-{interactive.id}")
     expect(panel).to_have_attribute("data-ready", "true")
-    content = panel.locator(".cm-content")
+    content = mounted_editor(panel)
     expect(content).to_contain_text("FastAPI")
     content.click()
     page.keyboard.press("ControlOrMeta+End")
@@ -20,12 +21,12 @@ def test_edits_survive_a_reload_and_reset_brings_back_the_starter(page: Page, li
 
     page.reload()
     panel = page.locator(f"#interactive-{interactive.id}")
-    expect(panel.locator(".cm-content")).to_contain_text("# a line I wrote")
+    expect(mounted_editor(panel)).to_contain_text("# a line I wrote")
 
     panel.get_by_role("button", name="Reset to the starter code").click()
-    expect(panel.locator(".cm-content")).not_to_contain_text("# a line I wrote")
+    expect(mounted_editor(panel)).not_to_contain_text("# a line I wrote")
     expect(panel.locator("[data-save-status]")).to_have_text("Saved")
     page.reload()
-    expect(page.locator(f"#interactive-{interactive.id} .cm-content")).not_to_contain_text(
+    expect(mounted_editor(page.locator(f"#interactive-{interactive.id}"))).not_to_contain_text(
         "# a line I wrote"
     )

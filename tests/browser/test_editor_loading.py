@@ -1,20 +1,23 @@
-"""On the course page, the CodeMirror bundle is fetched only when an editor comes near the
-viewport; lesson pages mount their editors at once."""
+"""The CodeMirror bundle is fetched only when an editor comes near the viewport (or the learner
+reaches one with the keyboard), on the course page and on lesson pages alike; until then the
+editor is a plain textarea that keeps what was typed and asked of it."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 BUNDLE = "/static/build/editor.js"
 
 
-def test_editor_bundle_waits_until_an_editor_nears_the_viewport(page, live_server):
+@pytest.mark.parametrize("path", ["/", "/lessons/basics"])
+def test_editor_bundle_waits_until_an_editor_nears_the_viewport(page, live_server, path):
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
     page.set_viewport_size({"width": 1280, "height": 600})
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + path)
     page.wait_for_load_state("networkidle")
     below = page.locator("[data-editor]").evaluate_all(
         "hosts => Math.min(...hosts.filter((h) => h.getClientRects().length)"
@@ -46,11 +49,25 @@ def test_typing_in_the_fallback_before_the_bundle_arrives_is_kept(page, live_ser
     expect(host.locator(".cm-content")).to_contain_text("# typed early")
 
 
-def test_a_lesson_page_mounts_its_editor_without_scrolling(page, live_server):
+def test_the_keyboard_reaches_an_editor_that_has_not_loaded_yet(page, live_server):
     page.goto(live_server.url + "/lessons/basics")
     host = page.locator('#interactive-first-endpoint [data-editor="code"]')
-    assert host.evaluate("h => h.getBoundingClientRect().top") > 900
-    expect(host.locator(".cm-content")).to_contain_text('@app.get("/health")')
+    expect(host).to_have_attribute("data-loading", "lazy")
+    # Tab from whatever takes the focus just before the editor: the fallback gets it, and
+    # CodeMirror, once mounted, keeps it.
+    host.get_by_role("textbox").evaluate(
+        """fallback => {
+          const tabbable = [...document.querySelectorAll(
+            'a[href], button:not([disabled]), input, select, textarea, [tabindex="0"]'
+          )].filter((e) => e.getClientRects().length);
+          tabbable[tabbable.indexOf(fallback) - 1].focus();
+        }"""
+    )
+    page.keyboard.press("Tab")
+    expect(host).to_have_attribute("data-mounted", "true")
+    expect(host.locator(".cm-editor")).to_have_class(re.compile("cm-focused"))
+    page.keyboard.type("# typed from the keyboard\n")
+    expect(host.locator(".cm-content")).to_contain_text("# typed from the keyboard")
 
 
 def test_what_a_run_asks_of_the_editor_before_codemirror_arrives_is_applied_when_it_mounts(
@@ -63,12 +80,13 @@ def test_what_a_run_asks_of_the_editor_before_codemirror_arrives_is_applied_when
     page.goto(live_server.url + "/lessons/response-models")
     panel = page.locator("#interactive-response-filter")
     expect(panel).to_have_attribute("data-ready", "true")
+    host = panel.locator("[data-editor]")
+    host.scroll_into_view_if_needed()  # which asks for the bundle
     for _ in range(100):  # the request reaches the route handler on Playwright's next turn
         if held:
             break
         page.wait_for_timeout(50)
-    assert held, "the lesson page asks for the bundle"
-    host = panel.locator("[data-editor]")
+    assert held, "the editor in view asks for the bundle"
     expect(host).to_have_attribute("data-loading", "lazy")
     panel.get_by_label("Response model").select_option("user-out")
     expect(panel).to_have_attribute("data-runs", "1")
@@ -81,7 +99,9 @@ def test_what_a_run_asks_of_the_editor_before_codemirror_arrives_is_applied_when
 
     held[0].continue_()
     expect(host).to_have_attribute("data-mounted", "true")
-    expect(host.locator(".cm-lint-marker-error")).to_have_count(1)
-    expect(host.locator(".cm-content")).to_contain_text("status_code=204")
     expect(host.locator(".cm-content")).to_have_attribute("contenteditable", "false")
     expect(host.locator(".cm-editor")).to_have_class(re.compile("cm-focused"))
+    # The changed and marked lines are near the end: CodeMirror draws only the lines in view.
+    page.keyboard.press("ControlOrMeta+End")
+    expect(host.locator(".cm-content")).to_contain_text("status_code=204")
+    expect(host.locator(".cm-lint-marker-error")).to_have_count(1)

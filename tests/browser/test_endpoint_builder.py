@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Locator, Page, expect
+from tests.browser.conftest import mounted_editor
 
 
 def _panel(page: Page, live_server) -> Locator:
@@ -60,7 +61,7 @@ def test_the_form_rewrites_the_code_but_asks_before_replacing_edits(page: Page, 
     row.get_by_label("Name").fill("genre")
     row.get_by_label("Type").select_option("Genre")
     row.get_by_label("When absent").select_option("optional")
-    code = panel.locator(":scope > [data-editor] .cm-content")
+    code = mounted_editor(panel.locator(":scope > [data-editor]"))
     expect(code).to_contain_text("genre: Genre | None = None")
     expect(code).to_contain_text("class Genre(StrEnum):")
 
@@ -92,12 +93,13 @@ def test_the_form_rewrites_the_code_but_asks_before_replacing_edits(page: Page, 
 
 def test_a_path_name_the_route_does_not_capture_is_reported_missing(page: Page, live_server):
     panel = _panel(page, live_server)
-    panel.locator(":scope > [data-editor] .cm-line", has_text="book_id: Annotated").click()
+    code = mounted_editor(panel.locator(":scope > [data-editor]"))
+    code.locator(".cm-line", has_text="book_id: Annotated").click()
     page.keyboard.press("End")
     page.keyboard.press("Home")
     for _ in "book_":
         page.keyboard.press("Delete")
-    expect(panel.locator(":scope > [data-editor] .cm-content")).to_contain_text("    id: Annotated")
+    expect(code).to_contain_text("    id: Annotated")
     result = _send(panel, "/books/42")
     expect(result.locator("[data-status]")).to_have_attribute("data-status", "422")
     expect(result.locator(".eb-detail li")).to_contain_text('["path", "id"]')
@@ -106,7 +108,7 @@ def test_a_path_name_the_route_does_not_capture_is_reported_missing(page: Page, 
 
 def test_broken_code_points_at_its_line_and_the_widget_keeps_working(page: Page, live_server):
     panel = _panel(page, live_server)
-    code = panel.locator(":scope > [data-editor] .cm-content")
+    code = mounted_editor(panel.locator(":scope > [data-editor]"))
     code.click()
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.insert_text("\n\nraise RuntimeError('not yet')\n")
@@ -136,5 +138,5 @@ def test_route_order_runs_both_versions_and_shows_the_shadowing(page: Page, live
     expect(order.locator("[data-verdict]")).to_contain_text("read_book answered 422")
 
     order.get_by_role("radio", name="/books/featured is declared first").check()
-    visible_code = order.locator("[data-variant]:visible .cm-content")
+    visible_code = mounted_editor(order.locator("[data-variant]:visible"))
     expect(visible_code).to_contain_text("fixed paths first")

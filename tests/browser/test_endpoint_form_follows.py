@@ -5,6 +5,7 @@ method, a list type, path parameters in the middle of the path) is named, and on
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
+from tests.browser.conftest import mounted_editor
 
 
 def _builder(page: Page, live_server) -> Locator:
@@ -16,7 +17,7 @@ def _builder(page: Page, live_server) -> Locator:
 
 
 def _type_code(page: Page, panel: Locator, code: str) -> None:
-    panel.locator(":scope > [data-editor] .cm-content").click()
+    mounted_editor(panel.locator(":scope > [data-editor]")).click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.insert_text(code)
 

@@ -4,6 +4,7 @@ change; provoke the unhandled 500 and compare what the client saw with the outpu
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
+from tests.browser.conftest import mounted_editor
 
 
 def _panel(page: Page, live_server):
@@ -21,7 +22,7 @@ def test_the_402_comes_from_the_handler_the_learner_edits(page: Page, live_serve
     expect(response.locator("[data-response-body]")).to_contain_text('"needed": 150')
 
     # The line `content={"error": "insufficient_funds", ...},`: type before its closing "},".
-    panel.locator(".cm-line", has_text='content={"error"').click()
+    mounted_editor(panel).locator(".cm-line", has_text='content={"error"').click()
     page.keyboard.press("End")
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")

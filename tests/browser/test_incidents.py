@@ -4,10 +4,11 @@ right one, and see the score, the tests and the XP."""
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
+from tests.browser.conftest import mounted_editor
 
 
 def _replace_code(page: Page, code: str) -> None:
-    page.locator(".incident-editor .cm-content").click()
+    mounted_editor(page.locator(".incident-editor")).click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.press("Delete")
     page.keyboard.insert_text(code)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from playwright.sync_api import Locator, Page, expect
+from tests.browser.conftest import mounted_editor
 
 RUN_TIMEOUT = 30_000
 STARTER_STATUSES = ["401", "200", "200", "401", "401", "401", "401", "204", "500", "401"]
@@ -15,8 +16,8 @@ def _panel(page: Page, live_server) -> Locator:
     page.goto(f"{live_server.url}/lessons/auth")
     panel = page.locator("#interactive-jwt-auth-flow")
     expect(panel).to_have_attribute("data-ready", "true")
-    # CodeMirror arrives as a module of its own, just after the widget is ready.
-    expect(panel.locator("[data-editor][data-mounted]").first).to_be_attached()
+    # The tests read CodeMirror's own state, which exists once the editor has mounted.
+    mounted_editor(panel.locator("[data-editor]").first)
     return panel
 
 

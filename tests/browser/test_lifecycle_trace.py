@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
+from tests.browser.conftest import mounted_editor
 
 RUN_TIMEOUT = 30_000
 
@@ -130,7 +131,7 @@ def test_a_middleware_that_forgets_await_is_named_and_the_page_keeps_working(
     line = _line_of(panel, "response = call_next(request)") + 1
     expect(problem).to_contain_text(f"Line {line}:")
     # The marker sits on that line of the editor (near the end: move there to render it).
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+End")
     expect(panel.locator(".cm-lint-marker-error")).to_have_count(1)
 

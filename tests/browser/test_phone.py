@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from tests.browser.conftest import mounted_editor
 
 WIDTH = 390
 
@@ -76,7 +77,7 @@ def test_a_long_output_scrolls_inside_its_pane(phone, live_server):
     phone.goto(f"{live_server.url}/lessons/basics")
     widget = phone.locator("#interactive-first-endpoint")
     expect(widget).to_have_attribute("data-ready", "true")
-    widget.locator(".cm-content").click()
+    mounted_editor(widget).click()
     phone.keyboard.press("ControlOrMeta+End")
     phone.keyboard.insert_text('\n\nfor n in range(3000):\n    print("line", n)\n')
     widget.get_by_role("button", name="GET /health").click()

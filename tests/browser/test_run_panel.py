@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page, expect
+from tests.browser.conftest import mounted_editor
 
 
 def _panel(page: Page, live_server):
@@ -15,7 +16,7 @@ def _panel(page: Page, live_server):
 
 
 def _append_code(page: Page, panel, text: str) -> None:
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.insert_text(text)
 
@@ -69,4 +70,4 @@ def test_reveal_solution_unlocks_after_the_first_run(page: Page, live_server):
     expect(reveal).to_be_enabled()
     page.once("dialog", lambda dialog: dialog.accept())
     reveal.click()
-    expect(panel.locator(".cm-content")).to_contain_text('@app.get("/version")')
+    expect(mounted_editor(panel)).to_contain_text('@app.get("/version")')

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import expect
+from tests.browser.conftest import mounted_editor
 
 
 def test_slash_focuses_search_results_appear_as_you_type_and_arrows_reach_one(page, live_server):
@@ -46,7 +47,7 @@ def test_enter_opens_the_results_page_and_escape_leaves_the_box(page, live_serve
 
 def test_slash_typed_in_an_editor_stays_in_the_editor(page, live_server):
     page.goto(live_server.url + "/lessons/basics")
-    editor = page.locator(".cm-content").first
+    editor = mounted_editor(page.locator("[data-editor]").first)
     editor.click()
     page.keyboard.press("/")
     expect(page.get_by_role("searchbox", name="Search the course")).not_to_be_focused()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
+from tests.browser.conftest import mounted_editor
 
 
 def _panel(page: Page, live_server):
@@ -20,7 +21,7 @@ def test_a_task_is_checked_in_the_sandbox_and_earns_its_xp(page: Page, live_serv
     expect(task.locator("[data-task-feedback]")).to_have_attribute("data-task-feedback", "failed")
     expect(task.locator('[data-check="failed"]').first).to_contain_text("GET /version answered 404")
 
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.insert_text(
         '\n\n\n@app.get("/version")\n'
@@ -61,4 +62,4 @@ def test_a_tasks_solution_is_offered_after_a_check(page: Page, live_server):
     expect(task.locator("[data-task-feedback]")).to_be_visible()
     page.once("dialog", lambda dialog: dialog.accept())
     task.get_by_role("button", name="Show this task's solution").click()
-    expect(panel.locator(".cm-content")).to_contain_text("verbose: bool = False")
+    expect(mounted_editor(panel)).to_contain_text("verbose: bool = False")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.browser.conftest import mounted_editor
 
 LESSON = Path(__file__).resolve().parents[2] / "content" / "lessons" / "11-testing"
 
@@ -19,13 +20,13 @@ def _panel(page: Page, live_server):
 
 
 def _replace(page: Page, panel, editor: str, text: str) -> None:
-    panel.locator(f'[data-editor="{editor}"] .cm-content').click()
+    mounted_editor(panel.locator(f'[data-editor="{editor}"]')).click()
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.insert_text(text)
 
 
 def _append(page: Page, panel, editor: str, text: str) -> None:
-    panel.locator(f'[data-editor="{editor}"] .cm-content').click()
+    mounted_editor(panel.locator(f'[data-editor="{editor}"]')).click()
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.insert_text(text)
 

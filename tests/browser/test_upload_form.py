@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from tests.browser.conftest import mounted_editor
 
 LESSON = Path(__file__).resolve().parents[2] / "content" / "lessons" / "09-uploads"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(3000)
@@ -73,7 +74,7 @@ def test_a_file_over_five_mib_is_refused_before_any_run(page: Page, live_server)
 
 def test_the_learners_own_checks_refuse_with_413_and_415(page: Page, live_server):
     panel = _panel(page, live_server)
-    panel.locator(".cm-content").click()
+    mounted_editor(panel).click()
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.insert_text((LESSON / "examples" / "cover_checks.py").read_text())
     panel.get_by_role("button", name="A 4.5 MiB PNG").click()

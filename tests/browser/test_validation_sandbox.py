@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from tests.browser.conftest import mounted_editor
 
 STARTER = (
     Path(__file__).resolve().parents[2] / "content/lessons/03-request-body/examples/book_model.py"
@@ -20,7 +21,7 @@ def _panel(page: Page, live_server) -> Locator:
 
 
 def _replace(page: Page, panel: Locator, editor: str, text: str) -> None:
-    panel.locator(f'[data-editor="{editor}"] .cm-content').click()
+    mounted_editor(panel.locator(f'[data-editor="{editor}"]')).click()
     page.keyboard.press("ControlOrMeta+a")
     # Emptying first keeps Chromium from restyling the replaced selection itself (which the
     # page's CSP would report).
@@ -45,6 +46,7 @@ def test_year_500_gets_the_real_422_beside_year_and_on_its_line(live_server, pag
     expect(panel.locator('[data-fields] tr[data-field="title"]')).to_contain_text("No error")
     expect(panel.locator("[data-response] [data-response-body]")).to_contain_text('"ge": 1000')
     body_editor = panel.locator('[data-editor="body"]')
+    mounted_editor(body_editor)
     expect(body_editor.locator(".cm-lint-marker-error")).to_have_count(1)
     expect(body_editor.locator(".cm-lintRange-error")).to_have_text('"year": 500')
     expect(panel.locator("[data-run-status]")).to_contain_text("1 validation error")
@@ -59,7 +61,9 @@ def test_malformed_json_is_sent_as_is_and_the_decode_position_is_marked(live_ser
     expect(row.locator("[data-error-type]")).to_have_attribute("data-error-type", "json_invalid")
     expect(panel.locator('[data-fields] tr[data-field="year"]')).to_contain_text("Not checked")
     # The parser gave up at the closing brace, after the trailing comma.
-    expect(panel.locator('[data-editor="body"] .cm-lintRange-error')).to_have_text("}")
+    expect(
+        mounted_editor(panel.locator('[data-editor="body"]')).locator(".cm-lintRange-error")
+    ).to_have_text("}")
 
 
 def test_a_changed_constraint_and_a_forbidding_config_change_the_real_answer(
@@ -88,7 +92,9 @@ def test_a_changed_constraint_and_a_forbidding_config_change_the_real_answer(
     _sent(panel, 422)
     isbn = panel.locator('[data-fields] tr[data-field="isbn"]')
     expect(isbn).to_contain_text("Extra inputs are not permitted")
-    expect(panel.locator('[data-editor="body"] .cm-lintRange-error')).to_contain_text('"isbn"')
+    expect(
+        mounted_editor(panel.locator('[data-editor="body"]')).locator(".cm-lintRange-error")
+    ).to_contain_text('"isbn"')
 
 
 def test_a_typed_body_is_sent_and_kept_after_a_reload(live_server, page: Page):
@@ -99,13 +105,15 @@ def test_a_typed_body_is_sent_and_kept_after_a_reload(live_server, page: Page):
     _sent(panel, 422)
     genre = panel.locator('[data-fields] tr[data-field="genre"]')
     expect(genre).to_contain_text("Input should be a valid string")
-    expect(panel.locator('[data-editor="body"] .cm-lintRange-error')).to_have_text('"genre": 7')
+    expect(
+        mounted_editor(panel.locator('[data-editor="body"]')).locator(".cm-lintRange-error")
+    ).to_have_text('"genre": 7')
     expect(panel.locator("[data-save-status]")).to_have_text("Saved")
 
     panel = _panel(page, live_server)
-    expect(panel.locator('[data-editor="body"] .cm-content')).to_contain_text('"genre": 7')
+    expect(mounted_editor(panel.locator('[data-editor="body"]'))).to_contain_text('"genre": 7')
     panel.get_by_role("button", name="Reset the body").click()
-    expect(panel.locator('[data-editor="body"] .cm-content')).to_contain_text("Frank Herbert")
+    expect(mounted_editor(panel.locator('[data-editor="body"]'))).to_contain_text("Frank Herbert")
 
 
 def test_broken_model_code_is_reported_on_its_line_and_reset_recovers(live_server, page: Page):
@@ -137,7 +145,7 @@ def test_reveal_solution_after_a_first_send_loads_the_stricter_model(live_server
     expect(reveal).to_be_enabled()
     page.once("dialog", lambda dialog: dialog.accept())
     reveal.click()
-    expect(panel.locator('[data-editor="model"] .cm-content')).to_contain_text('extra="forbid"')
+    expect(mounted_editor(panel.locator('[data-editor="model"]'))).to_contain_text('extra="forbid"')
     panel.get_by_role("button", name="Send POST /books").click()
     _sent(panel, 422)
     expect(panel.locator('[data-fields] tr[data-field="isbn"]')).to_contain_text(

@@ -21,9 +21,11 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
-from pygments import highlight
+from pygments import format as format_tokens
+from pygments import lex
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
+from pygments.token import STANDARD_TYPES, Text
 from pygments.util import ClassNotFound
 
 _INCLUDE = re.compile(r"^\{\*\s+(?P<path>\S+)(?P<options>(?:\s+\w+=\S+)*)\s*\*\}\s*$")
@@ -35,6 +37,23 @@ _OPTION = re.compile(r"(\w+)=(\S+)")
 _ENV_KEY = "deepdive"
 BOOKSTORE_SCHEME = "bookstore:"
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.-]*")
+# The token classes the site's style sheet colours (`.highlight .k` and so on in site.css). Every
+# other token (names, punctuation, operators, spaces) is drawn like plain text, so it is written
+# as plain text: a `<span>` per token made the course page hold thousands of elements.
+_COLOURED_TOKENS = {
+    "keyword": "k kn kd kr kt ow kp",
+    "number": "kc m mi mf mh mo mb",
+    "string": "s s1 s2 sa sb sc sd se sh si sx sr ss dl",
+    "comment": "c c1 cm ch cs cp cpf",
+    "function": "nf fm",
+    "class": "nc ne",
+    "decorator": "nd",
+    "builtin": "nb bp",
+    "property": "nt na",
+    "prompt and output": "gp go",
+    "error": "err",
+}
+STYLED_TOKEN_CLASSES = frozenset(c for group in _COLOURED_TOKENS.values() for c in group.split())
 
 
 @dataclass(frozen=True)
@@ -94,7 +113,15 @@ def _parse_ranges(spec: str) -> list[tuple[int, int]]:
 def focusable(block: str) -> str:
     """A highlighted block whose `<pre>` can take keyboard focus, so that a reader without a
     mouse can scroll a long line sideways."""
-    return block.replace("<pre>", '<pre tabindex="0">', 1)
+    return re.sub(r"<pre(?=[ >])", '<pre tabindex="0"', block, count=1)
+
+
+def _with_line_numbers(block: str, first: int, count: int) -> str:
+    """The line numbers of a highlighted block as one column beside the code (one element, not
+    one per line); screen readers and copying skip them."""
+    numbers = "\n".join(str(n) for n in range(first, first + count))
+    gutter = f'<span class="linenos" aria-hidden="true">{numbers}</span>'
+    return block.replace("<pre><span></span><code>", f'<pre class="numbered">{gutter}<code>', 1)
 
 
 def highlight_code(
@@ -119,11 +146,16 @@ def highlight_code(
     formatter = HtmlFormatter(
         cssclass="highlight",
         wrapcode=True,
-        linenos="inline" if line_numbers else False,
-        linenostart=first_line,
         hl_lines=[n - first_line + 1 for n in highlight_lines or []],
     )
-    body = focusable(highlight(source, lexer, formatter))
+    tokens = [
+        (ttype if STANDARD_TYPES.get(ttype) in STYLED_TOKEN_CLASSES else Text, value)
+        for ttype, value in lex(source, lexer)
+    ]
+    body = format_tokens(tokens, formatter)
+    if line_numbers:
+        body = _with_line_numbers(body, first_line, sum(value.count("\n") for _, value in tokens))
+    body = focusable(body)
     label = html.escape(filename) if filename else html.escape(lexer.name)
     return (
         '<figure class="code-block">'

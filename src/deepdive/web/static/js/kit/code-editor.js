@@ -2,13 +2,12 @@
 // types and a starter to reset to. The host holds the code to start with (the saved draft or
 // the starter) as text; the `template[data-starter]` just before it holds the starter.
 //
-// The CodeMirror bundle is large. On a page that asks for it (`<body data-editors="lazy">`: the
-// course page, one editor per lesson down a long page) it is fetched only when an editor comes
-// near the viewport (or the learner reaches it with the keyboard); elsewhere (a lesson page,
-// where the learner came to use the interactive) at once, but still after the page's own
-// scripts, as a separate module. Until it arrives the host holds a plain textarea with the same
-// code: it can be read, edited, saved and run, and what was typed there becomes the editor's
-// text when CodeMirror arrives.
+// The CodeMirror bundle is large, and most editors start below the fold (one per lesson down the
+// course page; after the article's first sections on a lesson page): it is fetched only when an
+// editor comes near the viewport, or when the learner reaches it with the keyboard or a click.
+// Until it arrives the host holds a plain textarea with the same code: it can be read, edited,
+// saved and run, and what was typed there becomes the editor's text when CodeMirror arrives.
+// A browser without IntersectionObserver mounts every editor at once.
 import { draftSaver } from "../drafts.js";
 
 const NEAR = "600px 0px"; // how far outside the viewport an editor starts loading
@@ -96,7 +95,7 @@ export function codeEditor(host, { widgetId, part, language = "python", onRun, o
 
   waiting.set(host, mount);
   fallback.addEventListener("focus", mount, { once: true });
-  if (observer && document.body.dataset.editors === "lazy") observer.observe(host);
+  if (observer) observer.observe(host);
   else mount();
 
   return {
