@@ -5,6 +5,9 @@
 * plain fork: a warm parent (FastAPI, Pydantic, SQLAlchemy and pytest imported, the app run once)
   forks a child per run that runs the app and exits: what a process per run costs without any
   isolation;
+* plain fork, importing the app: the same, but each child also compiles and imports the app's
+  source, as a sandbox must do with a learner's code (the plain fork's child reuses the app its
+  parent built);
 * the sandboxed runner at several concurrencies, its CPU counted over the runner and every
   process under it (sandboxes that finished are in the runner's children's time).
 
@@ -19,6 +22,7 @@ import os
 import statistics
 import sys
 import time
+import types
 from pathlib import Path
 
 from deepdive.sandbox.client import RunnerClient
@@ -68,7 +72,16 @@ def _in_process_worker(app_source: str, directory: str, seconds: float, out) -> 
     out.put((runs, time.process_time() - cpu_start))
 
 
-def _fork_worker(app_source: str, directory: str, seconds: float, out) -> None:
+def _fresh_app(app_source: str):
+    module = types.ModuleType("learner_app")
+    exec(compile(app_source, "learner_app.py", "exec"), module.__dict__)
+    return module.app
+
+
+def _fork_worker(
+    app_source: str, directory: str, seconds: float, out, import_app: bool = False
+) -> None:
+    """Fork a child per run; with `import_app` the child imports the app's source itself."""
     app = _warm_parent(app_source, Path(directory))
     before, own_start = os.times(), time.process_time()
     runs, deadline = 0, time.monotonic() + seconds
@@ -76,7 +89,7 @@ def _fork_worker(app_source: str, directory: str, seconds: float, out) -> None:
         pid = os.fork()
         if pid == 0:
             try:
-                asyncio.run(_one_run(app))
+                asyncio.run(_one_run(_fresh_app(app_source) if import_app else app))
             finally:
                 os._exit(0)
         os.waitpid(pid, 0)
@@ -88,9 +101,20 @@ def _fork_worker(app_source: str, directory: str, seconds: float, out) -> None:
     out.put((runs, children + time.process_time() - own_start))
 
 
+def _fork_import_worker(app_source: str, directory: str, seconds: float, out) -> None:
+    _fork_worker(app_source, directory, seconds, out, import_app=True)
+
+
+_FLOORS = {
+    "in_process": _in_process_worker,
+    "plain_fork": _fork_worker,
+    "plain_fork_import": _fork_import_worker,
+}
+
+
 def floor(kind: str, app_source: str, scratch: Path, seconds: float, cores: int) -> dict:
     """Runs/s and CPU ms per run of one floor, one worker process per core."""
-    target = _in_process_worker if kind == "in_process" else _fork_worker
+    target = _FLOORS[kind]
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     workers = [

@@ -10,9 +10,10 @@ Measures, side by side and in one go:
   be replaced by a freshly forked and warmed one);
 * a sandboxed pytest run of 5 tests;
 * the runner's idle memory (proportional set size of the runner and its waiting sandboxes);
-* throughput: runs/s and CPU per run of two floors (warm in-process runs; a plain fork of a warm
-  parent per run) and of the sandboxed runner at concurrency 1, 2 x cores and 8 x cores, with
-  p50/p99 and the p99 a fair FIFO queue would give (bench/_throughput.py);
+* throughput: runs/s and CPU per run of three floors (warm in-process runs; a plain fork of a
+  warm parent per run; the same, its child importing the app) and of the sandboxed runner at
+  concurrency 1, 2 x cores and 8 x cores, with p50/p99 and the p99 a fair FIFO queue would
+  give (bench/_throughput.py);
 * `deepdive sandbox run` from the command line, with no course running (it starts an engine of
   its own) and while the course's runner is up (it reuses that runner).
 
@@ -165,8 +166,9 @@ async def sandboxed(
     return total, inside
 
 
-def proportional_memory_mib(root_pid: int) -> tuple[float, int]:
-    """PSS of `root_pid` and all its descendants, and how many processes that is."""
+def proportional_memory_mib(root_pid: int) -> tuple[float, float, int]:
+    """PSS of `root_pid` and all its descendants, of `root_pid` alone, and how many processes
+    that is."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -181,15 +183,17 @@ def proportional_memory_mib(root_pid: int) -> tuple[float, int]:
         pid = pending.pop()
         pids.append(pid)
         pending.extend(children.get(pid, []))
-    total_kib = 0
+    total_kib = root_kib = 0
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
                     total_kib += int(line.split()[1])
+                    if pid == root_pid:
+                        root_kib += int(line.split()[1])
         except OSError:
             continue
-    return total_kib / 1024, len(pids)
+    return total_kib / 1024, root_kib / 1024, len(pids)
 
 
 async def measure(runs: int, url: str, runner_pid: int, workers: int) -> dict[str, object]:
@@ -200,7 +204,7 @@ async def measure(runs: int, url: str, runner_pid: int, workers: int) -> dict[st
     spares = {"app": workers, "test": workers}
     await wait_until_idle(client, spares)
     await asyncio.sleep(1)
-    memory_mib, processes = proportional_memory_mib(runner_pid)
+    memory_mib, runner_mib, processes = proportional_memory_mib(runner_pid)
     app_total, app_inside = await sandboxed(client, app_request, runs, spares)
     burst_total, _ = await sandboxed(client, app_request, runs, None)
     test_total, test_inside = await sandboxed(client, test_request, runs, spares)
@@ -210,6 +214,7 @@ async def measure(runs: int, url: str, runner_pid: int, workers: int) -> dict[st
         "burst": burst_total,
         "tests": (test_total, test_inside),
         "memory_mib": memory_mib,
+        "runner_memory_mib": runner_mib,
         "processes": processes,
     }
 
@@ -239,7 +244,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0))
-    console = Console(stderr=False)
+    console = Console(stderr=False, width=150)
     with tempfile.TemporaryDirectory(prefix="deepdive-bench-") as scratch:
         settings = Settings(data_dir=Path(scratch) / "data")
         console.print(f"Baseline: {args.runs} fresh python processes…")
@@ -252,7 +257,7 @@ def main() -> None:
         console.print(f"Throughput floors: {args.seconds:g} s each, one process per core…")
         floors = {
             kind: _throughput.floor(kind, APP, Path(scratch), args.seconds, cores)
-            for kind in ("in_process", "plain_fork")
+            for kind in ("in_process", "plain_fork", "plain_fork_import")
         }
         console.print("Starting a runner…")
         runner = start_local_runner(settings)
@@ -301,11 +306,15 @@ def main() -> None:
         ),
         "floor_in_process": floors["in_process"],
         "floor_plain_fork": floors["plain_fork"],
+        "floor_plain_fork_import": floors["plain_fork_import"],
         "sandboxed_throughput": [
             {
                 **row,
                 "cpu_over_plain_fork": round(
                     row["cpu_ms_per_run"] / floors["plain_fork"]["cpu_ms_per_run"], 2
+                ),
+                "cpu_over_plain_fork_import": round(
+                    row["cpu_ms_per_run"] / floors["plain_fork_import"]["cpu_ms_per_run"], 2
                 ),
             }
             for row in levels
@@ -314,9 +323,15 @@ def main() -> None:
         "cpu_ratio_sandbox_over_plain_fork": round(
             levels[0]["cpu_ms_per_run"] / floors["plain_fork"]["cpu_ms_per_run"], 2
         ),
+        "cpu_ratio_sandbox_over_plain_fork_import": round(
+            levels[0]["cpu_ms_per_run"] / floors["plain_fork_import"]["cpu_ms_per_run"], 2
+        ),
+        "p99_over_fifo_at_8x_cores": levels[-1]["p99_over_fifo"],
         "runner_idle_memory_mib": round(data["memory_mib"], 1),  # type: ignore[arg-type]
+        "runner_own_memory_mib": round(data["runner_memory_mib"], 1),  # type: ignore[arg-type]
         "pss_per_warm_sandbox_mib": round(
-            data["memory_mib"] / max(1, data["processes"] - 1),  # type: ignore[operator]
+            (data["memory_mib"] - data["runner_memory_mib"])  # type: ignore[operator]
+            / max(1, data["processes"] - 1),  # type: ignore[operator]
             1,
         ),
         "runner_idle_processes": data["processes"],
@@ -345,16 +360,26 @@ def main() -> None:
         table.add_row(label, *(f"{values[k]:.1f}" for k in ("p50_ms", "p95_ms", "min_ms")))  # type: ignore[index]
     console.print(table)
     throughput = Table(title="Throughput (one process per core for the floors)")
-    columns = ("measurement", "runs/s", "CPU ms/run", "× fork", "p50 ms", "p99 ms", "p99 / FIFO")
+    columns = (
+        "measurement",
+        "runs/s",
+        "CPU ms/run",
+        "× fork",
+        "× fork+import",
+        "p50 ms",
+        "p99 ms",
+        "p99 / FIFO",
+    )
     for column in columns:
         throughput.add_column(column, justify="right" if column != "measurement" else "left")
     for label, key in (
         ("in process, warm, no fork", "in_process"),
         ("plain fork of a warm parent", "plain_fork"),
+        ("plain fork, the child imports the app", "plain_fork_import"),
     ):
         row = floors[key]
         throughput.add_row(
-            label, str(row["runs_per_s"]), str(row["cpu_ms_per_run"]), "", "", "", ""
+            label, str(row["runs_per_s"]), str(row["cpu_ms_per_run"]), "", "", "", "", ""
         )
     for row in figures["sandboxed_throughput"]:  # type: ignore[union-attr]
         throughput.add_row(
@@ -362,6 +387,7 @@ def main() -> None:
             str(row["runs_per_s"]),
             str(row["cpu_ms_per_run"]),
             f"{row['cpu_over_plain_fork']}×",
+            f"{row['cpu_over_plain_fork_import']}×",
             str(row["p50_ms"]),
             str(row["p99_ms"]),
             str(row["p99_over_fifo"]),
@@ -369,12 +395,17 @@ def main() -> None:
     console.print(throughput)
     console.print(
         f"Sandboxed CPU per run / plain fork: {figures['cpu_ratio_sandbox_over_plain_fork']}× "
-        f"(concurrency 1; goal ≤ 1.5×)   Idle runner p50: {figures['idle_p50_ms']} ms (goal ≤ 15)"
+        f"(concurrency 1; goal ≤ 1.5×); over a plain fork that imports the app: "
+        f"{figures['cpu_ratio_sandbox_over_plain_fork_import']}×   "
+        f"Idle runner p50: {figures['idle_p50_ms']} ms (goal ≤ 15)   "
+        f"p99 / FIFO at 8 × cores: {figures['p99_over_fifo_at_8x_cores']} (goal ≤ 1.5)"
     )
     console.print(
         f"Baseline / sandbox (p50): {figures['speedup_baseline_over_sandbox_p50']}×   "
         f"Runner idle memory: {figures['runner_idle_memory_mib']} MiB PSS over "
-        f"{figures['runner_idle_processes']} processes"
+        f"{figures['runner_idle_processes']} processes (the runner "
+        f"{figures['runner_own_memory_mib']} MiB, each warm sandbox "
+        f"{figures['pss_per_warm_sandbox_mib']} MiB)"
     )
     console.print(
         "Isolation: "

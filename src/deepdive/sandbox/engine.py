@@ -37,7 +37,7 @@ from deepdive.sandbox.events import (
     SessionEvent,
     Started,
 )
-from deepdive.sandbox.isolation import cgroups, filesystem, libc, setup
+from deepdive.sandbox.isolation import cgroups, filesystem, libc, namespaces, setup
 from deepdive.sandbox.isolation.state import isolation_report
 from deepdive.sandbox.process import SandboxProcess
 from deepdive.sandbox.run_request import RunRequest, SessionCommand
@@ -92,6 +92,7 @@ class Engine:
         self._workspace: workspace.Workspace | None = None
         self._serial = 0
         self._hot_pages: hot_pages.HotPages | None = None
+        self._pid_namespace: namespaces.PidNamespaceForNextChild | None = None
         self._closed = False
         self.isolation: IsolationReport | None = None
 
@@ -142,6 +143,8 @@ class Engine:
         except cgroups.CgroupUnavailableError as problem:
             self._cgroup_problem = str(problem)
         self._plan = setup.make_plan(fs_plan, cgroup_problem=self._cgroup_problem)
+        if self._plan.as_root:
+            self._pid_namespace = namespaces.PidNamespaceForNextChild()
         await self._preheat()
         self._hot_pages = self._probe_hot_pages()
         self._fill()
@@ -220,6 +223,8 @@ class Engine:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGCHLD)
         if self._cgroups is not None:
             self._cgroups.close()
+        if self._pid_namespace is not None:
+            self._pid_namespace.close()
         if self._workspace is not None:
             self._workspace.release()
         if self._uids is not None:
@@ -391,7 +396,7 @@ class Engine:
             scratch_dir=scratch,
             hot_pages=self._hot_pages if flavor == "app" else None,
         )
-        process.spawn(self._plan, config)
+        process.spawn(self._plan, config, self._pid_namespace)
         self._live.append(process)
         self._starting[flavor] += 1
         process.ready.add_done_callback(lambda fut: self._on_ready(process, fut))

@@ -1,10 +1,12 @@
 """One sandboxed process, seen from the runner: fork, warm-up, run, result, reaping.
 
-The runner forks; its child enters the namespaces and forks the sandbox's PID 1, reports that
-process's ID and exits. The runner is a child subreaper, so PID 1 becomes the runner's own child:
-it can be killed (taking every process inside its PID namespace with it) and reaped without any
-race. Nothing is left behind: the sandbox's files live on tmpfs mounts that vanish with its mount
-namespace.
+As root, the runner forks the sandbox's PID 1 straight into a PID namespace of its own (see
+`namespaces.PidNamespaceForNextChild`). Otherwise the runner forks a child that enters the
+namespaces (the user namespace first, which grants the right to create the others) and forks
+PID 1, reports that process's ID and exits; the runner is a child subreaper, so PID 1 becomes
+the runner's own child. Either way PID 1 is the runner's child: it can be killed (taking every
+process inside its PID namespace with it) and reaped without any race. Nothing is left behind:
+the sandbox's files live on tmpfs mounts that vanish with its mount namespace.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from deepdive.sandbox import channel, control, messages
-from deepdive.sandbox.isolation import setup
+from deepdive.sandbox.isolation import namespaces, setup
 from deepdive.sandbox.isolation.cgroups import SandboxCgroup
 from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
@@ -93,25 +95,42 @@ class SandboxProcess:
 
     # -- start -----------------------------------------------------------------------------
 
-    def spawn(self, plan: setup.IsolationPlan, config: WorkerConfig) -> int:
-        """Fork the sandbox; returns the intermediate child's PID (PID 1 follows later)."""
+    def spawn(
+        self,
+        plan: setup.IsolationPlan,
+        config: WorkerConfig,
+        pid_namespace: namespaces.PidNamespaceForNextChild | None = None,
+    ) -> int:
+        """Fork the sandbox; returns the child's PID: PID 1 itself when `pid_namespace` lets
+        the runner fork it directly, otherwise the intermediate child's (PID 1 follows later)."""
         runner_end, sandbox_end = channel.socket_pair()
         region = channel.create_region()
         os.set_inheritable(region, True)
         # Objects the runner holds must not be finalised in the child (a finaliser could close a
         # descriptor number the child has reused), so the garbage collector ignores them there.
         self._limits = config.limits
+        direct = pid_namespace is not None and pid_namespace.enter()
         gc.freeze()
-        pid = os.fork()
-        if pid == 0:
-            _child(sandbox_end, region, plan, config, self.uid, self.cgroup)
-        gc.unfreeze()
+        try:
+            pid = os.fork()
+            if pid == 0:
+                _child(sandbox_end, region, plan, config, self.uid, self.cgroup, direct=direct)
+        finally:
+            gc.unfreeze()
+            if direct:
+                assert pid_namespace is not None
+                pid_namespace.leave()
         sandbox_end.close()
         runner_end.setblocking(False)
         self._sock = runner_end
         self._region = region
-        self._intermediate = pid
         self._group = pid  # the child starts a session of its own: its PID names the group
+        if direct:
+            self.pid = pid
+            if self._on_pid is not None:
+                self._on_pid(self, pid)
+        else:
+            self._intermediate = pid
         self.loop.add_reader(runner_end.fileno(), self._on_readable)
         return pid
 
@@ -464,23 +483,27 @@ def _child(
     config: WorkerConfig,
     uid: int,
     cgroup: SandboxCgroup | None,
+    *,
+    direct: bool,
 ) -> None:
-    """The runner's direct child. Never returns."""
+    """The runner's direct child: PID 1 of the sandbox when `direct`, otherwise the process
+    that forks it. Never returns."""
     try:
         asyncio.events._set_running_loop(None)
         setup.reset_inherited_state(keep=(sock.fileno(), region))
         state = IsolationState()
-        setup.before_fork(plan, state, uid, cgroup)
-        pid = os.fork()
-        if pid != 0:
-            sock.send(channel.encode({"type": "forked", "pid": pid}))
-            os._exit(0)
+        setup.before_fork(plan, state, uid, cgroup, in_pid_namespace=direct)
+        if not direct:
+            pid = os.fork()
+            if pid != 0:
+                sock.send(channel.encode({"type": "forked", "pid": pid}))
+                os._exit(0)
         setup.after_fork(
             plan,
             state,
             uid,
             runner=sock.fileno(),
-            wait_until_adopted=lambda: _wait_until_adopted(sock),
+            wait_until_adopted=(lambda: None) if direct else lambda: _wait_until_adopted(sock),
         )
         sandbox_main(sock, region, config, state)
     except BaseException:

@@ -72,6 +72,7 @@ if sys.platform.startswith("linux"):  # elsewhere the module imports, and the en
     ]
     _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
     _libc.unshare.argtypes = [ctypes.c_int]
+    _libc.setns.argtypes = [ctypes.c_int, ctypes.c_int]
     _libc.sethostname.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
     _libc.prctl.argtypes = [
         ctypes.c_int,
@@ -124,6 +125,10 @@ def _path(value: str | None) -> bytes | None:
 
 def unshare(flags: int) -> None:
     _check(_libc.unshare(flags), "unshare")
+
+
+def setns(fd: int, nstype: int) -> None:
+    _check(_libc.setns(fd, nstype), "setns")
 
 
 def mount(

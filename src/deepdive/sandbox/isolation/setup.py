@@ -4,10 +4,12 @@
 the sandbox will ever have is counted there), leaves the runner's session and enters the
 namespaces. Creating a PID namespace only affects *future* children, so that process forks once
 more; the grandchild is PID 1 of the new namespace (when it dies, the kernel kills everything
-else inside) and runs `after_fork`: the private root filesystem, the drop to an unprivileged user,
+else inside) and runs `after_fork`. As root the runner creates the PID namespace itself, for the
+one child it forks next, so that child is PID 1 from the start and runs both halves.
+`after_fork` sets up the private root filesystem, the drop to an unprivileged user,
 capabilities, a parent-death signal that ties it to the runner, `no_new_privs` and the seccomp
-filter. Resource limits come last, right before the
-learner's code, once warming up is done (see `rlimits`).
+filter. Resource limits come last, right before the learner's code, once warming up is done
+(see `rlimits`).
 
 Two routes lead to the same place:
 
@@ -55,15 +57,22 @@ def make_plan(
 
 
 def before_fork(
-    plan: IsolationPlan, state: IsolationState, outer_uid: int, cgroup: SandboxCgroup | None
+    plan: IsolationPlan,
+    state: IsolationState,
+    outer_uid: int,
+    cgroup: SandboxCgroup | None,
+    *,
+    in_pid_namespace: bool = False,
 ) -> None:
     """Join the cgroup, enter namespaces. Runs in the runner's direct child, which forks PID 1
-    afterwards."""
+    afterwards; or, as root, in PID 1 itself when the runner forked it into a PID namespace of
+    its own already (`in_pid_namespace`: then nothing is forked in between)."""
     _join_cgroup(plan, state, cgroup)
     os.setsid()
     if not plan.as_root:
         _enter_user_namespace(state)
-    for name, problem in namespaces.enter_other_namespaces().items():
+    entered = namespaces.enter_other_namespaces(in_pid_namespace=in_pid_namespace)
+    for name, problem in entered.items():
         state.record(name, problem)
     del outer_uid  # the root route switches user later, after building the filesystem
 
@@ -152,7 +161,8 @@ def _die_with_runner(
     however it dies: even a run that blocks every signal it can does not outlive it.
 
     The parent-death signal fires whenever the parent changes, so it is set only once the
-    runner's child has exited and the runner (a child subreaper) has adopted PID 1; and after
+    runner's child has exited and the runner (a child subreaper) has adopted PID 1 (at once
+    when the runner forked PID 1 itself); and after
     the last change of credentials, which clears it. The filter installed next forbids changing
     it. Should the runner have died just before, its end of `runner` is closed: PID 1 exits.
     """
