@@ -91,6 +91,9 @@ class StreamRunner:
         self.redis_url = redis_url
         self.name = name
         self.claim_seconds = claim_seconds
+        # Looking for silent runners' runs is one cheap XAUTOCLAIM: look often, so that a dead
+        # runner's runs wait little more than the silence that proves it dead.
+        self._claim_every = min(1.0, claim_seconds / 4)
         self.capacity = engine.config.workers
         self.done = 0
         self._announce = announce
@@ -117,7 +120,7 @@ class StreamRunner:
                         with contextlib.suppress(TimeoutError):
                             await asyncio.wait_for(self._freed.wait(), _BLOCK_MS / 1000)
                         continue
-                    if time.monotonic() - last_claim >= self.claim_seconds / 2:
+                    if time.monotonic() - last_claim >= self._claim_every:
                         last_claim = time.monotonic()
                         await self._claim(free)
                         continue
