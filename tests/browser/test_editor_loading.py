@@ -37,11 +37,14 @@ def test_editor_bundle_waits_until_an_editor_nears_the_viewport(page, live_serve
 
 
 def test_typing_in_the_fallback_before_the_bundle_arrives_is_kept(page, live_server):
+    # A short window keeps the editor far enough below the fold not to load on its own.
+    page.set_viewport_size({"width": 1280, "height": 600})
     page.goto(live_server.url + "/")
     host = page.locator('#interactive-first-endpoint [data-editor="code"]')
+    expect(host).to_have_attribute("data-loading", "lazy")
     # Reach the fallback with the keyboard focus: that loads the editor at once; what was typed
     # meanwhile becomes CodeMirror's text.
-    fallback = host.get_by_role("textbox")
+    fallback = host.locator("textarea")
     fallback.evaluate(
         "t => { t.value = '# typed early\\n' + t.value; t.dispatchEvent(new Event('input')); }"
     )
@@ -50,12 +53,13 @@ def test_typing_in_the_fallback_before_the_bundle_arrives_is_kept(page, live_ser
 
 
 def test_the_keyboard_reaches_an_editor_that_has_not_loaded_yet(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 600})
     page.goto(live_server.url + "/lessons/basics")
     host = page.locator('#interactive-first-endpoint [data-editor="code"]')
     expect(host).to_have_attribute("data-loading", "lazy")
     # Tab from whatever takes the focus just before the editor: the fallback gets it, and
     # CodeMirror, once mounted, keeps it.
-    host.get_by_role("textbox").evaluate(
+    host.locator("textarea").evaluate(
         """fallback => {
           const tabbable = [...document.querySelectorAll(
             'a[href], button:not([disabled]), input, select, textarea, [tabindex="0"]'
