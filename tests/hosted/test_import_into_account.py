@@ -1,12 +1,18 @@
-"""A local progress export imported into a hosted account: merged, XP never counted twice."""
+"""A local progress export imported into a hosted account: merged, XP never counted twice, and
+the awards it brought recorded as imported (the server cannot tell a real export from a
+hand-written file) while those already earned in the account stay earned."""
 
 from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
+
+from deepdive.db.models import XpAward
+
 
 def test_importing_a_local_export_merges_without_double_xp(
-    hosted_clients, make_user, log_in, course
+    hosted_clients, make_user, log_in, course, hosted_app
 ):
     lesson = course.lessons[0]
     first, second = lesson.quiz.questions[:2]
@@ -46,6 +52,9 @@ def test_importing_a_local_export_merges_without_double_xp(
     assert imported.status_code == 200, imported.text
     expected = lesson.question_xp(first) + lesson.question_xp(second)
     assert ada.get("/api/progress").json()["xp"] == expected
+    with hosted_app.state.session_factory() as session:
+        sources = dict(session.execute(select(XpAward.award_key, XpAward.source)).all())
+    assert sources == {lesson.quiz_key(first): "earned", lesson.quiz_key(second): "imported"}
     again = ada.post("/api/progress/import", files=files, headers={"HX-Request": "true"})
     assert again.status_code == 200
     assert ada.get("/api/progress").json()["xp"] == expected

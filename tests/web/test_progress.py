@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
 from tests.conftest import solve_lesson
+
+from deepdive.db.models import XpAward
 
 
 def _answer_everything_right(client, lesson):
@@ -27,6 +30,10 @@ def test_export_then_import_into_a_fresh_install_restores_xp(client, course, app
     response = client.post("/api/progress/import", files=files)
     assert response.status_code == 200, response.text
     assert client.get("/api/progress").json()["xp"] == data["xp"]
+    # The learner owns a local install: what they import counts as theirs, as it always did.
+    assert "imported" not in response.json()["message"]
+    with app.state.session_factory() as session:
+        assert set(session.scalars(select(XpAward.source))) == {"earned"}
 
     # Importing the same file again adds nothing.
     client.post("/api/progress/import", files=files)

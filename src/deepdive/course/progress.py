@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -106,18 +106,47 @@ def _insert_ignoring_duplicates(session: Session, model: type[Any], values: dict
     return session.execute(statement).first() is not None
 
 
+EARNED = "earned"
+IMPORTED = "imported"
+
+
 def award_xp(
-    session: Session, learner_id: int, award_key: str, xp: int, *, commit: bool = True
+    session: Session,
+    learner_id: int,
+    award_key: str,
+    xp: int,
+    *,
+    commit: bool = True,
+    source: str = EARNED,
 ) -> bool:
     """Grant `xp` for `award_key` unless already granted. True if this call granted it.
 
     The unique (learner, key) constraint makes this safe under any number of concurrent calls.
+    An award `source`d from an import that is then earned for real becomes an earned award, dated
+    now: its XP stays counted once, and this call returns False (no XP was added).
     """
+    now = utcnow()
     added = _insert_ignoring_duplicates(
         session,
         XpAward,
-        {"learner_id": learner_id, "award_key": award_key, "xp": xp, "awarded_at": utcnow()},
+        {
+            "learner_id": learner_id,
+            "award_key": award_key,
+            "xp": xp,
+            "awarded_at": now,
+            "source": source,
+        },
     )
+    if not added and source == EARNED:
+        session.execute(
+            update(XpAward)
+            .where(
+                XpAward.learner_id == learner_id,
+                XpAward.award_key == award_key,
+                XpAward.source == IMPORTED,
+            )
+            .values(source=EARNED, awarded_at=now)
+        )
     if commit:
         session.commit()
     return added

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deepdive.course.models import Course
-from deepdive.course.progress import award_xp, mark_started
+from deepdive.course.progress import EARNED, IMPORTED, award_xp, mark_started
 from deepdive.db.models import Draft, LessonProgress, XpAward, utcnow
 
 FORMAT = "deepdive-progress"
@@ -113,13 +113,22 @@ def parse_progress_file(raw: bytes) -> ProgressFile:
 
 
 def import_progress(
-    session: Session, learner_id: int, course: Course, progress: ProgressFile
+    session: Session,
+    learner_id: int,
+    course: Course,
+    progress: ProgressFile,
+    *,
+    mark_imported: bool = False,
 ) -> ImportReport:
     """Merge `progress` into the learner's own, in one transaction.
 
     XP values come from the current course, not from the file; awards the learner already has are
-    kept as they are, and awards for content that no longer exists are skipped.
+    kept as they are, and awards for content that no longer exists are skipped. With
+    `mark_imported` (a hosted server, which cannot tell a real export from a hand-written file)
+    the new awards are recorded as imported, so instructors see them apart from solves checked
+    here, until the learner solves the item here.
     """
+    source = IMPORTED if mark_imported else EARNED
     known = course.award_keys
     unknown = [award for award in progress.awards if award.key not in known]
     added = already = xp_added = 0
@@ -127,7 +136,9 @@ def import_progress(
         for award in progress.awards:
             if award.key not in known:
                 continue
-            if award_xp(session, learner_id, award.key, known[award.key], commit=False):
+            if award_xp(
+                session, learner_id, award.key, known[award.key], commit=False, source=source
+            ):
                 added += 1
                 xp_added += known[award.key]
             else:

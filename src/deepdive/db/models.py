@@ -125,6 +125,10 @@ class XpAward(Base):
     award_key: Mapped[str] = mapped_column(String(200))
     xp: Mapped[int] = mapped_column(Integer)
     awarded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "earned" here (a check, a quiz answer) or "imported" from a progress file on a hosted
+    # server, which cannot tell a real export from a hand-written one; a later real solve turns
+    # an imported award into an earned one (same XP, counted once).
+    source: Mapped[str] = mapped_column(String(16), default="earned", server_default="earned")
 
 
 class Draft(Base):

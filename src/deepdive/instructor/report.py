@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from deepdive.course.models import Course, Lesson
-from deepdive.course.progress import LessonState, Progress, progress_from
+from deepdive.course.progress import IMPORTED, LessonState, Progress, progress_from
 from deepdive.db.models import Attempt, CohortMember, Draft, Learner, LessonProgress, XpAward
 from deepdive.instructor.items import Item, course_items
 
@@ -52,10 +52,20 @@ class LearnerRow:
     incidents_solved: int
     attempts: int
     last_active: datetime | None
+    # Awards taken from a progress file rather than earned here, and the XP they carry.
+    imported_awards: int = 0
+    imported_xp: int = 0
 
     @property
     def lessons_done(self) -> int:
         return sum(cell.state is LessonState.DONE for cell in self.cells.values())
+
+
+@dataclass(frozen=True)
+class _Award:
+    xp: int
+    awarded_at: datetime
+    imported: bool
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,7 @@ class _Rows:
 
     members: list[Member]
     last_active: dict[int, datetime | None]
-    awards: dict[int, dict[str, tuple[int, datetime]]] = field(default_factory=dict)
+    awards: dict[int, dict[str, _Award]] = field(default_factory=dict)
     started: dict[int, list[str]] = field(default_factory=dict)
     attempts: dict[int, dict[str, Attempt]] = field(default_factory=dict)
     drafts_touched: dict[int, datetime] = field(default_factory=dict)
@@ -89,14 +99,17 @@ def _read_rows(session: Session, learners: Select[tuple[int]]) -> _Rows:
         last_active={m.id: m.last_active_at for m in members},
     )
     awards = session.execute(
-        select(XpAward.learner_id, XpAward.award_key, XpAward.xp, XpAward.awarded_at).where(
-            XpAward.learner_id.in_(learners)
-        )
+        select(
+            XpAward.learner_id,
+            XpAward.award_key,
+            XpAward.xp,
+            XpAward.awarded_at,
+            XpAward.source,
+        ).where(XpAward.learner_id.in_(learners))
     )
     for award in awards:
-        rows.awards.setdefault(award.learner_id, {})[award.award_key] = (
-            award.xp,
-            award.awarded_at,
+        rows.awards.setdefault(award.learner_id, {})[award.award_key] = _Award(
+            award.xp, award.awarded_at, award.source == IMPORTED
         )
     started = session.execute(
         select(LessonProgress.learner_id, LessonProgress.lesson_slug).where(
@@ -142,12 +155,13 @@ def _row(course: Course, rows: _Rows, member: Member) -> LearnerRow:
     awards = rows.awards.get(member.id, {})
     attempts = rows.attempts.get(member.id, {})
     progress = progress_from(
-        ((key, xp) for key, (xp, _) in awards.items()),
+        ((key, award.xp) for key, award in awards.items()),
         rows.started.get(member.id, ()),
         course.levels,
     )
     cells = {lesson.slug: _cell(lesson, progress, attempts) for lesson in course.lessons}
     incident_keys = {incident.award_key for incident in course.incidents}
+    imported = [award for award in awards.values() if award.imported]
     return LearnerRow(
         member=member,
         progress=progress,
@@ -157,10 +171,12 @@ def _row(course: Course, rows: _Rows, member: Member) -> LearnerRow:
         attempts=sum(attempt.attempts for attempt in attempts.values()),
         last_active=_latest(
             rows.last_active.get(member.id),
-            max((at for _, at in awards.values()), default=None),
+            max((award.awarded_at for award in awards.values()), default=None),
             max((attempt.last_at for attempt in attempts.values()), default=None),
             rows.drafts_touched.get(member.id),
         ),
+        imported_awards=len(imported),
+        imported_xp=sum(award.xp for award in imported),
     )
 
 
@@ -180,22 +196,25 @@ class ItemResult:
     attempts: int
     first_solved_at: datetime | None
     last_failure: str | None
+    # Solved only by a progress file's say-so, not by a check or an answer on this server.
+    imported: bool = False
 
 
-def _result(item: Item, award: tuple[int, datetime] | None, attempt: Attempt | None) -> ItemResult:
+def _result(item: Item, award: _Award | None, attempt: Attempt | None) -> ItemResult:
     solved = award is not None
     if item.scored_in_points:
         best = attempt.best_score if attempt and attempt.best_score is not None else 0
         score = item.max_score if solved else best
     else:
-        score = award[0] if award else 0
+        score = award.xp if award else 0
     return ItemResult(
         item=item,
         solved=solved,
         score=score,
         attempts=attempt.attempts if attempt else 0,
-        first_solved_at=award[1] if award else (attempt.solved_at if attempt else None),
+        first_solved_at=award.awarded_at if award else (attempt.solved_at if attempt else None),
         last_failure=None if solved or attempt is None else attempt.last_failure,
+        imported=award is not None and award.imported,
     )
 
 

@@ -19,6 +19,7 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 COLUMNS: dict[str, Callable[[LearnerRow], object]] = {
     "name": lambda row: (row.member.name.casefold(), row.member.username),
     "xp": lambda row: row.progress.xp,
+    "imported": lambda row: row.imported_xp,
     "done": lambda row: row.lessons_done,
     "tasks": lambda row: row.tasks_done,
     "incidents": lambda row: row.incidents_solved,

@@ -1,7 +1,8 @@
 import asyncio
 import time
+from typing import Literal
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Query
 from fastapi.concurrency import run_in_threadpool
 
 app = FastAPI()
@@ -42,9 +43,18 @@ def build_report(ms: int) -> dict[str, int | str]:
     return {"report": "ready", "took_ms": ms}
 
 
+PRICES = {"tea": 3.5, "cake": 4.25}  # what the pricing service charges today
+
+
 async def fetch_price(item: str) -> float:
     await asyncio.sleep(0.3)  # one call to a pricing service
-    return {"tea": 3.5, "cake": 4.25}[item]
+    return PRICES[item]
+
+
+@app.put("/prices/{item}")
+async def set_price(item: Literal["tea", "cake"], price: float = Query(gt=0)):
+    PRICES[item] = price  # the pricing service changes its mind
+    return {"item": item, "price": price}
 
 
 @app.get("/report/{ms}")

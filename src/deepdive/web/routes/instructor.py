@@ -206,6 +206,7 @@ CSV_COLUMNS = (
     "max_xp",
     "attempts",
     "first_solved_at",
+    "first_solve_imported",
 )
 
 
@@ -234,6 +235,7 @@ def _csv_record(member: Member, result: ItemResult) -> list[str | int]:
         item.xp,
         result.attempts,
         iso_utc(result.first_solved_at),
+        ("yes" if result.imported else "no") if result.solved else "",
     ]
 
 

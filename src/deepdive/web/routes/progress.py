@@ -110,8 +110,11 @@ def import_file(
     file: Annotated[UploadFile, File(description="A file made by export")],
 ) -> Response:
     raw = file.file.read(MAX_IMPORT_BYTES + 1)
+    hosted = request.app.state.settings.mode == "hosted"
     try:
-        report = import_progress(session, learner_id, course, parse_progress_file(raw))
+        report = import_progress(
+            session, learner_id, course, parse_progress_file(raw), mark_imported=hosted
+        )
     except ProgressFileError as problem:
         return _outcome(
             request,
@@ -128,6 +131,9 @@ def import_file(
     if report.awards_unknown:
         parts.append(f"{report.awards_unknown} for content that no longer exists (skipped)")
     parts.append(f"{report.drafts_updated} saved editor(s) restored")
+    note = ""
+    if hosted and report.awards_added:
+        note = " Your instructors see the new awards as imported until you solve those items here."
     return _outcome(
         request,
         course,
@@ -135,7 +141,7 @@ def import_file(
         learner_id,
         status_code=200,
         ok=True,
-        message="Imported: " + ", ".join(parts) + ".",
+        message="Imported: " + ", ".join(parts) + "." + note,
     )
 
 
