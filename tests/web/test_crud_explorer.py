@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def test_databases_page_shows_the_crud_forms_and_the_explorer_script(client):
     html = client.get("/lessons/databases").text
@@ -15,4 +17,5 @@ def test_databases_page_shows_the_crud_forms_and_the_explorer_script(client):
         assert f'data-label="{label}" data-method="{method}" data-path="{path}"' in html
     assert 'data-instruments="sql"' in html
     assert "js/widgets/crud-explorer/main.js" in html
-    assert "css/widgets/crud-explorer.css" in html
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', html).group(1)
+    assert ".crud-form fieldset" in client.get(stylesheet).text

@@ -118,6 +118,31 @@ def test_every_asset_the_page_references_is_served_locally(client):
         assert "immutable" in response.headers["cache-control"]
 
 
+def test_every_page_waits_for_one_style_sheet_holding_every_widget_kinds_styles(client, course):
+    from deepdive.web.assets import STATIC_DIR, stylesheet_parts
+
+    pages = ["/", f"/lessons/{course.lessons[-1].slug}", "/incidents", "/progress"]
+    links = {
+        path: re.findall(r'<link rel="stylesheet" href="([^"]+)"', client.get(path).text)
+        for path in pages
+    }
+    assert all(len(found) == 1 for found in links.values()), links
+    assert len({found[0] for found in links.values()}) == 1  # one file, cached once for the course
+    sheet = client.get(links["/"][0])
+    assert sheet.headers["content-type"].startswith("text/css")
+    assert "immutable" in sheet.headers["cache-control"]
+    parts = stylesheet_parts()
+    assert parts[:3] == ("css/theme.css", "css/site.css", "css/kit.css")
+    kinds = {
+        interactive.stylesheet
+        for lesson in course.lessons
+        for interactive in lesson.meta.interactives
+    }
+    assert kinds <= set(parts)
+    at = [sheet.text.index((STATIC_DIR / part).read_text()) for part in parts]
+    assert at == sorted(at)  # each file whole, in cascade order
+
+
 def test_health_answers_ok(client):
     health = client.get("/health").json()
     assert health["status"] == "ok"

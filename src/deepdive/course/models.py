@@ -251,9 +251,10 @@ class Lesson:
         return next((c for c in self.meta.challenges if c.id == challenge_id), None)
 
     @property
-    def widget_assets(self) -> list[tuple[str, str]]:
-        """(style sheet, script) of each widget kind this lesson uses, once, in order."""
-        return _assets(self.meta.interactives)
+    def widget_scripts(self) -> list[str]:
+        """The script of each widget kind this lesson uses, once, in order (their styles are
+        in the course's one style sheet)."""
+        return _scripts(self.meta.interactives)
 
     def quiz_key(self, question: QuizQuestion) -> str:
         return quiz_award_key(self.slug, question.id)
@@ -275,8 +276,8 @@ class Lesson:
         return keys
 
 
-def _assets(interactives: list[InteractiveBase]) -> list[tuple[str, str]]:
-    return list(dict.fromkeys((i.stylesheet, i.script) for i in interactives))
+def _scripts(interactives: list[InteractiveBase]) -> list[str]:
+    return list(dict.fromkeys(i.script for i in interactives))
 
 
 def quiz_award_key(lesson_slug: str, question_id: str) -> str:
@@ -318,9 +319,9 @@ class Course:
         return [(item, item.meta.interactives[0]) for item in lessons]
 
     @property
-    def widget_assets(self) -> list[tuple[str, str]]:
-        """(style sheet, script) of each widget kind on the course page, once, in order."""
-        return _assets([interactive for _, interactive in self.course_page_interactives])
+    def widget_scripts(self) -> list[str]:
+        """The script of each widget kind on the course page, once, in order."""
+        return _scripts([interactive for _, interactive in self.course_page_interactives])
 
     @property
     def award_keys(self) -> dict[str, int]:
