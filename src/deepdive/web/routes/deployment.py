@@ -70,11 +70,12 @@ async def deployment_files(request: Request) -> Any:
 
 
 @router.get("/bundle")
-async def deployment_bundle(
+def deployment_bundle(
     request: Request, course: CourseDep, learner_id: LearnerIdDep, session: SessionDep
 ) -> Response:
     """A zip: the generated files, the learner's saved code of this widget as app/main.py, and
-    their latest code of every earlier lesson's widgets."""
+    their latest code of every earlier lesson's widgets. A plain function: FastAPI runs it in its
+    thread pool, so the database reads and the zipping never hold up the event loop."""
     choice = _choice(request)
     if isinstance(choice, JSONResponse):
         return choice
