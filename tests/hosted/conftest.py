@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.conftest import CourseClient, free_port
+from tests.hosted.instructor_world import World, make_world
 
 from deepdive.course.models import Course
 from deepdive.db.migrate import open_database
@@ -210,3 +211,12 @@ def own_redis() -> Iterator[RedisServer]:
     server.start()
     yield server
     server.kill()
+
+
+@pytest.fixture
+def world(hosted_app: FastAPI, course: Course) -> Iterator[World]:
+    """Two cohorts with their learners and instructors, an admin and a learner in none
+    (tests/hosted/instructor_world.py)."""
+    world = make_world(hosted_app, course)
+    yield world
+    world.close()

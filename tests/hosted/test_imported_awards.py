@@ -8,21 +8,13 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
-from tests.hosted.instructor_world import World, make_world
+from tests.hosted.instructor_world import World
 
 from deepdive.course.grading import reference_code
 
 pytestmark = pytest.mark.usefixtures("hosted_app")
-
-
-@pytest.fixture
-def world(hosted_app, course) -> Iterator[World]:
-    world = make_world(hosted_app, course)
-    yield world
-    world.close()
 
 
 def _progress_file(keys: list[str]) -> dict[str, tuple[str, str, str]]:

@@ -7,24 +7,16 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 from tests.conftest import solve_lesson
-from tests.hosted.instructor_world import World, make_world
+from tests.hosted.instructor_world import World
 
 from deepdive.course.models import quiz_award_key
 from deepdive.instructor.items import course_items
 
 pytestmark = pytest.mark.usefixtures("hosted_app")
-
-
-@pytest.fixture
-def world(hosted_app, course) -> Iterator[World]:
-    world = make_world(hosted_app, course)
-    yield world
-    world.close()
 
 
 def _first_lesson(course):

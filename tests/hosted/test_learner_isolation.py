@@ -4,22 +4,13 @@ by two accounts, and neither's saved code nor XP shows up in the other's answers
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from tests.hosted.instructor_world import World, http_routes, make_world
+from tests.hosted.instructor_world import World, http_routes
 
 ANA_CODE = "# ANA-OWN-CODE-5521"
 BEN_CODE = "# BEN-OWN-CODE-8842"
 # Not a learner's: the API's own documentation, and the instructor view (tested on its own).
 SKIPPED = ("/cohorts", "/api/docs", "/api/openapi.json", "/docs/oauth2-redirect")
-
-
-@pytest.fixture
-def world(hosted_app, course) -> Iterator[World]:
-    world = make_world(hosted_app, course)
-    yield world
-    world.close()
 
 
 def _values(course) -> dict[str, str]:
