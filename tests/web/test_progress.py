@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from tests.conftest import solve_lesson
@@ -50,6 +51,40 @@ def test_lessons_in_progress_survive_export_and_import(client):
     states = {item["slug"]: item["state"] for item in client.get("/api/progress").json()["lessons"]}
     assert states["basics"] == "in-progress"
     assert {state for slug, state in states.items() if slug != "basics"} == {"not-started"}
+
+
+def test_a_draft_dated_in_the_future_by_a_file_does_not_outrank_later_work(client):
+    future = {
+        "format": "deepdive-progress",
+        "version": 1,
+        "exported_at": "2099-01-01T00:00:00Z",
+        "xp": 0,
+        "lessons": [],
+        "awards": [],
+        "drafts": [
+            {
+                "widget": "basics/first-endpoint",
+                "code": "# from 2099\n",
+                "attempts": 1,
+                "updated_at": "2099-01-01T00:00:00Z",
+            }
+        ],
+    }
+    files = {"file": ("progress.json", json.dumps(future), "application/json")}
+    assert client.post("/api/progress/import", files=files).status_code == 200
+    exported = client.get("/api/progress/export").json()
+    (draft,) = exported["drafts"]
+    assert draft["code"] == "# from 2099\n"
+    assert not draft["updated_at"].startswith("2099")
+
+    # Work saved on another machine after this import is newer, and wins when brought in.
+    saved_later = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    newer = {**future["drafts"][0], "code": "# newer\n", "updated_at": saved_later}
+    later = {**future, "drafts": [newer]}
+    files = {"file": ("progress.json", json.dumps(later), "application/json")}
+    assert client.post("/api/progress/import", files=files).status_code == 200
+    (draft,) = client.get("/api/progress/export").json()["drafts"]
+    assert draft["code"] == "# newer\n"
 
 
 def test_import_takes_xp_values_from_the_course_not_from_the_file(client, course):

@@ -164,14 +164,17 @@ def import_progress(
 
 
 def _merge_draft(session: Session, learner_id: int, exported: ExportedDraft) -> bool:
-    """Keep whichever version of the draft is newer. True if the file's version was taken."""
+    """Keep whichever version of the draft is newer. True if the file's version was taken.
+    A file's date later than now (a clock set wrong, or a hand-written file) counts as now: it
+    would otherwise outrank every later save and import, and show as such to instructors."""
+    updated_at = min(exported.updated_at, utcnow())
     draft = session.get(Draft, (learner_id, exported.widget))
-    if draft is not None and draft.updated_at >= exported.updated_at:
+    if draft is not None and draft.updated_at >= updated_at:
         return False
     if draft is None:
         draft = Draft(learner_id=learner_id, widget_id=exported.widget)
         session.add(draft)
     draft.code = exported.code
     draft.attempts = max(draft.attempts or 0, exported.attempts)
-    draft.updated_at = exported.updated_at
+    draft.updated_at = updated_at
     return True
