@@ -1,6 +1,7 @@
 // A CodeMirror editor mounted on a server-rendered host, with its draft saved as the learner
 // types and a starter to reset to. The host holds the code to start with (the saved draft or
-// the starter) as text; the `template[data-starter]` just before it holds the starter.
+// the starter) as text; when that is a draft that differs from the starter, the
+// `template[data-starter]` just before it holds the starter.
 //
 // The CodeMirror bundle is large, and most editors start below the fold (one per lesson down the
 // course page; after the article's first sections on a lesson page): it is fetched only when an
