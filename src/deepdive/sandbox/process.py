@@ -1,6 +1,7 @@
 """One sandboxed process, seen from the runner: fork, warm-up, run, result, reaping.
 
-As root, the runner forks the sandbox's PID 1 straight into a PID namespace of its own (see
+As root, the runner's zygote (see `zygote`) forks the sandbox's PID 1 into a PID namespace of
+its own, as the runner's child; without a zygote the runner forks it so itself (see
 `namespaces.PidNamespaceForNextChild`). Otherwise the runner forks a child that enters the
 namespaces (the user namespace first, which grants the right to create the others) and forks
 PID 1, reports that process's ID and exits; the runner is a child subreaper, so PID 1 becomes
