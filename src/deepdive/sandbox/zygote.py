@@ -170,10 +170,13 @@ class Zygote:
         socket.send_fds(self._sock, [pickle.dumps(order)], [sock.fileno(), region])
 
     def close(self) -> None:
+        """Stop the zygote and reap it (unless the runner's own reaping got there first)."""
         with contextlib.suppress(OSError):
             self._sock.close()
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
 
 
 def _serve(sock: socket.socket, offset: int, child: Child) -> None:  # pragma: no cover
