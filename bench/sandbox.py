@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -166,9 +167,19 @@ async def sandboxed(
     return total, inside
 
 
-def proportional_memory_mib(root_pid: int) -> tuple[float, float, int]:
-    """PSS of `root_pid` and all its descendants, of `root_pid` alone, and how many processes
-    that is."""
+def _namespace_depth(pid: int) -> int:
+    """How many PID namespaces `pid` is in (a sandbox's PID 1 is one deeper than its runner)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("NSpid:"):
+            return len(line.split()) - 1
+    return 1
+
+
+def proportional_memory_mib(root_pid: int) -> tuple[float, float, int, int]:
+    """PSS of `root_pid` and all its descendants; of the runner's own processes (`root_pid`, and
+    its zygote where it has one: a descendant in the runner's own PID namespace while the
+    sandboxes have namespaces of their own); how many processes that is in all, and how many
+    are the runner's own."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -183,17 +194,24 @@ def proportional_memory_mib(root_pid: int) -> tuple[float, float, int]:
         pid = pending.pop()
         pids.append(pid)
         pending.extend(children.get(pid, []))
-    total_kib = root_kib = 0
+    depths = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            depths[pid] = _namespace_depth(pid)
+    root_depth = depths.get(root_pid, 1)
+    deeper = any(depth > root_depth for depth in depths.values())
+    own = {p for p in pids if p == root_pid or (deeper and depths.get(p) == root_depth)}
+    total_kib = own_kib = 0
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
                     total_kib += int(line.split()[1])
-                    if pid == root_pid:
-                        root_kib += int(line.split()[1])
+                    if pid in own:
+                        own_kib += int(line.split()[1])
         except OSError:
             continue
-    return total_kib / 1024, root_kib / 1024, len(pids)
+    return total_kib / 1024, own_kib / 1024, len(pids), len(own)
 
 
 async def measure(runs: int, url: str, runner_pid: int, workers: int) -> dict[str, object]:
@@ -204,7 +222,7 @@ async def measure(runs: int, url: str, runner_pid: int, workers: int) -> dict[st
     spares = {"app": workers, "test": workers}
     await wait_until_idle(client, spares)
     await asyncio.sleep(1)
-    memory_mib, runner_mib, processes = proportional_memory_mib(runner_pid)
+    memory_mib, runner_mib, processes, own = proportional_memory_mib(runner_pid)
     app_total, app_inside = await sandboxed(client, app_request, runs, spares)
     burst_total, _ = await sandboxed(client, app_request, runs, None)
     test_total, test_inside = await sandboxed(client, test_request, runs, spares)
@@ -216,6 +234,7 @@ async def measure(runs: int, url: str, runner_pid: int, workers: int) -> dict[st
         "memory_mib": memory_mib,
         "runner_memory_mib": runner_mib,
         "processes": processes,
+        "own_processes": own,
     }
 
 
@@ -331,10 +350,11 @@ def main() -> None:
         "runner_own_memory_mib": round(data["runner_memory_mib"], 1),  # type: ignore[arg-type]
         "pss_per_warm_sandbox_mib": round(
             (data["memory_mib"] - data["runner_memory_mib"])  # type: ignore[operator]
-            / max(1, data["processes"] - 1),  # type: ignore[operator]
+            / max(1, data["processes"] - data["own_processes"]),  # type: ignore[operator]
             1,
         ),
         "runner_idle_processes": data["processes"],
+        "runner_own_processes": data["own_processes"],
         "speedup_baseline_over_sandbox_p50": round(
             statistics.median(base) / statistics.median(app_total), 1
         ),
@@ -404,7 +424,8 @@ def main() -> None:
         f"Baseline / sandbox (p50): {figures['speedup_baseline_over_sandbox_p50']}×   "
         f"Runner idle memory: {figures['runner_idle_memory_mib']} MiB PSS over "
         f"{figures['runner_idle_processes']} processes (the runner "
-        f"{figures['runner_own_memory_mib']} MiB, each warm sandbox "
+        f"{figures['runner_own_memory_mib']} MiB over {figures['runner_own_processes']} "
+        "process(es), with its zygote, each warm sandbox "
         f"{figures['pss_per_warm_sandbox_mib']} MiB)"
     )
     console.print(

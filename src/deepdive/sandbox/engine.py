@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from deepdive.sandbox import control, hot_pages, instruments, messages, preload, workspace
+from deepdive.sandbox import control, hot_pages, instruments, messages, preload, workspace, zygote
 from deepdive.sandbox.config import RunnerConfig
 from deepdive.sandbox.events import (
     CaseFinished,
@@ -39,7 +39,7 @@ from deepdive.sandbox.events import (
 )
 from deepdive.sandbox.isolation import cgroups, filesystem, libc, namespaces, setup
 from deepdive.sandbox.isolation.state import isolation_report
-from deepdive.sandbox.process import SandboxProcess
+from deepdive.sandbox.process import SandboxProcess, zygote_child
 from deepdive.sandbox.run_request import RunRequest, SessionCommand
 from deepdive.sandbox.run_result import CaseResult, IsolationReport, RunResult
 from deepdive.sandbox.waiting import WaitingLine
@@ -93,6 +93,7 @@ class Engine:
         self._serial = 0
         self._hot_pages: hot_pages.HotPages | None = None
         self._pid_namespace: namespaces.PidNamespaceForNextChild | None = None
+        self._zygote: zygote.Zygote | None = None
         self._closed = False
         self.isolation: IsolationReport | None = None
 
@@ -147,6 +148,11 @@ class Engine:
             self._pid_namespace = namespaces.PidNamespaceForNextChild()
         await self._preheat()
         self._hot_pages = self._probe_hot_pages()
+        if self._pid_namespace is not None:
+            self._zygote = zygote.Zygote.start(
+                zygote_child(self._plan, self._hot_pages),
+                setup.reset_inherited_state,
+            )
         self._fill()
         flavor = next(iter(self.config.spares))
         first = await self._take(flavor)
@@ -219,6 +225,8 @@ class Engine:
         while self._live and time.monotonic() < deadline:
             self._reap()
             await asyncio.sleep(0.01)
+        if self._zygote is not None:
+            self._zygote.close()
         with contextlib.suppress(Exception):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGCHLD)
         if self._cgroups is not None:
@@ -396,7 +404,15 @@ class Engine:
             scratch_dir=scratch,
             hot_pages=self._hot_pages if flavor == "app" else None,
         )
-        process.spawn(self._plan, config, self._pid_namespace)
+        if self._zygote is not None:
+            try:
+                process.spawn(self._plan, config, zygote=self._zygote)
+            except OSError as error:
+                log.warning("The zygote is gone (%s): the runner forks sandboxes itself", error)
+                self._zygote.close()
+                self._zygote = None
+        if self._zygote is None:
+            process.spawn(self._plan, config, self._pid_namespace)
         self._live.append(process)
         self._starting[flavor] += 1
         process.ready.add_done_callback(lambda fut: self._on_ready(process, fut))
@@ -457,6 +473,8 @@ class Engine:
         sandbox. As a child subreaper the runner inherits it; anything that is our child but
         no sandbox's is such an orphan, and is killed."""
         known = {pid for process in self._live for pid in process.pids()}
+        if self._zygote is not None:
+            known.add(self._zygote.pid)
         me = str(os.getpid())
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit() or int(entry.name) in known:

@@ -1,6 +1,7 @@
 """One sandboxed process, seen from the runner: fork, warm-up, run, result, reaping.
 
-As root, the runner forks the sandbox's PID 1 straight into a PID namespace of its own (see
+As root, the runner's zygote (see `zygote`) forks the sandbox's PID 1 into a PID namespace of
+its own, as the runner's child; without a zygote the runner forks it so itself (see
 `namespaces.PidNamespaceForNextChild`). Otherwise the runner forks a child that enters the
 namespaces (the user namespace first, which grants the right to create the others) and forks
 PID 1, reports that process's ID and exits; the runner is a child subreaper, so PID 1 becomes
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import json
 import logging
@@ -28,6 +30,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from deepdive.sandbox import channel, control, messages
+from deepdive.sandbox.hot_pages import HotPages
 from deepdive.sandbox.isolation import namespaces, setup
 from deepdive.sandbox.isolation.cgroups import SandboxCgroup
 from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
@@ -35,6 +38,7 @@ from deepdive.sandbox.isolation.state import IsolationState, isolation_report
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.run_result import ErrorInfo, Limits, RunResult, Usage
 from deepdive.sandbox.worker.main import WorkerConfig, sandbox_main
+from deepdive.sandbox.zygote import Zygote
 
 KILL_GRACE_SECONDS = 1.0
 # How long a killed sandbox's PID 1 may take to be reaped before its figures are given up.
@@ -84,6 +88,7 @@ class SandboxProcess:
         self._region = -1
         self._intermediate: int | None = None
         self._group: int | None = None
+        self._kill_wanted = False
         self.running = False
         self.scratch_dir = ""
         # Set by the engine before `spawn`: the sandbox's cgroup (None where there is none).
@@ -100,15 +105,30 @@ class SandboxProcess:
         plan: setup.IsolationPlan,
         config: WorkerConfig,
         pid_namespace: namespaces.PidNamespaceForNextChild | None = None,
-    ) -> int:
+        zygote: Zygote | None = None,
+    ) -> int | None:
         """Fork the sandbox; returns the child's PID: PID 1 itself when `pid_namespace` lets
-        the runner fork it directly, otherwise the intermediate child's (PID 1 follows later)."""
+        the runner fork it directly, otherwise the intermediate child's (PID 1 follows later).
+        With a `zygote`, the zygote forks PID 1 (the runner's child all the same) and reports
+        its PID: None is returned."""
         runner_end, sandbox_end = channel.socket_pair()
         region = channel.create_region()
+        self._limits = config.limits
+        if zygote is not None:
+            try:
+                order = (dataclasses.replace(config, hot_pages=None), self.uid, self.cgroup)
+                zygote.spawn(sandbox_end, region, order)
+            except BaseException:
+                runner_end.close()
+                os.close(region)
+                raise
+            finally:
+                sandbox_end.close()
+            self._attach(runner_end, region)
+            return None
         os.set_inheritable(region, True)
         # Objects the runner holds must not be finalised in the child (a finaliser could close a
         # descriptor number the child has reused), so the garbage collector ignores them there.
-        self._limits = config.limits
         direct = pid_namespace is not None and pid_namespace.enter()
         gc.freeze()
         try:
@@ -121,18 +141,29 @@ class SandboxProcess:
                 assert pid_namespace is not None
                 pid_namespace.leave()
         sandbox_end.close()
+        self._attach(runner_end, region)
+        self._group = pid  # the child starts a session of its own: its PID names the group
+        if direct:
+            self._found(pid)
+        else:
+            self._intermediate = pid
+        return pid
+
+    def _attach(self, runner_end: socket.socket, region: int) -> None:
         runner_end.setblocking(False)
         self._sock = runner_end
         self._region = region
-        self._group = pid  # the child starts a session of its own: its PID names the group
-        if direct:
-            self.pid = pid
-            if self._on_pid is not None:
-                self._on_pid(self, pid)
-        else:
-            self._intermediate = pid
         self.loop.add_reader(runner_end.fileno(), self._on_readable)
-        return pid
+
+    def _found(self, pid: int) -> None:
+        """PID 1 of the sandbox is `pid`."""
+        self.pid = pid
+        if self._group is None:
+            self._group = pid  # PID 1 starts a session of its own
+        if self._on_pid is not None:
+            self._on_pid(self, pid)
+        if self._kill_wanted:
+            self.kill()
 
     def _on_readable(self) -> None:
         assert self._sock is not None
@@ -145,6 +176,9 @@ class SandboxProcess:
                 packet = b""
             if not packet:
                 self._stop_reading()
+                if self.pid is None and self._intermediate is None and not self.ready.done():
+                    # Forked by the zygote, which went away before it could say the PID.
+                    self.ready.set_exception(SandboxStartError("the zygote went away"))
                 return
             self._on_packet(packet)
 
@@ -175,9 +209,7 @@ class SandboxProcess:
     def _on_message(self, message: control.Message) -> None:
         if isinstance(message, control.Forked):
             if self.pid is None:
-                self.pid = message.pid
-                if self._on_pid is not None:
-                    self._on_pid(self, message.pid)
+                self._found(message.pid)
         elif isinstance(message, control.Failed):
             if not self.ready.done():
                 self.ready.set_exception(SandboxStartError(message.error[-4000:]))
@@ -301,6 +333,7 @@ class SandboxProcess:
     def kill(self) -> None:
         """Kill the sandbox. PID 1 of a PID namespace takes everything inside with it; without
         one (degraded mode) the process group goes too, and the engine sweeps up the rest."""
+        self._kill_wanted = True  # PID 1 is killed as soon as it is known, should it be later
         for pid in (self.pid, self._intermediate):
             if pid is not None and not self.exited.done():
                 with contextlib.suppress(ProcessLookupError):
@@ -474,6 +507,21 @@ def _wait_until_adopted(sock: socket.socket) -> None:
         message = channel.decode(packet)
         if message is not None and message["type"] == "adopted":
             return
+
+
+def zygote_child(
+    plan: setup.IsolationPlan, hot_pages: HotPages | None
+) -> Callable[[socket.socket, int, tuple[Any, ...]], None]:
+    """What a sandbox the zygote forks runs: `_child`, as PID 1 already. The zygote keeps the
+    hot pages itself, so the runner's orders leave them out."""
+
+    def child(sock: socket.socket, region: int, order: tuple[Any, ...]) -> None:
+        config, uid, cgroup = order
+        if config.flavor == "app":
+            config = dataclasses.replace(config, hot_pages=hot_pages)
+        _child(sock, region, plan, config, uid, cgroup, direct=True)
+
+    return child
 
 
 def _child(
