@@ -76,9 +76,16 @@ _self = ctypes.CDLL(None).pthread_self
 _self.restype = ctypes.c_void_p
 
 
+# How far into its thread descriptor the thread ID is looked for. The descriptor is over 2 KiB
+# (the ID sits at 0x2d0 on x86-64 and 0xd0 on arm64 with glibc); a thread's descriptor ends its
+# stack's mapping, so reading further than the descriptor could leave mapped memory.
+_TID_SEARCH_BYTES = 1024
+
+
 def _tid_offsets() -> set[int]:
     base, tid = _self(), threading.get_native_id()
-    return {o for o in range(0, 4096, 4) if ctypes.c_int.from_address(base + o).value == tid}
+    offsets = range(0, _TID_SEARCH_BYTES, 4)
+    return {o for o in offsets if ctypes.c_int.from_address(base + o).value == tid}
 
 
 def thread_id_offset() -> int | None:
