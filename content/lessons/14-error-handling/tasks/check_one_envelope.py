@@ -4,8 +4,9 @@ import random
 import string
 
 # Amounts drawn for every check, so only a wallet that works with the amount it is sent passes:
-# more than the balance of 100, a negative one, a word, and one the wallet can pay.
-TOO_MUCH = random.randint(101, 5000)
+# more than the balance of 100 (and than the 150 tried before), a negative one, a word, and one
+# the wallet can pay.
+TOO_MUCH = random.randint(151, 5000)
 NEGATIVE = -random.randint(1, 500)
 WORD = "".join(random.choices(string.ascii_lowercase, k=5))
 PAID = random.randint(1, 99)
