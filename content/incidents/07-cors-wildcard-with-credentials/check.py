@@ -1,7 +1,13 @@
 """Hidden tests: the web app's origin may call with credentials; no other origin may."""
 
+import random
+import secrets
+
 APP = "https://app.example.com"
-EVIL = "https://evil.example"
+# Other origins drawn for every check (never the ones tried before), so only a service that
+# trusts the web app's origin alone refuses them.
+EVIL = f"https://{random.choice(('evil', 'ads', 'phish'))}-{secrets.token_hex(3)}.example"
+LOOKALIKE = f"{APP}.{secrets.token_hex(3)}.io"
 COOKIE = {"Cookie": "session=s-alice"}
 
 
@@ -44,7 +50,5 @@ def test_the_web_apps_preflight_is_allowed(client):
 
 
 def test_a_lookalike_origin_is_refused(client):
-    response = client.get(
-        "/account", headers={"Origin": "https://app.example.com.evil.io", **COOKIE}
-    )
+    response = client.get("/account", headers={"Origin": LOOKALIKE, **COOKIE})
     assert response.headers.get("access-control-allow-origin") is None

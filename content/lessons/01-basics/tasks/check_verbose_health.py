@@ -1,5 +1,18 @@
 """Task: GET /health?verbose=true also reports the version; the flag is a real bool."""
 
+import random
+
+
+def _true_spelling() -> str:
+    """One of the spellings FastAPI reads as True, in a case drawn for every check (never the
+    "true" and "yes" tried before), so only a real bool passes."""
+    word = random.choice(("true", "yes", "on", "t", "y", "1"))
+    spelled = "".join(random.choice((c.lower(), c.upper())) for c in word)
+    return spelled.upper() if spelled in ("true", "yes") else spelled
+
+
+TRUE = _true_spelling()
+
 
 def test_plain_health_is_unchanged(client):
     body = client.get("/health").json()
@@ -17,11 +30,11 @@ def test_verbose_health_adds_the_version(client):
     )
 
 
-def test_yes_counts_as_true(client):
-    body = client.get("/health", params={"verbose": "yes"}).json()
+def test_other_spellings_count_as_true(client):
+    body = client.get("/health", params={"verbose": TRUE}).json()
     assert body.get("version") == "1.0", (
-        "GET /health?verbose=yes should count as true, as FastAPI reads a bool: "
-        "declare verbose: bool"
+        f"GET /health?verbose={TRUE} returned {body}; it should count as true, as FastAPI reads "
+        "a bool: declare verbose: bool"
     )
 
 

@@ -1,7 +1,16 @@
 """Allow https://shop.example.com, with credentials, and refuse every other origin."""
 
+import random
+import secrets
+
 SHOP = "https://shop.example.com"
-ELSEWHERE = "https://evil.example"
+# Another origin drawn for every check (never the https://evil.example tried before), so only
+# an app that trusts the shop alone refuses it.
+ELSEWHERE = (
+    f"{random.choice(('https', 'http'))}://"
+    f"{random.choice(('evil', 'tracker', 'ads', 'phish'))}-{secrets.token_hex(3)}"
+    f".{random.choice(('example', 'example.net', 'example.org'))}"
+)
 
 
 def _preflight(client, origin):

@@ -1,10 +1,16 @@
+import secrets
+
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+# Names drawn for every check, so only a room that looks at the token, not at who asks, passes.
+STRANGER = f"eve-{secrets.token_hex(2)}"
+MEMBER = f"ada-{secrets.token_hex(2)}"
 
 
 def test_a_connection_without_a_token_is_refused(websocket_connect):
     try:
-        ws = websocket_connect("/rooms/check?name=eve")
+        ws = websocket_connect(f"/rooms/check?name={STRANGER}")
     except InvalidStatus as refused:
         status = refused.response.status_code
         assert status == 403, f"the handshake was answered {status}, not refused with 403"
@@ -29,7 +35,7 @@ def test_a_connection_without_a_token_is_refused(websocket_connect):
 
 def test_a_connection_with_the_token_chats(websocket_connect):
     try:
-        ws = websocket_connect("/rooms/check?name=ada&token=letmein")
+        ws = websocket_connect(f"/rooms/check?name={MEMBER}&token=letmein")
     except InvalidStatus as refused:
         raise AssertionError(
             f"with token=letmein the handshake was refused ({refused.response.status_code}): "
@@ -40,4 +46,6 @@ def test_a_connection_with_the_token_chats(websocket_connect):
             joined = ws.recv(timeout=3)
         except (TimeoutError, ConnectionClosed):
             joined = None
-        assert joined == "ada joined", f"with the token, ada heard {joined!r}, not 'ada joined'"
+        assert joined == f"{MEMBER} joined", (
+            f"with the token, {MEMBER} heard {joined!r}, not '{MEMBER} joined'"
+        )

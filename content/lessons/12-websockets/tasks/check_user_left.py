@@ -1,6 +1,13 @@
+import secrets
+
 from websockets.exceptions import ConnectionClosed
 
 ROOM = "/rooms/check?token=letmein&name="
+# Names and a message drawn for every check, so only a room that uses the names it is given
+# passes.
+ADA = f"ada-{secrets.token_hex(2)}"
+BOB = f"bob-{secrets.token_hex(2)}"
+HELLO = f"hello {secrets.token_hex(2)}"
 
 
 def _next(ws, what: str) -> str:
@@ -13,23 +20,26 @@ def _next(ws, what: str) -> str:
 
 
 def test_the_room_still_chats(websocket_connect):
-    with websocket_connect(ROOM + "ada") as ada:
-        assert _next(ada, "ada joining") == "ada joined", "ada should first hear 'ada joined'"
-        ada.send("hello")
-        got = _next(ada, "ada's message")
-        assert got == "ada: hello", f"ada sent 'hello' and heard {got!r}, not 'ada: hello'"
+    with websocket_connect(ROOM + ADA) as ada:
+        joined = _next(ada, f"{ADA} joining")
+        assert joined == f"{ADA} joined", f"{ADA} should first hear '{ADA} joined', not {joined!r}"
+        ada.send(HELLO)
+        got = _next(ada, f"{ADA}'s message")
+        assert got == f"{ADA}: {HELLO}", (
+            f"{ADA} sent {HELLO!r} and heard {got!r}, not '{ADA}: {HELLO}'"
+        )
 
 
 def test_the_others_hear_who_left(websocket_connect):
-    with websocket_connect(ROOM + "ada") as ada:
-        _next(ada, "ada joining")
-        bob = websocket_connect(ROOM + "bob")
-        _next(bob, "bob joining")
-        _next(ada, "ada hearing bob join")
+    with websocket_connect(ROOM + ADA) as ada:
+        _next(ada, f"{ADA} joining")
+        bob = websocket_connect(ROOM + BOB)
+        _next(bob, f"{BOB} joining")
+        _next(ada, f"{ADA} hearing {BOB} join")
         bob.close()
-        got = _next(ada, "after bob disconnected, ada")
-        assert got == "bob left", (
-            f"after bob disconnected, ada received {got!r}: in the `except "
-            'WebSocketDisconnect` block, broadcast f"{name} left" to the room once bob '
-            "is removed from it"
+        got = _next(ada, f"after {BOB} disconnected, {ADA}")
+        assert got == f"{BOB} left", (
+            f"after {BOB} disconnected, {ADA} received {got!r}: in the `except "
+            'WebSocketDisconnect` block, broadcast f"{name} left" to the room once '
+            f"{BOB} is removed from it"
         )

@@ -1,5 +1,16 @@
 """Task: every 4xx body is the envelope {"error": <code>, "message": <sentence>, ...}."""
 
+import random
+import string
+
+# Amounts drawn for every check, so only a wallet that works with the amount it is sent passes:
+# more than the balance of 100 (and than the 150 tried before), a negative one, a word, and one
+# the wallet can pay.
+TOO_MUCH = random.randint(151, 5000)
+NEGATIVE = -random.randint(1, 500)
+WORD = "".join(random.choices(string.ascii_lowercase, k=5))
+PAID = random.randint(1, 99)
+
 
 def _envelope(response, what):
     body = response.json() if "json" in response.headers.get("content-type", "") else None
@@ -12,19 +23,20 @@ def _envelope(response, what):
 
 
 def test_over_withdrawal_is_a_402_envelope(client):
-    response = client.post("/withdraw", json={"amount": 150})
-    assert response.status_code == 402, f"Withdrawing 150 answered {response.status_code}"
-    body = _envelope(response, "Withdrawing 150")
+    response = client.post("/withdraw", json={"amount": TOO_MUCH})
+    assert response.status_code == 402, f"Withdrawing {TOO_MUCH} answered {response.status_code}"
+    body = _envelope(response, f"Withdrawing {TOO_MUCH}")
     assert body["error"] == "insufficient_funds", (
-        f'Withdrawing 150 gave error {body["error"]!r}; keep "insufficient_funds"'
+        f'Withdrawing {TOO_MUCH} gave error {body["error"]!r}; keep "insufficient_funds"'
     )
-    assert (body.get("balance"), body.get("needed")) == (100, 150), (
-        f"Withdrawing 150 gave {body}: keep the balance (100) and what was needed (150)"
+    assert (body.get("balance"), body.get("needed")) == (100, TOO_MUCH), (
+        f"Withdrawing {TOO_MUCH} gave {body}: keep the balance (100) and what was needed "
+        f"({TOO_MUCH}), from the exception"
     )
 
 
 def test_validation_errors_are_envelopes(client):
-    for amount in ("abc", -5):
+    for amount in (WORD, NEGATIVE):
         response = client.post("/withdraw", json={"amount": amount})
         assert response.status_code == 422, (
             f"Withdrawing {amount!r} answered {response.status_code}"
@@ -60,7 +72,8 @@ def test_unknown_routes_are_envelopes(client):
 
 
 def test_the_wallet_still_works(client):
-    response = client.post("/withdraw", json={"amount": 30})
-    assert (response.status_code, response.json()) == (200, {"balance": 70}), (
-        f"Withdrawing 30 answered {response.status_code} {response.text}; it should leave 70"
+    response = client.post("/withdraw", json={"amount": PAID})
+    assert (response.status_code, response.json()) == (200, {"balance": 100 - PAID}), (
+        f"Withdrawing {PAID} answered {response.status_code} {response.text}; it should leave "
+        f"{100 - PAID}"
     )
