@@ -6,14 +6,16 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 # Names drawn for every check, so only a room that looks at the token, not at who asks, passes.
 STRANGER = f"eve-{secrets.token_hex(2)}"
 MEMBER = f"ada-{secrets.token_hex(2)}"
+WRONG_TOKEN = f"letme{secrets.token_hex(2)}"  # close to the right one, never it
 
 
-def test_a_connection_without_a_token_is_refused(websocket_connect):
+def _refused(websocket_connect, query: str, what: str) -> None:
+    """The room refuses the connection: a 403 handshake, or a close with 1008 before a frame."""
     try:
-        ws = websocket_connect(f"/rooms/check?name={STRANGER}")
+        ws = websocket_connect(f"/rooms/check?{query}")
     except InvalidStatus as refused:
         status = refused.response.status_code
-        assert status == 403, f"the handshake was answered {status}, not refused with 403"
+        assert status == 403, f"{what}: the handshake was answered {status}, not refused with 403"
         return
     with ws:
         try:
@@ -21,15 +23,27 @@ def test_a_connection_without_a_token_is_refused(websocket_connect):
         except ConnectionClosed:
             code = ws.close_code
             assert code == 1008, (
-                f"the connection without a token was closed with {code}: close it with "
+                f"{what} was closed with {code}: close it with "
                 "code 1008 (status.WS_1008_POLICY_VIOLATION)"
             )
             return
         except TimeoutError:
             frame = None
     pytest.fail(
-        f"a connection without a token was accepted (it received {frame!r}): check the "
+        f"{what} was accepted (it received {frame!r}): check the "
         "`token` query parameter and close with code 1008 before accepting"
+    )
+
+
+def test_a_connection_without_a_token_is_refused(websocket_connect):
+    _refused(websocket_connect, f"name={STRANGER}", "a connection without a token")
+
+
+def test_a_connection_with_a_wrong_token_is_refused(websocket_connect):
+    _refused(
+        websocket_connect,
+        f"name={MEMBER}&token={WRONG_TOKEN}",
+        f"a connection with the wrong token {WRONG_TOKEN!r}",
     )
 
 
