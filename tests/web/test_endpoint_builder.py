@@ -78,7 +78,8 @@ def test_a_run_of_one_editor_saves_its_code_as_that_part_only(client, course):
     assert "# mine" in html
     # The main editor still shows the starter: no draft was saved under the widget itself.
     starter = lesson.sources[interactive.starter]
-    assert html.count(str(escape(starter))) == 2  # its editor and its Reset copy
+    # Once, in its editor: a starter needs no second copy for Reset while it is the code shown.
+    assert html.count(str(escape(starter))) == 1
 
 
 def test_a_part_name_that_is_not_a_plain_word_is_refused(client):
