@@ -109,3 +109,43 @@ def test_what_a_run_asks_of_the_editor_before_codemirror_arrives_is_applied_when
     page.keyboard.press("ControlOrMeta+End")
     expect(host.locator(".cm-content")).to_contain_text("status_code=204")
     expect(host.locator(".cm-lint-marker-error")).to_have_count(1)
+
+
+HEIGHTS = (
+    "() => [...document.querySelectorAll('[data-editor]')]"
+    ".filter((h) => h.getClientRects().length).map((h) => h.getBoundingClientRect().height)"
+)
+
+
+@pytest.mark.parametrize("path", ["/", "/lessons/response-models"])
+def test_an_editor_is_as_tall_before_codemirror_arrives_as_after(browser, live_server, path):
+    # Nothing below an editor may move when CodeMirror replaces the page's text and then the
+    # textarea: a tap aimed at a button under it would land on something else.
+    plain = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    as_text = plain.new_page()
+    as_text.goto(live_server.url + path)
+    text_heights = as_text.evaluate(HEIGHTS)
+    plain.close()
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("networkidle")
+    hosts = page.locator("[data-editor]")
+    lazy = page.locator("[data-editor][data-loading]").filter(visible=True)
+    assert lazy.count(), "some editor should still be a textarea here"
+    textarea_heights = page.evaluate(HEIGHTS)
+    for index in range(hosts.count()):
+        host = hosts.nth(index)
+        if host.is_visible():
+            host.scroll_into_view_if_needed()
+            expect(host).to_have_attribute("data-mounted", "true")
+    mounted_heights = page.evaluate(HEIGHTS)
+    context.close()
+
+    assert len(text_heights) == len(textarea_heights) == len(mounted_heights) > 0
+    assert max(mounted_heights) > 400, "a long editor should be part of the comparison"
+    for index, heights in enumerate(
+        zip(text_heights, textarea_heights, mounted_heights, strict=True)
+    ):
+        assert max(heights) - min(heights) <= 1, f"editor {index}: {heights}"

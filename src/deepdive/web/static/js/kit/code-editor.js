@@ -58,7 +58,7 @@ export function codeEditor(host, { widgetId, part, language = "python", onRun, o
   fallback.value = initial;
   fallback.spellcheck = false;
   fallback.setAttribute("aria-label", host.dataset.label || "Code");
-  fallback.rows = Math.min(Math.max(initial.split("\n").length, 4), 30);
+  fallback.rows = initial.split("\n").length; // CSS keeps it between CodeMirror's least and most height
   fallback.addEventListener("input", () => changed(fallback.value));
   fallback.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && onRun) {
