@@ -128,6 +128,18 @@ def test_run_uses_the_courses_runner_when_the_course_is_running(tmp_path: Path):
         assert done.returncode == 0, done.stderr
         assert f"Ran on the course's runner at {runner.url}." in done.stderr
         assert json.loads(done.stdout)["responses"][0]["json_body"] == {"message": "hello"}
+        # Talking to a runner needs neither the engine nor what sandboxes preload, so the
+        # command starts quickly: none of them is imported.
+        profiled = {"DEEPDIVE_DATA_DIR": str(data), "PYTHONPROFILEIMPORTTIME": "1"}
+        timed = deepdive("sandbox", "run", str(app), env=profiled)
+        assert timed.returncode == 0, timed.stderr
+        imported = {
+            line.rsplit("|", 1)[1].strip()
+            for line in timed.stderr.splitlines()
+            if line.startswith("import time:")
+        }
+        assert "deepdive.settings" in imported
+        assert not imported & {"deepdive.sandbox.engine", "pytest", "sqlalchemy", "fastapi"}
     # Once the course has stopped, the command runs in a sandbox of its own again.
     alone = deepdive("sandbox", "run", str(app), env={"DEEPDIVE_DATA_DIR": str(data)})
     assert alone.returncode == 0, alone.stderr

@@ -12,7 +12,6 @@ import time
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from deepdive.settings import Settings
 
@@ -22,6 +21,8 @@ db_app = typer.Typer(help="The platform database: migrations.", no_args_is_help=
 @db_app.command("upgrade")
 def upgrade_command() -> None:
     """Apply every migration not yet applied to DEEPDIVE_DATABASE_URL (data is kept)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from deepdive.db.engine import make_engine
     from deepdive.db.migrate import current_revision, upgrade
 
@@ -50,6 +51,8 @@ def wait_command(
     timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 600,
 ) -> None:
     """Wait until DEEPDIVE_DATABASE_URL is reachable and at the newest revision; change nothing."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from deepdive.db.engine import make_engine
     from deepdive.db.migrate import current_revision, head_revision
 

@@ -54,7 +54,8 @@ def _read(path: Path) -> str:
 
 
 def _execute(request: RunRequest, runner_url: str | None) -> None:
-    from deepdive.sandbox.engine import EngineError, IsolationUnavailableError
+    # The engine (and with it pytest and the worker) is imported only for a run started here:
+    # a run on a runner that is up stays quick to start.
     from deepdive.sandbox.local import find_local_runner
 
     try:
@@ -70,12 +71,21 @@ def _execute(request: RunRequest, runner_url: str | None) -> None:
                 "(start the course with `deepdive serve` and runs reuse its runner).",
                 err=True,
             )
-            result = asyncio.run(_run_here(request, _runner_config()))
-    except (RunnerUnavailableError, RunnerError, EngineError, IsolationUnavailableError) as error:
+            result = _run_here_or_fail(request)
+    except (RunnerUnavailableError, RunnerError) as error:
         raise _fail(str(error)) from error
     except ValueError as error:
         raise _fail(f"The request was refused: {error}") from error
     typer.echo(result.model_dump_json(indent=2))
+
+
+def _run_here_or_fail(request: RunRequest) -> RunResult:
+    from deepdive.sandbox.engine import EngineError, IsolationUnavailableError
+
+    try:
+        return asyncio.run(_run_here(request, _runner_config()))
+    except (EngineError, IsolationUnavailableError) as error:
+        raise _fail(str(error)) from error
 
 
 def _runner_config(**overrides: object) -> Any:
