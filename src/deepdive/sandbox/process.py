@@ -398,7 +398,15 @@ class SandboxProcess:
             finally:
                 timer.cancel()
             self.kill()
-            exit_info = await self._reaped(None if result is None else _REAP_SECONDS)
+            exit_info = None
+            if result is not None and self._has_cgroup:
+                # Every process of the sandbox has been sent SIGKILL, so the cgroup's figures
+                # are final: the result goes back now, while the kernel tears the sandbox down
+                # (its worker stays taken until the runner has reaped it).
+                self._read_cgroup()
+            if result is None or self._peak is None:
+                # Without a cgroup, the peak memory is what wait4 reports once PID 1 is reaped.
+                exit_info = await self._reaped(None if result is None else _REAP_SECONDS)
             if result is None:
                 assert exit_info is not None
                 if self._stopped is None:
