@@ -15,7 +15,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from deepdive.course.loader import load_course
 from deepdive.course.models import Course
@@ -173,9 +174,22 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
     try:
         yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(admin, name)
         admin.dispose()
+
+
+def _drop_database(admin: Engine, name: str) -> None:
+    """Drop a test database, ending its connections. An autovacuum worker may be in it at that
+    moment: only a superuser may end one, so the drop waits until it has finished."""
+    for attempt in range(50):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError as error:
+            if attempt == 49 or getattr(error.orig, "sqlstate", None) != "42501":
+                raise
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")
