@@ -282,9 +282,8 @@ class SandboxProcess:
         memory-limit outcome when the kernel had to kill one of its processes for memory.
 
         The figure the sandbox put in its report is never kept: the learner's code runs in that
-        process and can write any report it likes (0.0 here means "not measured")."""
-        if not self.exited.done():
-            self._read_cgroup()
+        process and can write any report it likes (0.0 here means "not measured"). The cgroup
+        has been read by then: by `execute` once the sandbox was killed, or as it was reaped."""
         if self._peak is None:
             result.usage.max_memory_mib = round(exit_info.max_rss_mib, 1) if exit_info else 0.0
             return
