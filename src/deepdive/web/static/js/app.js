@@ -1,4 +1,5 @@
-// Behaviour shared by every page: CSRF header for htmx, theme toggle, copy buttons.
+// Behaviour shared by every page: CSRF header for htmx, theme toggle, copy buttons, and the course
+// page's deferred interactives.
 import { csrfToken } from "./csrf.js";
 
 document.body.addEventListener("htmx:configRequest", (event) => {
@@ -13,6 +14,60 @@ document.body.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// Interactives far down the course page are laid out one per frame once the page has been read,
+// so that the first paint does not wait for the style and layout of all of them. A link into the
+// page (or past a deferred interactive) shows what precedes its target at once; so do printing, a
+// page opened in a background tab, and a reload or a step back in history (the browser restores
+// the scroll position against the whole page).
+const deferred = [...document.querySelectorAll("[data-deferred]")];
+const pendingDeferred = () => deferred.filter((node) => node.hasAttribute("data-deferred"));
+
+function showDeferred(nodes) {
+  for (const node of nodes) node.removeAttribute("data-deferred");
+}
+
+function showUpTo(target) {
+  if (!target) return false;
+  const before = pendingDeferred().filter(
+    (node) => node === target || node.compareDocumentPosition(target) & (Node.DOCUMENT_POSITION_FOLLOWING | Node.DOCUMENT_POSITION_CONTAINED_BY),
+  );
+  showDeferred(before);
+  return before.length > 0;
+}
+
+function hashTarget() {
+  try {
+    return location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+if (deferred.length) {
+  const navigation = performance.getEntriesByType?.("navigation")?.[0];
+  if (document.visibilityState !== "visible" || (navigation && navigation.type !== "navigate")) {
+    showDeferred(deferred);
+  } else {
+    showUpTo(hashTarget());
+  }
+  const next = () => {
+    const pending = pendingDeferred();
+    if (document.visibilityState !== "visible") showDeferred(pending);
+    else if (pending.length) {
+      showDeferred(pending.slice(0, 1));
+      requestAnimationFrame(() => setTimeout(next, 0));
+      return;
+    }
+    document.documentElement.classList.remove("deferring");
+  };
+  requestAnimationFrame(() => setTimeout(next, 0));
+  addEventListener("hashchange", () => {
+    const target = hashTarget();
+    if (showUpTo(target)) target.scrollIntoView();
+  });
+  addEventListener("beforeprint", () => showDeferred(deferred));
+}
 
 function currentTheme() {
   const chosen = document.documentElement.dataset.theme;
