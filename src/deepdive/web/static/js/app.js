@@ -15,16 +15,57 @@ document.body.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 
-// Interactives far down the course page are laid out one per frame once the page has been read,
-// so that the first paint does not wait for the style and layout of all of them. A link into the
-// page (or past a deferred interactive) shows what precedes its target at once; so do printing, a
-// page opened in a background tab, and a reload or a step back in history (the browser restores
-// the scroll position against the whole page).
+// Interactives far down the course page are laid out after the first paint, a few of their parts per
+// frame (so that no frame takes long), so that the first paint does not wait for the style and
+// layout of all of them. A link into the page (or past a deferred interactive) shows what precedes
+// its target at once; so do printing, a page opened in a background tab, and a reload or a step
+// back in history (the browser restores the scroll position against the whole page).
 const deferred = [...document.querySelectorAll("[data-deferred]")];
-const pendingDeferred = () => deferred.filter((node) => node.hasAttribute("data-deferred"));
+const PART_WEIGHT = 60; // about this many elements are laid out per frame (an editor counts as 30)
+const partsLeft = new Map(); // shown interactive -> groups of its children still hidden
+const pendingDeferred = () => deferred.filter((node) => node.hasAttribute("data-deferred") || partsLeft.has(node));
 
 function showDeferred(nodes) {
-  for (const node of nodes) node.removeAttribute("data-deferred");
+  for (const node of nodes) {
+    node.removeAttribute("data-deferred");
+    for (const part of node.querySelectorAll("[data-deferred-part]")) part.removeAttribute("data-deferred-part");
+    partsLeft.delete(node);
+  }
+}
+
+function partsOf(node) {
+  const groups = [];
+  let group = [];
+  let weight = 0;
+  for (const child of (node.querySelector(".interactive") || node).children) {
+    const own = 1 + child.getElementsByTagName("*").length + (child.classList.contains("editor") ? 30 : 0);
+    if (group.length && weight + own > PART_WEIGHT) {
+      groups.push(group);
+      group = [];
+      weight = 0;
+    }
+    group.push(child);
+    weight += own;
+  }
+  if (group.length) groups.push(group);
+  return groups;
+}
+
+/** Shows the next few parts of the first interactive still hidden; false when none is left. */
+function showNextPart() {
+  const [node] = pendingDeferred();
+  if (!node) return false;
+  if (!partsLeft.has(node)) {
+    const [, ...later] = partsOf(node);
+    for (const part of later.flat()) part.setAttribute("data-deferred-part", "");
+    node.removeAttribute("data-deferred");
+    partsLeft.set(node, later);
+  }
+  const later = partsLeft.get(node);
+  const group = later.shift();
+  if (group) for (const part of group) part.removeAttribute("data-deferred-part");
+  if (!later.length) partsLeft.delete(node);
+  return true;
 }
 
 function showUpTo(target) {
@@ -52,10 +93,8 @@ if (deferred.length) {
     showUpTo(hashTarget());
   }
   const next = () => {
-    const pending = pendingDeferred();
-    if (document.visibilityState !== "visible") showDeferred(pending);
-    else if (pending.length) {
-      showDeferred(pending.slice(0, 1));
+    if (document.visibilityState !== "visible") showDeferred(deferred);
+    else if (showNextPart()) {
       requestAnimationFrame(() => setTimeout(next, 0));
       return;
     }
