@@ -6,8 +6,8 @@
   } catch (e) {
     /* storage unavailable: follow the system setting */
   }
-  // Interactives marked data-deferred stay out of the layout until app.js lays them out one by one;
-  // should app.js never run, they are all shown a few seconds after the page has loaded.
+  // Interactives marked data-deferred stay out of the layout until app.js shows them, a few parts per
+  // frame; should app.js never run, they are all shown a few seconds after the page has loaded.
   var root = document.documentElement;
   root.classList.add("deferring");
   window.addEventListener("load", function () {
