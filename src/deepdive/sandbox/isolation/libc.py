@@ -178,6 +178,33 @@ def madvise(address: int, length: int, advice: int) -> None:
 # -1 on failure instead of raising (a Python wrapper would nearly double the cost of each call).
 madvise_unchecked = _libc.madvise
 
+# Newer system calls have one number on every architecture.
+_SYS_PIDFD_OPEN = 434
+_SYS_PROCESS_MADVISE = 440
+# The most ranges one process_madvise() call takes (UIO_MAXIOV).
+IOV_MAX = 1024
+
+
+def pidfd_open(pid: int) -> int:
+    """A descriptor that names process `pid` (Linux 5.3)."""
+    return _check(_libc.syscall(_SYS_PIDFD_OPEN, ctypes.c_int(pid), ctypes.c_uint(0)), "pidfd_open")
+
+
+def process_madvise(pidfd: int, iovecs: int, count: int, advice: int) -> int:
+    """Advise the kernel on `count` ranges at once: `iovecs` is the address of an array of
+    `struct iovec` (start, length). Returns how many bytes were advised: on an error past the
+    first range, the bytes before the range that failed. Advice that changes memory (such as
+    MADV_POPULATE_WRITE) is accepted for the calling process itself from Linux 6.13."""
+    result = _libc.syscall(
+        _SYS_PROCESS_MADVISE,
+        ctypes.c_int(pidfd),
+        ctypes.c_void_p(iovecs),
+        ctypes.c_size_t(count),
+        ctypes.c_int(advice),
+        ctypes.c_uint(0),
+    )
+    return _check(result, "process_madvise")
+
 
 def sethostname(name: str) -> None:
     raw = name.encode()
