@@ -202,10 +202,17 @@ class Engine:
         gc.collect()
 
     def _probe_hot_pages(self) -> hot_pages.HotPages | None:
-        """Which pages of this process an app run writes (see `hot_pages`)."""
+        """Which pages of this process an app run writes (see `hot_pages`).
+
+        Every app sandbox copies them ahead, whether its run needs them or not: the probe's
+        run is a common one (requests that succeed and fail), without the rarer paths the
+        warm-up also takes (an OpenAPI document, a syntax error), whose pages a run that takes
+        them copies as it goes."""
         directory = tempfile.mkdtemp(prefix="probe-", dir=self._base)
         try:
-            found = hot_pages.probe(lambda: warmup.app(asyncio.new_event_loop(), directory))
+            found = hot_pages.probe(
+                lambda: warmup.app(asyncio.new_event_loop(), directory, rarer_paths=False)
+            )
         finally:
             shutil.rmtree(directory, ignore_errors=True)
         if found is None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import array
 import asyncio
-import contextlib
 import ctypes
 import errno
 import gc
@@ -140,8 +139,21 @@ def probe(workload: Callable[[], None]) -> HotPages | None:
     shared with this process. None where /proc/self/pagemap cannot tell (then every sandbox
     warms up by running the warm-up app itself).
 
-    Call it where no other thread runs and nothing awaits between fork and reaping.
+    The probe's own bookkeeping stays off the pages it measures: which pages are present is
+    read here, before the fork, and the fork reads its pagemap back into a buffer mapped
+    beforehand, so neither reading allocates Python objects among the pages a run writes
+    (thousands of page numbers would otherwise fill the allocator's free slots there, and
+    shift where the workload's own objects go). Call it where no other thread runs and nothing
+    awaits between fork and reaping.
     """
+    try:
+        _check_populate()
+        mappings = _writable_private_mappings()
+        entries = sum((end - start) // PAGE for start, end in mappings)
+        present, after = _Snapshot(mappings, entries), _Snapshot(mappings, entries)
+        present.read()
+    except OSError:
+        return None
     readable, writable = os.pipe()
     gc.freeze()  # as before a sandbox's fork: the child's collector leaves these objects alone
     try:
@@ -154,11 +166,10 @@ def probe(workload: Callable[[], None]) -> HotPages | None:
             os.close(readable)
             signal.set_wakeup_fd(-1)
             asyncio.events._set_running_loop(None)
-            _check_populate()
-            shared = _present_pages()
             workload()
+            after.read()
             with open(writable, "wb", closefd=False) as pipe:
-                pipe.write(_ranges(_own_pages(shared)).tobytes())
+                pipe.write(_ranges(after.own_since(present)).tobytes())
             status = 0
         finally:
             os._exit(status)
@@ -168,6 +179,8 @@ def probe(workload: Callable[[], None]) -> HotPages | None:
         while chunk := pipe.read(1 << 20):
             chunks.append(chunk)
     _, status = os.waitpid(pid, 0)
+    present.close()
+    after.close()
     if status != 0:
         return None
     ranges = array.array("Q")
@@ -177,8 +190,13 @@ def probe(workload: Callable[[], None]) -> HotPages | None:
 
 def _check_populate() -> None:
     """Raise OSError where the kernel cannot copy pages ahead (before Linux 5.14)."""
-    page = mmap.mmap(-1, PAGE)  # left to the probe's exit
-    libc.madvise(ctypes.addressof(ctypes.c_char.from_buffer(page)), PAGE, libc.MADV_POPULATE_WRITE)
+    page = mmap.mmap(-1, PAGE)
+    view = ctypes.c_char.from_buffer(page)
+    try:
+        libc.madvise(ctypes.addressof(view), PAGE, libc.MADV_POPULATE_WRITE)
+    finally:
+        del view
+        page.close()
 
 
 def _writable_private_mappings() -> list[tuple[int, int]]:
@@ -197,29 +215,57 @@ def _writable_private_mappings() -> list[tuple[int, int]]:
     return found
 
 
-def _pagemap(test: Callable[[int], bool]) -> set[int]:
-    """Page numbers of writable private mappings whose pagemap entry passes `test`."""
-    pages: set[int] = set()
-    with open("/proc/self/pagemap", "rb") as pagemap:
-        for start, end in _writable_private_mappings():
+class _Snapshot:
+    """The pagemap entries of `mappings`, read into memory of its own (a mapping made for it,
+    outside those it reads)."""
+
+    def __init__(self, mappings: list[tuple[int, int]], entries: int) -> None:
+        self.mappings = mappings
+        self._buffer = mmap.mmap(-1, max(entries, 1) * 8, flags=_PRIVATE_ANONYMOUS)
+        self.entries = memoryview(self._buffer).cast("Q")
+
+    def read(self) -> None:
+        """Read the entries now; those the kernel does not give stay 0 (not present)."""
+        raw = self.entries.cast("B")
+        fd = os.open("/proc/self/pagemap", os.O_RDONLY)
+        try:
+            offset = 0
+            for start, end in self.mappings:
+                size = (end - start) // PAGE * 8
+                done = 0
+                while done < size:
+                    try:
+                        got = os.preadv(
+                            fd, [raw[offset + done : offset + size]], start // PAGE * 8 + done
+                        )
+                    except OSError:
+                        got = 0
+                    if got <= 0:
+                        break
+                    done += got
+                offset += size
+        finally:
+            os.close(fd)
+
+    def own_since(self, present: _Snapshot) -> list[int]:
+        """Pages present in `present` that are now this process's own (copies of the parent's
+        pages, or fresh pages of mappings the parent had: an allocator's arenas and heap)."""
+        own, index = [], 0
+        before, now, wanted = present.entries, self.entries, _PRESENT | _EXCLUSIVE
+        for start, end in self.mappings:
             first = start // PAGE
-            pagemap.seek(first * 8)
-            entries = array.array("Q")
-            with contextlib.suppress(OSError):
-                entries.frombytes(pagemap.read((end - start) // PAGE * 8))
-            pages.update(first + n for n, entry in enumerate(entries) if test(entry))
-    return pages
+            for number in range(first, end // PAGE):
+                if before[index] & _PRESENT and now[index] & wanted == wanted:
+                    own.append(number)
+                index += 1
+        return own
+
+    def close(self) -> None:
+        self.entries.release()
+        self._buffer.close()
 
 
-def _present_pages() -> set[int]:
-    return _pagemap(lambda entry: True)
-
-
-def _own_pages(shared: set[int]) -> list[int]:
-    """Of the pages mapped at the fork, those now the process's own: copies of the parent's
-    pages, and fresh pages of mappings the parent had (an allocator's arenas and heap)."""
-    mine = _pagemap(lambda entry: entry & (_PRESENT | _EXCLUSIVE) == _PRESENT | _EXCLUSIVE)
-    return sorted(mine & shared)
+_PRIVATE_ANONYMOUS = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
 
 
 def _ranges(pages: list[int]) -> array.array[int]:

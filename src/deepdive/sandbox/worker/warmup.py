@@ -79,12 +79,13 @@ _REQUESTS = [
 ]
 
 
-def app(loop: asyncio.AbstractEventLoop, directory: str) -> None:
-    """Import a small app and send it a handful of requests, like a real app run."""
-    loop.run_until_complete(app_async(directory))
+def app(loop: asyncio.AbstractEventLoop, directory: str, *, rarer_paths: bool = True) -> None:
+    """Import a small app and send it a handful of requests, like a real app run; with
+    `rarer_paths`, also build its OpenAPI document and describe a syntax error."""
+    loop.run_until_complete(app_async(directory, rarer_paths=rarer_paths))
 
 
-async def app_async(directory: str) -> None:
+async def app_async(directory: str, *, rarer_paths: bool = True) -> None:
     """`app`, for a caller that already runs an event loop (the runner warms itself up too)."""
     files = LearnerFiles(directory)
     request = RunRequest(code=_SOURCE, filename="warm_app.py", requests=_REQUESTS)
@@ -94,11 +95,12 @@ async def app_async(directory: str) -> None:
         module = loader.import_module(request, files)
         application = loader.find_app(module, request)
         await _drive(Recorder(application), request, instruments, files)
-        application.openapi()
-        try:
-            compile("def broken(:\n", files.path_of("warm_app.py"), "exec")
-        except SyntaxError as exc:
-            error_info(exc, files)
+        if rarer_paths:
+            application.openapi()
+            try:
+                compile("def broken(:\n", files.path_of("warm_app.py"), "exec")
+            except SyntaxError as exc:
+                error_info(exc, files)
     finally:
         sys.modules.pop("warm_app", None)
         if directory in sys.path:
