@@ -246,6 +246,10 @@ class SandboxProcess:
     # -- the sandbox's cgroup ------------------------------------------------------------------
 
     @property
+    def _in_pid_namespace(self) -> bool:
+        return self.features.get("pid_namespace", "missing") is None
+
+    @property
     def _has_cgroup(self) -> bool:
         return self.cgroup is not None and self.features.get("cgroup", "missing") is None
 
@@ -341,8 +345,13 @@ class SandboxProcess:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._group, signal.SIGKILL)
         if self.cgroup is not None:
+            # Whatever left the process group or the PID namespace. Where PID 1 was killed in a
+            # PID namespace of its own, the kernel takes everything else in it: one pass over
+            # the cgroup is a second line only (and the engine kills what is left once more
+            # should the cgroup not be empty when it removes it).
+            contained = self.pid is not None and self._in_pid_namespace
             with contextlib.suppress(OSError, ValueError):
-                self.cgroup.kill()  # whatever left the process group or the PID namespace
+                self.cgroup.kill(until_empty=not contained)
 
     def release(self) -> None:
         """Free the result region, once its result has been read (or will never be)."""

@@ -223,15 +223,21 @@ class SandboxCgroup:
                 return int(value)
         return 0
 
-    def kill(self) -> None:
-        """SIGKILL every process in the sandbox, however it got there."""
+    def kill(self, *, until_empty: bool = True) -> None:
+        """SIGKILL every process in the sandbox, however it got there.
+
+        Without cgroup.kill, the members are listed and killed again while any remain (one may
+        fork while its siblings are killed): at most 16 times, as the processes killed stay
+        listed until they have exited. `until_empty=False` makes it one pass, for a sandbox
+        whose PID 1 was killed in a PID namespace of its own: the kernel kills everything else
+        there."""
         if self.version == 2:
             try:
                 _write(os.path.join(self.pids, "cgroup.kill"), "1")
                 return
             except FileNotFoundError:  # kernels before 5.14
                 pass
-        _kill_members(self.pids)
+        _kill_members(self.pids, passes=16 if until_empty else 1)
 
     def remove(self) -> bool:
         """Delete the cgroup once it is empty; False while processes are still leaving it."""
@@ -253,8 +259,8 @@ def _members(leaf: str) -> list[int]:
         return []
 
 
-def _kill_members(leaf: str) -> None:
-    for _ in range(16):  # a process may fork while its siblings are killed
+def _kill_members(leaf: str, passes: int = 16) -> None:
+    for _ in range(passes):  # a process may fork while its siblings are killed
         members = _members(leaf)
         if not members:
             return

@@ -88,7 +88,10 @@ def app(loop: asyncio.AbstractEventLoop, directory: str, *, rarer_paths: bool = 
 async def app_async(directory: str, *, rarer_paths: bool = True) -> None:
     """`app`, for a caller that already runs an event loop (the runner warms itself up too)."""
     files = LearnerFiles(directory)
-    request = RunRequest(code=_SOURCE, filename="warm_app.py", requests=_REQUESTS)
+    # As a sandbox receives it: JSON, validated.
+    request = RunRequest.model_validate_json(
+        RunRequest(code=_SOURCE, filename="warm_app.py", requests=_REQUESTS).model_dump_json()
+    )
     instruments = Instruments([], RunContext(request, files))
     files.write_request(request)
     try:
