@@ -101,7 +101,7 @@ async def _run_here(request: RunRequest, config: Any) -> RunResult:
     from deepdive.sandbox.engine import Engine
 
     flavor = "test" if request.kind == "test" else "app"
-    config = dataclasses.replace(config, spares={flavor: 1})
+    config = dataclasses.replace(config, spares={flavor: 1}, huge_pages=False)  # one run only
     forget_environment()
     async with Engine(config) as engine:
         return await engine.run(request)
@@ -225,7 +225,7 @@ def check_command() -> None:
     base = _runner_config()
 
     async def probe() -> tuple[RunnerInfo, list[dict[str, str | None]]]:
-        config = dataclasses.replace(base, spares={"app": 1})
+        config = dataclasses.replace(base, spares={"app": 1}, huge_pages=False)
         forget_environment()
         async with Engine(config) as engine:
             info = engine.info()

@@ -32,6 +32,9 @@ class RunnerConfig:
     # Sandboxes started as root each run as their own user ID, from a range of 512 IDs that each
     # runner on the machine claims for itself from here on (never a real user's IDs).
     uid_base: int = 1_800_000_000
+    # Gather the heap into huge pages before forking (see `huge_pages`): it takes a runner that
+    # forks many sandboxes a fraction of a second, and saves each of them milliseconds.
+    huge_pages: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RunnerConfig:

@@ -26,7 +26,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from deepdive.sandbox import control, hot_pages, instruments, messages, preload, workspace, zygote
+from deepdive.sandbox import (
+    control,
+    hot_pages,
+    huge_pages,
+    instruments,
+    messages,
+    preload,
+    workspace,
+    zygote,
+)
 from deepdive.sandbox.config import RunnerConfig
 from deepdive.sandbox.events import (
     CaseFinished,
@@ -148,6 +157,11 @@ class Engine:
             self._pid_namespace = namespaces.PidNamespaceForNextChild()
         await self._preheat()
         self._hot_pages = self._probe_hot_pages()
+        # Last before the zygote's fork: a huge page this process writes while it shares it with
+        # a fork (the probe, then the zygote) is split into small pages for good, in this
+        # process, and a fork from then on copies its 512 entries again.
+        if self.config.huge_pages:
+            huge_pages.collapse_heap()
         if self._pid_namespace is not None:
             self._zygote = zygote.Zygote.start(
                 zygote_child(self._plan, self._hot_pages),
