@@ -133,6 +133,16 @@ def floor(kind: str, app_source: str, scratch: Path, seconds: float, cores: int)
     return {"runs_per_s": round(runs / seconds, 1), "cpu_ms_per_run": round(cpu * 1000 / runs, 2)}
 
 
+def mean_floor(before: dict, after: dict) -> dict:
+    """One floor measured twice (before and after the sandboxed runs): the mean, and both."""
+    return {
+        "runs_per_s": round((before["runs_per_s"] + after["runs_per_s"]) / 2, 1),
+        "cpu_ms_per_run": round((before["cpu_ms_per_run"] + after["cpu_ms_per_run"]) / 2, 2),
+        "cpu_ms_per_run_before": before["cpu_ms_per_run"],
+        "cpu_ms_per_run_after": after["cpu_ms_per_run"],
+    }
+
+
 def _tree_cpu_seconds(root: int) -> float:
     """CPU of `root` and every live process under it, with the reaped children of each."""
     children: dict[int, list[int]] = {}

@@ -13,7 +13,8 @@ Measures, side by side and in one go:
 * throughput: runs/s and CPU per run of three floors (warm in-process runs; a plain fork of a
   warm parent per run; the same, its child importing the app) and of the sandboxed runner at
   concurrency 1, 2 x cores and 8 x cores, with p50/p99 and the p99 a fair FIFO queue would
-  give (bench/_throughput.py);
+  give (bench/_throughput.py); the fork floors are measured before and after the sandboxed
+  runs, and the ratios taken against their mean (the machine's speed drifts);
 * `deepdive sandbox run` from the command line, with no course running (it starts an engine of
   its own) and while the course's runner is up (it reuses that runner).
 
@@ -306,6 +307,12 @@ def main() -> None:
                 )
         finally:
             runner.stop()
+        # The machine's speed drifts over a few minutes: the fork floors are measured again
+        # after the sandboxed runs, and the ratios are taken against the mean of both.
+        console.print("Throughput floors again, after the sandboxed runs…")
+        for kind in ("plain_fork", "plain_fork_import"):
+            again = _throughput.floor(kind, APP, Path(scratch), args.seconds, cores)
+            floors[kind] = _throughput.mean_floor(floors[kind], again)
     app_total, app_inside = data["app"]  # type: ignore[misc]
     test_total, test_inside = data["tests"]  # type: ignore[misc]
     isolation = data["isolation"]
@@ -398,6 +405,10 @@ def main() -> None:
         ("plain fork, the child imports the app", "plain_fork_import"),
     ):
         row = floors[key]
+        if "cpu_ms_per_run_before" in row:  # measured twice: the mean, then each
+            label += (
+                f" ({row['cpu_ms_per_run_before']} before, {row['cpu_ms_per_run_after']} after)"
+            )
         throughput.add_row(
             label, str(row["runs_per_s"]), str(row["cpu_ms_per_run"]), "", "", "", "", ""
         )
