@@ -214,20 +214,25 @@ def _check_populate() -> None:
         page.close()
 
 
-def _writable_private_mappings() -> list[tuple[int, int]]:
-    """(start, end) of every private writable mapping but the kernel's own ([vsyscall], ...)."""
+def mappings() -> list[tuple[int, int, str, str]]:
+    """This process's mappings from /proc/self/maps: (start, end, permissions, name), the name
+    "" for anonymous memory."""
     found = []
     with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
         for line in maps:
-            fields = line.split()
-            permissions = fields[1]
-            if permissions[1] != "w" or permissions[3] != "p":
-                continue
-            if len(fields) > 5 and fields[5].startswith("[v"):
-                continue
+            fields = line.split(maxsplit=5)
             start, end = (int(value, 16) for value in fields[0].split("-"))
-            found.append((start, end))
+            found.append((start, end, fields[1], fields[5].strip() if len(fields) > 5 else ""))
     return found
+
+
+def _writable_private_mappings() -> list[tuple[int, int]]:
+    """(start, end) of every private writable mapping but the kernel's own ([vsyscall], ...)."""
+    return [
+        (start, end)
+        for start, end, permissions, name in mappings()
+        if permissions[1] == "w" and permissions[3] == "p" and not name.startswith("[v")
+    ]
 
 
 class _Snapshot:

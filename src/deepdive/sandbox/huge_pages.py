@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import time
 
+from deepdive.sandbox import hot_pages
 from deepdive.sandbox.isolation import libc
 
 HUGE_PAGE = 2 * 1024 * 1024
-MADV_COLLAPSE = 25  # Linux 6.1
 
 
 def collapse_heap(budget_seconds: float = 1.0) -> int:
@@ -42,21 +42,15 @@ def collapse_heap(budget_seconds: float = 1.0) -> int:
         for address in range(first, last, HUGE_PAGE):
             if time.monotonic() > deadline:
                 return collapsed
-            if libc.madvise_unchecked(address, HUGE_PAGE, MADV_COLLAPSE) == 0:
+            if libc.madvise_unchecked(address, HUGE_PAGE, libc.MADV_COLLAPSE) == 0:
                 collapsed += HUGE_PAGE
     return collapsed
 
 
 def _anonymous_mappings() -> list[tuple[int, int]]:
     """(start, end) of every private, anonymous, read-write mapping, and of the heap."""
-    found = []
-    with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
-        for line in maps:
-            fields = line.split()
-            if fields[1] != "rw-p":
-                continue
-            if len(fields) > 5 and fields[5] != "[heap]":
-                continue  # a file, a stack, or one of the kernel's own mappings
-            start, end = (int(value, 16) for value in fields[0].split("-"))
-            found.append((start, end))
-    return found
+    return [
+        (start, end)
+        for start, end, permissions, name in hot_pages.mappings()
+        if permissions == "rw-p" and name in ("", "[heap]")
+    ]
