@@ -3,11 +3,11 @@
 Every sandbox is a fork of the warm runner (through its zygote, see `zygote`), and a fork costs
 in proportion to the pages it shares: the kernel copies one page-table entry per 4 KiB page into
 the child, and the child drops them all again when it exits. The runner's heap holds some 80 MiB,
-near 20,000 small pages: a fork and an exit cost 5.5 ms of CPU between them before the child had
-done anything. Gathered into 2 MiB pages (`MADV_COLLAPSE`, Linux 6.1), the same memory takes one
-entry per huge page, and where a huge page's mapping has been split into small entries again,
-the kernel still copies and drops the entries of one huge page in a batch: the bare fork and
-exit then cost 2.7 ms, and a sandboxed run about 4 ms less CPU (of some 36).
+near 20,000 small pages. Gathered into 2 MiB pages (`MADV_COLLAPSE`, Linux 6.1), the same memory
+takes one entry per huge page, and where a huge page's mapping has been split into small entries
+again, the kernel still copies and drops the entries of one huge page in a batch.
+`bench/huge_pages.py` measures a bare fork and exit of a warm runner-like process at 3.2-3.8 ms
+of CPU with small pages and 2.0-2.1 ms with huge pages.
 
 A sandbox still copies only what it writes: the first write into a huge page it shares splits
 that page's mapping (in the sandbox alone) and copies the one 4 KiB page, charged to the
