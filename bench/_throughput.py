@@ -9,7 +9,8 @@
   source, as a sandbox must do with a learner's code (the plain fork's child reuses the app its
   parent built);
 * the sandboxed runner at several concurrencies, its CPU counted over the runner and every
-  process under it (sandboxes that finished are in the runner's children's time).
+  process under it (sandboxes that finished are in the runner's children's time), and split
+  by where it went from the runner's own accounts (`RunnerInfo.cpu`).
 
 Each floor runs one process per core for a fixed time; CPU per run is that time divided by runs.
 """
@@ -26,6 +27,7 @@ import types
 from pathlib import Path
 
 from deepdive.sandbox.client import RunnerClient
+from deepdive.sandbox.events import CpuSpent
 from deepdive.sandbox.run_request import RunRequest
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -182,11 +184,14 @@ async def sandboxed(
             latencies.append((time.perf_counter() - started) * 1000)
             assert result.outcome == "ok", result.message
 
+    spent_start = (await client.ping()).cpu
     cpu_start = _tree_cpu_seconds(runner_pid)
     started = time.monotonic()
     await asyncio.gather(*(learner() for _ in range(concurrency)))
     elapsed = time.monotonic() - started
     cpu = _tree_cpu_seconds(runner_pid) - cpu_start
+    await asyncio.sleep(0.3)  # the last sandboxes exit and are reaped
+    split = _split(spent_start, (await client.ping()).cpu, len(latencies))
     runs = len(latencies)
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
@@ -202,4 +207,20 @@ async def sandboxed(
         "fifo_p99_ms": round(max(fifo_ms, ordered[0]), 1),
         "p99_over_fifo": round(p99 / max(fifo_ms, ordered[0]), 2),
         "cpu_ms_per_run": round(cpu * 1000 / runs, 2),
+        "cpu_split_ms_per_run": split,
+    }
+
+
+def _split(before: CpuSpent, after: CpuSpent, runs: int) -> dict[str, float]:
+    """Where the CPU of a run went, from the runner's own accounts (see `CpuSpent`): the runner,
+    its zygote, each sandbox until it was ready and from then until it exited. Sandboxes are
+    counted as they exit, so their share is per sandbox that ran (about one per run)."""
+    used = max(1, after.runs - before.runs)
+    ready = (after.until_ready_ms - before.until_ready_ms) / used
+    sandbox = (after.sandboxes_ms - before.sandboxes_ms) / used
+    return {
+        "runner": round((after.runner_ms - before.runner_ms) / runs, 2),
+        "zygote": round((after.zygote_ms - before.zygote_ms) / runs, 2),
+        "sandbox_until_ready": round(ready, 2),
+        "sandbox_run_and_exit": round(sandbox - ready, 2),
     }

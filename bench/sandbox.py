@@ -14,7 +14,9 @@ Measures, side by side and in one go:
   warm parent per run; the same, its child importing the app) and of the sandboxed runner at
   concurrency 1, 2 x cores and 8 x cores, with p50/p99 and the p99 a fair FIFO queue would
   give (bench/_throughput.py); the fork floors are measured before and after the sandboxed
-  runs, and the ratios taken against their mean (the machine's speed drifts);
+  runs, and the ratios taken against their mean (the machine's speed drifts); the sandboxed
+  CPU per run is also split by where it went (the runner, its zygote, a sandbox until ready and
+  after);
 * `deepdive sandbox run` from the command line, with no course running (it starts an engine of
   its own) and while the course's runner is up (it reuses that runner).
 
@@ -424,6 +426,26 @@ def main() -> None:
             str(row["p99_over_fifo"]),
         )
     console.print(throughput)
+    split = Table(
+        title="Where a sandboxed run's CPU goes (ms per run, from the runner's accounts)",
+        caption=(
+            "runner: protocol, queue, cgroups, results · zygote: forking · until ready: "
+            "isolation, pages copied ahead, limits · after: the run, its result, exit"
+        ),
+    )
+    parts = ("runner", "zygote", "sandbox_until_ready", "sandbox_run_and_exit")
+    labels = ("runner", "zygote", "sandbox until ready", "sandbox after", "sum", "whole tree")
+    for column in ("concurrency", *labels):
+        split.add_column(column, justify="right")
+    for row in figures["sandboxed_throughput"]:  # type: ignore[union-attr]
+        shares = row["cpu_split_ms_per_run"]
+        split.add_row(
+            str(row["concurrency"]),
+            *(f"{shares[key]:.2f}" for key in parts),
+            f"{sum(shares.values()):.2f}",
+            f"{row['cpu_ms_per_run']:.2f}",
+        )
+    console.print(split)
     console.print(
         f"Sandboxed CPU per run / plain fork: {figures['cpu_ratio_sandbox_over_plain_fork']}× "
         f"(concurrency 1; goal ≤ 1.5×); over a plain fork that imports the app: "

@@ -45,6 +45,30 @@ def test_ping_reports_capacity_isolation_and_instruments(runner_client):
     assert info.isolation.warning is None
 
 
+def test_ping_accounts_for_the_cpu_runs_spend(runner_client, run_in_sandbox):
+    """The runner's accounts split a run's CPU: a run that burns 0.2 s of CPU in the learner's
+    code shows up after "ready", in the sandbox's total, not in getting it ready."""
+    busy = (
+        "import time\nend = time.process_time() + 0.2\nwhile time.process_time() < end:\n    pass\n"
+    ) + FIRST
+    before = asyncio.run(runner_client.ping()).cpu
+    result = run_in_sandbox(RunRequest(code=busy, requests=[HttpRequest(path="/")]))
+    assert result.outcome == "ok", result.message
+    deadline = time.monotonic() + 10
+    after = asyncio.run(runner_client.ping()).cpu
+    while after.runs == before.runs and time.monotonic() < deadline:
+        time.sleep(0.05)  # the sandbox is reaped a moment after its result arrives
+        after = asyncio.run(runner_client.ping()).cpu
+    runs = after.runs - before.runs
+    assert runs >= 1
+    ready = after.until_ready_ms - before.until_ready_ms
+    in_all = after.sandboxes_ms - before.sandboxes_ms
+    assert 0 < ready < 150 * runs
+    assert in_all - ready >= 180
+    assert after.runner_ms > before.runner_ms
+    assert after.zygote_ms >= before.zygote_ms
+
+
 def test_openapi_instrument_returns_the_learners_schema(run_in_sandbox):
     code = FIRST + "\n@app.get('/health')\ndef health():\n    return {'status': 'ok'}\n"
     result = run_in_sandbox(RunRequest(code=code, instruments=["openapi"]))

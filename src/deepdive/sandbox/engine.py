@@ -13,6 +13,7 @@ import contextlib
 import gc
 import logging
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -39,6 +40,7 @@ from deepdive.sandbox import (
 from deepdive.sandbox.config import RunnerConfig
 from deepdive.sandbox.events import (
     CaseFinished,
+    CpuSpent,
     Finished,
     Queued,
     RunEvent,
@@ -88,6 +90,8 @@ class Engine:
         self._starting: dict[str, int] = dict.fromkeys(config.spares, 0)
         self._live: list[SandboxProcess] = []
         self._unclaimed: dict[int, tuple[int, float, float]] = {}
+        # What the sandboxes that ran a run spent: runs, until ready (s), in all (s).
+        self._spent = [0, 0.0, 0.0]
         self._free_uids: list[int] = []
         self._uids: workspace.UidRange | None = None
         self._arrived: dict[str, asyncio.Event] = {f: asyncio.Event() for f in config.spares}
@@ -459,6 +463,11 @@ class Engine:
         self._arrived[process.flavor].set()
 
     def _forget(self, process: SandboxProcess) -> None:
+        spent = process.cpu_spent()
+        if spent is not None:
+            self._spent[0] += 1
+            self._spent[1] += spent[0]
+            self._spent[2] += spent[1]
         if not process.running:
             process.release()
         shutil.rmtree(process.scratch_dir, ignore_errors=True)
@@ -546,6 +555,18 @@ class Engine:
             instruments=instruments.available(),
             cgroup=self._cgroups.describe() if self._cgroups else f"none: {self._cgroup_problem}",
             user_ids=(self._uids.ids[0], self._uids.ids[-1]) if self._uids else None,
+            cpu=self._cpu_spent(),
+        )
+
+    def _cpu_spent(self) -> CpuSpent:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        runs, until_ready, sandboxes = self._spent
+        return CpuSpent(
+            runs=runs,
+            runner_ms=round((own.ru_utime + own.ru_stime) * 1000, 3),
+            zygote_ms=round(self._zygote.cpu_seconds() * 1000, 3) if self._zygote else 0.0,
+            until_ready_ms=round(until_ready * 1000, 3),
+            sandboxes_ms=round(sandboxes * 1000, 3),
         )
 
 

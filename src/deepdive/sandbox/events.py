@@ -49,6 +49,22 @@ RunEvent = Annotated[
 ]
 
 
+class CpuSpent(BaseModel):
+    """CPU a runner has used since it started, in milliseconds, by where it went.
+
+    `sandboxes_ms` is what the kernel counted for the sandboxes that have run a run and exited
+    (`runs` of them), every process of each included; `until_ready_ms` is the part each spent
+    between its fork and saying it was ready (isolation, copying pages ahead or warming up,
+    limits), measured by the sandbox before any learner code could run in it. Sandboxes forked
+    but never used are in neither."""
+
+    runs: int = 0
+    runner_ms: float = 0.0
+    zygote_ms: float = 0.0
+    until_ready_ms: float = 0.0
+    sandboxes_ms: float = 0.0
+
+
 class RunnerInfo(BaseModel):
     """A runner's answer to `ping`: its capacity, load and isolation."""
 
@@ -66,3 +82,4 @@ class RunnerInfo(BaseModel):
     user_ids: tuple[int, int] | None = Field(
         default=None, description="First and last host user ID this runner's sandboxes run as"
     )
+    cpu: CpuSpent = Field(default_factory=CpuSpent)

@@ -87,6 +87,7 @@ class SandboxProcess:
         self._sock: socket.socket | None = None
         self._region = -1
         self._intermediate: int | None = None
+        self._intermediate_cpu = 0.0
         self._group: int | None = None
         self._kill_wanted = False
         self.running = False
@@ -312,6 +313,7 @@ class SandboxProcess:
     def on_exit(self, pid: int, status: int, cpu: float, rss_mib: float) -> None:
         if pid == self._intermediate:
             self._intermediate = None
+            self._intermediate_cpu = cpu
             if self._sock is not None:
                 self._on_readable()  # its "forked" message may still be unread
             with contextlib.suppress(OSError):
@@ -332,6 +334,15 @@ class SandboxProcess:
         if self._sock is not None:
             self._sock.close()
             self._sock = None
+
+    def cpu_spent(self) -> tuple[float, float] | None:
+        """(until ready, in all), in seconds, once PID 1 has exited after a run: the CPU of the
+        sandbox's processes as the kernel counted them (the process that forked PID 1, where
+        there was one, is part of getting ready). None for a sandbox that never ran a run."""
+        if not (self.running and self.exited.done()):
+            return None
+        total = self.exited.result().cpu_seconds + self._intermediate_cpu
+        return min(self._warm_cpu + self._intermediate_cpu, total), total
 
     def kill(self) -> None:
         """Kill the sandbox. PID 1 of a PID namespace takes everything inside with it; without
