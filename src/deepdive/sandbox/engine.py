@@ -90,8 +90,8 @@ class Engine:
         self._starting: dict[str, int] = dict.fromkeys(config.spares, 0)
         self._live: list[SandboxProcess] = []
         self._unclaimed: dict[int, tuple[int, float, float]] = {}
-        # What the sandboxes that ran a run spent: runs, until ready (s), in all (s).
-        self._spent = [0, 0.0, 0.0]
+        # The sandboxes' share of `info().cpu`, added to as each one that ran a run goes.
+        self._spent = CpuSpent()
         self._free_uids: list[int] = []
         self._uids: workspace.UidRange | None = None
         self._arrived: dict[str, asyncio.Event] = {f: asyncio.Event() for f in config.spares}
@@ -465,9 +465,9 @@ class Engine:
     def _forget(self, process: SandboxProcess) -> None:
         spent = process.cpu_spent()
         if spent is not None:
-            self._spent[0] += 1
-            self._spent[1] += spent[0]
-            self._spent[2] += spent[1]
+            self._spent.runs += 1
+            self._spent.until_ready_ms += spent[0] * 1000
+            self._spent.sandboxes_ms += spent[1] * 1000
         if not process.running:
             process.release()
         shutil.rmtree(process.scratch_dir, ignore_errors=True)
@@ -560,13 +560,12 @@ class Engine:
 
     def _cpu_spent(self) -> CpuSpent:
         own = resource.getrusage(resource.RUSAGE_SELF)
-        runs, until_ready, sandboxes = self._spent
         return CpuSpent(
-            runs=runs,
+            runs=self._spent.runs,
             runner_ms=round((own.ru_utime + own.ru_stime) * 1000, 3),
             zygote_ms=round(self._zygote.cpu_seconds() * 1000, 3) if self._zygote else 0.0,
-            until_ready_ms=round(until_ready * 1000, 3),
-            sandboxes_ms=round(sandboxes * 1000, 3),
+            until_ready_ms=round(self._spent.until_ready_ms, 3),
+            sandboxes_ms=round(self._spent.sandboxes_ms, 3),
         )
 
 
