@@ -372,6 +372,57 @@ def test_listing_the_root_shows_only_the_sandbox(attack):
     assert not {"home", "var", "srv", "opt", "boot"} & set(listed)
 
 
+def test_files_a_run_leaves_are_gone_in_the_next_run(attack):
+    leave = (
+        "import os\n"
+        "for d in ('/tmp', '/sandbox'):\n"
+        "    open(os.path.join(d, 'left-behind'), 'w').write('x')\n"
+    )
+    assert attack(leave).outcome == "ok"
+    result = attack(
+        "import os\nprint([os.path.exists(d + '/left-behind') for d in ('/tmp', '/sandbox')])"
+    )
+    assert result.stdout.strip() == "[False, False]"
+
+
+def test_only_the_sandboxs_own_mounts_are_writable(attack):
+    code = (
+        "writable = []\n"
+        "for line in open('/proc/self/mountinfo'):\n"
+        "    fields = line.split()\n"
+        "    if 'rw' in fields[5].split(','):\n"
+        "        writable.append((fields[4], line.split(' - ')[1].split()[0]))\n"
+        "print(sorted(writable))"
+    )
+    result = attack(code)
+    writable = dict(eval(result.stdout))
+    assert {k: v for k, v in writable.items() if not k.startswith("/dev/")} == {
+        "/proc": "proc",
+        "/sandbox": "tmpfs",
+        "/tmp": "tmpfs",
+    }
+
+
+def test_no_inherited_descriptor_reaches_the_runners_files(attack):
+    code = (
+        "import os\n"
+        "targets = []\n"
+        "for fd in os.listdir('/proc/self/fd'):\n"
+        "    try:\n"
+        "        targets.append(os.readlink('/proc/self/fd/' + fd))\n"
+        "    except FileNotFoundError:\n"
+        "        pass  # the listing's own descriptor, closed by now\n"
+        "print(sorted(targets))"
+    )
+    result = attack(code)
+    assert result.outcome == "ok", result.message
+    targets = eval(result.stdout)
+    assert targets
+    assert not [
+        t for t in targets if t.startswith("/") and not t.startswith(("/dev/", "/proc/", "/memfd:"))
+    ]
+
+
 def test_environment_holds_no_secrets(attack):
     code = (
         "import os\n"

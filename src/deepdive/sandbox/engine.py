@@ -167,9 +167,11 @@ class Engine:
         if self.config.huge_pages:
             huge_pages.collapse_heap()
         if self._pid_namespace is not None:
+            plan = self._plan
             self._zygote = zygote.Zygote.start(
-                zygote_child(self._plan, self._hot_pages),
+                zygote_child(plan, self._hot_pages),
                 setup.reset_inherited_state,
+                prepare=lambda: setup.enter_template(plan),
             )
         self._fill()
         flavor = next(iter(self.config.spares))

@@ -118,7 +118,12 @@ class SandboxProcess:
         if zygote is not None:
             try:
                 order = (dataclasses.replace(config, hot_pages=None), self.uid, self.cgroup)
-                zygote.spawn(sandbox_end, region, order)
+                joins = self.cgroup.open_procs() if self.cgroup is not None else []
+                try:
+                    zygote.spawn(sandbox_end, region, order, joins)
+                finally:
+                    for fd in joins:
+                        os.close(fd)
             except BaseException:
                 runner_end.close()
                 os.close(region)
@@ -542,11 +547,23 @@ def zygote_child(
     """What a sandbox the zygote forks runs: `_child`, as PID 1 already. The zygote keeps the
     hot pages itself, so the runner's orders leave them out."""
 
-    def child(sock: socket.socket, region: int, order: tuple[Any, ...]) -> None:
+    def child(
+        sock: socket.socket, region: int, order: tuple[Any, ...], cgroup_procs: tuple[int, ...]
+    ) -> None:
         config, uid, cgroup = order
         if config.flavor == "app":
             config = dataclasses.replace(config, hot_pages=hot_pages)
-        _child(sock, region, plan, config, uid, cgroup, direct=True)
+        _child(
+            sock,
+            region,
+            plan,
+            config,
+            uid,
+            cgroup,
+            direct=True,
+            in_template=True,
+            cgroup_procs=cgroup_procs,
+        )
 
     return child
 
@@ -560,14 +577,19 @@ def _child(
     cgroup: SandboxCgroup | None,
     *,
     direct: bool,
+    in_template: bool = False,
+    cgroup_procs: tuple[int, ...] = (),
 ) -> None:
     """The runner's direct child: PID 1 of the sandbox when `direct`, otherwise the process
-    that forks it. Never returns."""
+    that forks it. Never returns. `in_template`: the zygote forked it, in the template root
+    (see `setup.enter_template`), where it joins its cgroup through `cgroup_procs`."""
     try:
         asyncio.events._set_running_loop(None)
-        setup.reset_inherited_state(keep=(sock.fileno(), region))
+        setup.reset_inherited_state(keep=(sock.fileno(), region, *cgroup_procs))
         state = IsolationState()
-        setup.before_fork(plan, state, uid, cgroup, in_pid_namespace=direct)
+        setup.before_fork(
+            plan, state, uid, cgroup, in_pid_namespace=direct, cgroup_procs=cgroup_procs
+        )
         if not direct:
             pid = os.fork()
             if pid != 0:
@@ -579,6 +601,7 @@ def _child(
             uid,
             runner=sock.fileno(),
             wait_until_adopted=(lambda: None) if direct else lambda: _wait_until_adopted(sock),
+            in_template=in_template,
         )
         sandbox_main(sock, region, config, state)
     except BaseException:

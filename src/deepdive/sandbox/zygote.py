@@ -14,6 +14,11 @@ parent-death signal follows the runner. The child then goes through the same iso
 every sandbox (`process._child`); the zygote never runs anything of a learner's, and its control
 socket is closed in every sandbox before anything else happens there.
 
+The zygote lives in the template root (`setup.enter_template`): a mount namespace of its own
+whose root is the part of a sandbox's root filesystem all sandboxes share, so a sandbox copies it
+and adds only its own mounts. The runner's files, its cgroups among them, are out of the
+zygote's sight there: a sandbox joins its cgroup through descriptors the runner opened for it.
+
 `os.fork` cannot make such a child, so the zygote calls the kernel itself, with the interpreter's
 own fork hooks around the call (`PyOS_BeforeFork` and the rest, as `os.fork` does), and the
 C library's record of the thread's ID set by the kernel (`CLONE_CHILD_SETTID`), as the C library's
@@ -44,10 +49,12 @@ _CLONE_PARENT = 0x00008000
 _CLONE_CHILD_SETTID = 0x01000000
 _MAX_ORDER = 1 << 20
 
-# A sandbox to fork: (sandbox's end of its control socket, its result region) arrive as
-# descriptors; the rest (its configuration) as a pickled tuple, from the runner only.
+# A sandbox to fork: (sandbox's end of its control socket, its result region, its cgroup's
+# `cgroup.procs` files) arrive as descriptors; the rest (its configuration) as a pickled tuple,
+# from the runner only.
 Order = tuple[Any, ...]
-Child = Callable[[socket.socket, int, Order], None]
+Child = Callable[[socket.socket, int, Order, tuple[int, ...]], None]
+_MAX_FDS = 4
 
 
 class _CloneArgs(ctypes.Structure):
@@ -129,10 +136,16 @@ class Zygote:
         self._sock = sock
 
     @classmethod
-    def start(cls, child: Child, reset: Callable[[tuple[int, ...]], None]) -> Zygote | None:
-        """Fork the zygote (from a runner with no other thread). `child(sock, region, order)`
-        runs in each sandbox it forks and never returns; `reset(keep)` makes the zygote forget
-        the runner's signal handlers and every descriptor but `keep`."""
+    def start(
+        cls,
+        child: Child,
+        reset: Callable[[tuple[int, ...]], None],
+        prepare: Callable[[], None] = lambda: None,
+    ) -> Zygote | None:
+        """Fork the zygote (from a runner with no other thread). `child(sock, region, order,
+        cgroup_procs)` runs in each sandbox it forks and never returns; `reset(keep)` makes the
+        zygote forget the runner's signal handlers and every descriptor but `keep`; `prepare()`
+        then readies the zygote for its sandboxes (should it fail, there is no zygote)."""
         if os.geteuid() != 0:
             return None
         offset = thread_id_offset()
@@ -151,6 +164,7 @@ class Zygote:
                     libc.prctl(libc.PR_SET_PDEATHSIG, signal.SIGKILL)
                     if os.getppid() == 1:
                         os._exit(0)
+                    prepare()
                     _serve(zygote_end, offset, child)
                     status = 0
                 finally:
@@ -182,9 +196,12 @@ class Zygote:
         # utime and stime are fields 14 and 15 of stat: 11 and 12 after the command.
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def spawn(self, sock: socket.socket, region: int, order: Order) -> None:
+    def spawn(
+        self, sock: socket.socket, region: int, order: Order, cgroup_procs: list[int]
+    ) -> None:
         """Hand the zygote a sandbox to fork; it reports the PID on `sock` ("forked")."""
-        socket.send_fds(self._sock, [pickle.dumps(order)], [sock.fileno(), region])
+        fds = [sock.fileno(), region, *cgroup_procs]
+        socket.send_fds(self._sock, [pickle.dumps(order)], fds)
 
     def close(self) -> None:
         """Stop the zygote and reap it (unless the runner's own reaping got there first)."""
@@ -204,17 +221,17 @@ def _serve(sock: socket.socket, offset: int, child: Child) -> None:  # pragma: n
     unpickled in the sandbox).
     """
     while True:
-        packet, fds, _, _ = socket.recv_fds(sock, _MAX_ORDER, 2)
+        packet, fds, _, _ = socket.recv_fds(sock, _MAX_ORDER, _MAX_FDS)
         if not packet:
             return
         if packet == b"check":
             sock.send(b"ok" if _can_clone(offset) else b"no")
             continue
-        if len(fds) != 2:
+        if len(fds) < 2:
             for fd in fds:
                 os.close(fd)
             continue
-        sandbox, region = fds
+        sandbox, region, *joins = fds
         try:
             pid = clone_into_pid_namespace(offset)
         except OSError as error:
@@ -223,12 +240,12 @@ def _serve(sock: socket.socket, offset: int, child: Child) -> None:  # pragma: n
             if pid == 0:
                 sock.close()
                 order = pickle.loads(packet)  # noqa: S301  (from the runner, on a private socket)
-                child(socket.socket(fileno=sandbox), region, order)  # never returns
+                child(socket.socket(fileno=sandbox), region, order, tuple(joins))  # never returns
                 os._exit(70)
             os.write(sandbox, b'{"type":"forked","pid":%d}' % pid)
         finally:
-            os.close(sandbox)
-            os.close(region)
+            for fd in fds:
+                os.close(fd)
 
 
 def _can_clone(offset: int) -> bool:  # pragma: no cover (the zygote)

@@ -30,6 +30,7 @@ import contextlib
 import errno
 import os
 import signal
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -178,10 +179,33 @@ class SandboxCgroup:
     def _leaves(self) -> list[str]:
         return list(dict.fromkeys((self.memory, self.pids)))
 
-    def join(self) -> None:
-        """Move the calling process (and so everything it will fork) into this cgroup."""
-        for leaf in self._leaves:
-            _write(os.path.join(leaf, "cgroup.procs"), str(os.getpid()))
+    def open_procs(self) -> list[int]:
+        """Descriptors of this cgroup's `cgroup.procs` files (one per hierarchy), opened in the
+        runner for a sandbox that cannot see the cgroup's directories to `join` through."""
+        opened: list[int] = []
+        try:
+            for leaf in self._leaves:
+                path = os.path.join(leaf, "cgroup.procs")
+                opened.append(os.open(path, os.O_WRONLY | os.O_CLOEXEC))
+        except OSError:
+            for fd in opened:
+                os.close(fd)
+            raise
+        return opened
+
+    def join(self, through: Sequence[int] = ()) -> None:
+        """Move the calling process (and so everything it will fork) into this cgroup, by its
+        directories or `through` descriptors from `open_procs` (which it closes)."""
+        if not through:
+            for leaf in self._leaves:
+                _write(os.path.join(leaf, "cgroup.procs"), str(os.getpid()))
+            return
+        try:
+            for fd in through:
+                os.write(fd, str(os.getpid()).encode("ascii"))
+        finally:
+            for fd in through:
+                os.close(fd)
 
     def limit(self, memory_bytes: int, processes: int) -> None:
         """Cap memory (swap included: none may be used) and the number of tasks."""

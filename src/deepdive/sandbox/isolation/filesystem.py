@@ -7,6 +7,10 @@ for the learner's files, `/tmp`). Then it pivots into that root and detaches the
 was not bound in (the platform's data directory, its database and secret key, the source tree,
 every home directory) simply does not exist any more; if one of those lies inside a bound
 directory, an empty read-only mount is laid over it.
+
+Where a zygote forks the sandboxes, the read-only part is built once, in the zygote
+(`build_template`), and each sandbox only mounts its writable directories and /proc
+(`finish_root`) in its copy of the zygote's mount namespace.
 """
 
 from __future__ import annotations
@@ -118,6 +122,38 @@ def build_root(plan: FilesystemPlan, owner_uid: int, owner_gid: int) -> bool:
     libc.mount(None, "/", None, libc.MS_REC | libc.MS_PRIVATE)
     libc.mount("tmpfs", root, "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, "size=2m,mode=0755")
     # The writable mounts come first, so that an installation living below /tmp stays visible.
+    _mount_writable(plan, root, owner_uid, owner_gid)
+    _populate(plan, root)
+    # Mounted before the old root goes: the kernel lets a user namespace mount proc only while
+    # a fully visible proc is still in sight.
+    has_proc = _mount_proc(root + "/proc")
+    _pivot(root)
+    return has_proc
+
+
+def build_template(plan: FilesystemPlan) -> None:
+    """Pivot the calling process (root, in a mount namespace of its own) into a root like the
+    one `build_root` makes, without its writable mounts and /proc: the parts every sandbox has
+    in common. A sandbox forked from it copies that root with its mount namespace and only
+    adds what is its own (`finish_root`)."""
+    root = plan.mount_point
+    libc.mount(None, "/", None, libc.MS_REC | libc.MS_PRIVATE)
+    libc.mount("tmpfs", root, "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, "size=2m,mode=0755")
+    for path in (WORK_DIR, "/tmp", "/proc"):  # noqa: S108
+        os.makedirs(root + path, exist_ok=True)
+    _populate(plan, root)
+    _pivot(root)
+
+
+def finish_root(plan: FilesystemPlan, owner_uid: int, owner_gid: int) -> bool:
+    """In a copy of the template's mount namespace: the sandbox's own writable mounts and a
+    /proc for its PID namespace (see `build_root`)."""
+    libc.mount(None, "/", None, libc.MS_REC | libc.MS_PRIVATE)
+    _mount_writable(plan, "", owner_uid, owner_gid)
+    return _mount_proc("/proc")
+
+
+def _mount_writable(plan: FilesystemPlan, root: str, owner_uid: int, owner_gid: int) -> None:
     for path, size in ((WORK_DIR, plan.work_mib), ("/tmp", plan.tmp_mib)):  # noqa: S108
         os.makedirs(root + path, exist_ok=True)
         libc.mount(
@@ -127,6 +163,9 @@ def build_root(plan: FilesystemPlan, owner_uid: int, owner_gid: int) -> bool:
             libc.MS_NOSUID | libc.MS_NODEV | libc.MS_NOEXEC,
             f"size={size}m,nr_inodes=4096,mode=0700,uid={owner_uid},gid={owner_gid}",
         )
+
+
+def _populate(plan: FilesystemPlan, root: str) -> None:
     for source in plan.read_only:
         _bind_read_only(source, root + source)
     for hidden in plan.hidden:
@@ -136,15 +175,14 @@ def build_root(plan: FilesystemPlan, owner_uid: int, owner_gid: int) -> bool:
         os.symlink(target, root + link)
     _populate_dev(root)
     _populate_etc(root, plan)
-    # Mounted before the old root goes: the kernel lets a user namespace mount proc only while
-    # a fully visible proc is still in sight.
-    has_proc = _mount_proc(root + "/proc")
+
+
+def _pivot(root: str) -> None:
     libc.mount(None, root, None, libc.MS_REMOUNT | libc.MS_BIND | libc.MS_RDONLY | _locked(root))
     os.chdir(root)
     libc.pivot_root(".", ".")
     libc.umount(".", libc.MNT_DETACH)
     os.chdir("/")
-    return has_proc
 
 
 def _mount_proc(target: str) -> bool:

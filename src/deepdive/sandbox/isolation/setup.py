@@ -63,11 +63,14 @@ def before_fork(
     cgroup: SandboxCgroup | None,
     *,
     in_pid_namespace: bool = False,
+    cgroup_procs: tuple[int, ...] = (),
 ) -> None:
     """Join the cgroup, enter namespaces. Runs in the runner's direct child, which forks PID 1
     afterwards; or, as root, in PID 1 itself when the runner forked it into a PID namespace of
-    its own already (`in_pid_namespace`: then nothing is forked in between)."""
-    _join_cgroup(plan, state, cgroup)
+    its own already (`in_pid_namespace`: then nothing is forked in between). A sandbox that
+    cannot see the cgroup's directories joins through `cgroup_procs` (see `SandboxCgroup.join`).
+    """
+    _join_cgroup(plan, state, cgroup, cgroup_procs)
     os.setsid()
     if not plan.as_root:
         _enter_user_namespace(state)
@@ -84,13 +87,17 @@ def after_fork(
     *,
     runner: int,
     wait_until_adopted: Callable[[], None],
+    in_template: bool = False,
 ) -> None:
     """Finish isolating PID 1 of the sandbox: filesystem, user, capabilities, its life tied to
-    the runner's (`runner` is a descriptor the runner holds the other end of), seccomp."""
+    the runner's (`runner` is a descriptor the runner holds the other end of), seccomp.
+    `in_template`: the process was forked from one living in the template root (see
+    `enter_template`), whose mount namespace it has copied: only its own mounts are missing."""
     if state.active("mount_namespace"):
         owner = outer_uid if plan.as_root else filesystem.LEARNER_UID
+        build = filesystem.finish_root if in_template else filesystem.build_root
         try:
-            has_proc = filesystem.build_root(plan.filesystem, owner, owner)
+            has_proc = build(plan.filesystem, owner, owner)
         except OSError as error:
             state.record("private_filesystem", _reason(error))
         else:
@@ -112,12 +119,28 @@ def after_fork(
     _install_seccomp(plan, state)
 
 
-def _join_cgroup(plan: IsolationPlan, state: IsolationState, cgroup: SandboxCgroup | None) -> None:
+def enter_template(plan: IsolationPlan) -> None:
+    """Move the calling process (root, with no other thread) into a mount namespace of its own
+    whose root is the part of a sandbox's root filesystem that every sandbox shares. The
+    processes it forks copy that namespace and add only their own mounts: a few mounts each
+    instead of building the whole root."""
+    libc.unshare(libc.CLONE_NEWNS)
+    filesystem.build_template(plan.filesystem)
+
+
+def _join_cgroup(
+    plan: IsolationPlan,
+    state: IsolationState,
+    cgroup: SandboxCgroup | None,
+    through: tuple[int, ...],
+) -> None:
     if cgroup is None:
+        for fd in through:
+            os.close(fd)
         state.record("cgroup", plan.cgroup_problem or "the sandbox's cgroup could not be created")
         return
     try:
-        cgroup.join()
+        cgroup.join(through)
     except OSError as error:
         state.record("cgroup", f"cannot join {cgroup.memory}: {_reason(error)}")
     else:
