@@ -3,14 +3,20 @@ zygote's parent, and the C library knows its thread ID, as after os.fork."""
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import os
+import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from deepdive.sandbox import zygote
+from deepdive.sandbox.client import RunnerClient
+from deepdive.sandbox.run_request import RunRequest
+from deepdive.sandbox.testing import runner_environment_for, wait_for_runner
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux") or os.geteuid() != 0, reason="Linux, as root"
@@ -45,3 +51,60 @@ def test_a_zygote_child_is_pid_1_and_its_grandparent_reaps_it() -> None:
     # The child is this process's own child (CLONE_PARENT): reaped here, not by `middle`.
     _, child_status = os.waitpid(int(said["zygote"]), 0)
     assert os.waitstatus_to_exitcode(child_status) == 7
+
+
+# A runner whose zygote cannot build the template root (as where the kernel refused a mount).
+_TEMPLATE_REFUSED = (
+    "import sys\n"
+    "from deepdive.sandbox.isolation import setup\n"
+    "def refuse(plan):\n"
+    "    raise PermissionError(1, 'mount refused')\n"
+    "setup.enter_template = refuse\n"
+    "from deepdive.sandbox.cli import main\n"
+    "sys.argv[0] = 'deepdive-sandbox'\n"
+    "main()\n"
+)
+
+
+def _runner(tmp_path: Path, code: str | None) -> tuple[subprocess.Popen[bytes], str]:
+    socket_path = tmp_path / "runner.sock"
+    environment = runner_environment_for(
+        tmp_path,
+        DEEPDIVE_DATA_DIR=str(tmp_path / "data"),
+        DEEPDIVE_SANDBOX_WORKERS="1",
+        DEEPDIVE_REQUIRE_ISOLATION="true",
+    )
+    start = ["-c", code] if code else ["-m", "deepdive.sandbox.cli"]
+    command = [sys.executable, *start, "runner", "--socket", str(socket_path)]
+    process = subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    url = f"unix://{socket_path}"
+    wait_for_runner(process, url)
+    return process, url
+
+
+_LEAVE = "import os\nopen('/tmp/left', 'w').write('x')\nopen('/sandbox/left', 'w').write('x')\n"
+_LOOK = "import os\nprint(os.path.exists('/tmp/left'), os.path.exists('/sandbox/left'))\n"
+_APP = "from fastapi import FastAPI\napp = FastAPI()\n"
+
+
+@pytest.mark.parametrize("refused", [False, True], ids=["zygote", "template refused"])
+def test_sandboxes_are_as_isolated_with_or_without_the_zygotes_template(tmp_path, refused):
+    """With the template, the zygote forks the sandboxes; without it, the runner forks them
+    itself and builds each root whole. Either way: fully isolated, nothing shared."""
+    process, url = _runner(tmp_path, _TEMPLATE_REFUSED if refused else None)
+    try:
+        client = RunnerClient(url)
+        assert asyncio.run(client.ping()).isolation.full
+        assert asyncio.run(client.run(RunRequest(code=_LEAVE + _APP))).outcome == "ok"
+        looked = asyncio.run(client.run(RunRequest(code=_LOOK + _APP)))
+        assert looked.outcome == "ok", looked.message
+        assert looked.stdout.strip() == "False False"
+        info = asyncio.run(client.ping())
+        assert info.isolation.full
+        if refused:  # no zygote: the runner forked the sandboxes itself
+            assert info.cpu.zygote_ms == 0
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
