@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from deepdive.sandbox.client import RunnerClient
 from deepdive.sandbox.run_request import LimitOverrides, RunRequest
-from deepdive.sandbox.testing import runner_environment_for, wait_for_runner
+from deepdive.sandbox.testing import start_socket_runner, wait_for_runner
 
 APP = "from fastapi import FastAPI\napp = FastAPI()\n"
 WITHOUT_NAMESPACES = (
@@ -27,19 +26,9 @@ WITHOUT_NAMESPACES = (
 
 
 def _start(tmp_path: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
-    socket_path = tmp_path / "runner.sock"
-    environment = runner_environment_for(
-        tmp_path,
-        DEEPDIVE_DATA_DIR=str(tmp_path / "data"),
-        DEEPDIVE_SANDBOX_WORKERS="1",
-        DEEPDIVE_SANDBOX_MEMORY_MIB="128",
-        **env,
+    return start_socket_runner(
+        tmp_path, ["-c", WITHOUT_NAMESPACES], DEEPDIVE_SANDBOX_MEMORY_MIB="128", **env
     )
-    command = [sys.executable, "-c", WITHOUT_NAMESPACES, "runner", "--socket", str(socket_path)]
-    process = subprocess.Popen(
-        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    return process, f"unix://{socket_path}"
 
 
 def test_required_isolation_refuses_to_start(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 from deepdive.sandbox import zygote
 from deepdive.sandbox.client import RunnerClient
 from deepdive.sandbox.run_request import RunRequest
-from deepdive.sandbox.testing import runner_environment_for, wait_for_runner
+from deepdive.sandbox.testing import start_socket_runner, wait_for_runner
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux") or os.geteuid() != 0, reason="Linux, as root"
@@ -67,19 +67,8 @@ _TEMPLATE_REFUSED = (
 
 
 def _runner(tmp_path: Path, code: str | None) -> tuple[subprocess.Popen[bytes], str]:
-    socket_path = tmp_path / "runner.sock"
-    environment = runner_environment_for(
-        tmp_path,
-        DEEPDIVE_DATA_DIR=str(tmp_path / "data"),
-        DEEPDIVE_SANDBOX_WORKERS="1",
-        DEEPDIVE_REQUIRE_ISOLATION="true",
-    )
-    start = ["-c", code] if code else ["-m", "deepdive.sandbox.cli"]
-    command = [sys.executable, *start, "runner", "--socket", str(socket_path)]
-    process = subprocess.Popen(
-        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    url = f"unix://{socket_path}"
+    python = ["-c", code] if code else None
+    process, url = start_socket_runner(tmp_path, python, DEEPDIVE_REQUIRE_ISOLATION="true")
     wait_for_runner(process, url)
     return process, url
 

@@ -13,8 +13,9 @@ conftest) or import the fixtures by name. They run real sandboxes: nothing is mo
 
 `require_full_isolation(info)` skips where the machine cannot isolate (never silently where
 isolation is required). `runner_environment_for(home)` and `wait_for_runner(process, url)` help
-tests that start a runner process of their own; `start_stream_runner(home, redis_url, name)`
-starts one that takes its runs from Redis (`deepdive runner --redis`).
+tests that start a runner process of their own; `start_socket_runner(home)` starts one on a
+Unix socket, `start_stream_runner(home, redis_url, name)` one that takes its runs from Redis
+(`deepdive runner --redis`).
 """
 
 from __future__ import annotations
@@ -130,6 +131,26 @@ def wait_for_runner(
             if time.monotonic() > deadline:
                 raise AssertionError(f"the runner at {url} did not answer") from None
             time.sleep(0.05)
+
+
+def start_socket_runner(
+    home: Path, python: list[str] | None = None, **variables: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `deepdive runner --socket` below `home` (one worker unless `variables` say
+    otherwise) and return the process and its URL, without waiting for it. `python` replaces
+    `-m deepdive.sandbox.cli` (e.g. `-c CODE` that changes the machine first, then runs it)."""
+    socket_path = home / "runner.sock"
+    environment = runner_environment_for(
+        home,
+        DEEPDIVE_DATA_DIR=str(home / "data"),
+        **{"DEEPDIVE_SANDBOX_WORKERS": "1", **variables},
+    )
+    start = python or ["-m", "deepdive.sandbox.cli"]
+    command = [sys.executable, *start, "runner", "--socket", str(socket_path)]
+    process = subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    return process, f"unix://{socket_path}"
 
 
 def start_stream_runner(
