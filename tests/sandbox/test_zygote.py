@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import dataclasses
 import os
 import subprocess
 import sys
@@ -97,3 +98,18 @@ def test_sandboxes_are_as_isolated_with_or_without_the_zygotes_template(tmp_path
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_the_read_only_part_is_shared_unless_the_installation_lies_below_tmp():
+    """Each sandbox mounts its own /tmp: a Python installation below it is bound into each
+    sandbox's root after that mount, so such a root cannot come from the zygote's template."""
+    from deepdive.sandbox.isolation import filesystem
+
+    plan = filesystem.plan_filesystem("/unused", hidden=[], work_mib=1, tmp_mib=1)
+    below_tmp = [p for p in plan.read_only if p == "/tmp" or p.startswith("/tmp/")]
+    assert plan.shareable is not bool(below_tmp)
+    moved = dataclasses.replace(plan, read_only=(*plan.read_only, "/tmp/ci/.venv/lib"))
+    assert not moved.shareable
+    at_work = dataclasses.replace(plan, read_only=("/usr", filesystem.WORK_DIR + "/lib"))
+    assert not at_work.shareable
+    assert dataclasses.replace(plan, read_only=("/usr", "/opt/tmp/lib")).shareable

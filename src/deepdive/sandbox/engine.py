@@ -168,10 +168,11 @@ class Engine:
             huge_pages.collapse_heap()
         if self._pid_namespace is not None:
             plan = self._plan
+            shared = plan.filesystem.shareable
             self._zygote = zygote.Zygote.start(
-                zygote_child(plan, self._hot_pages),
+                zygote_child(plan, self._hot_pages, in_template=shared),
                 setup.reset_inherited_state,
-                prepare=lambda: setup.enter_template(plan),
+                prepare=(lambda: setup.enter_template(plan)) if shared else lambda: None,
             )
         self._fill()
         flavor = next(iter(self.config.spares))

@@ -542,8 +542,8 @@ def _wait_until_adopted(sock: socket.socket) -> None:
 
 
 def zygote_child(
-    plan: setup.IsolationPlan, hot_pages: HotPages | None
-) -> Callable[[socket.socket, int, tuple[Any, ...]], None]:
+    plan: setup.IsolationPlan, hot_pages: HotPages | None, *, in_template: bool
+) -> Callable[[socket.socket, int, tuple[Any, ...], tuple[int, ...]], None]:
     """What a sandbox the zygote forks runs: `_child`, as PID 1 already. The zygote keeps the
     hot pages itself, so the runner's orders leave them out."""
 
@@ -561,7 +561,7 @@ def zygote_child(
             uid,
             cgroup,
             direct=True,
-            in_template=True,
+            in_template=in_template,
             cgroup_procs=cgroup_procs,
         )
 

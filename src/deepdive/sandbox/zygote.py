@@ -14,10 +14,11 @@ parent-death signal follows the runner. The child then goes through the same iso
 every sandbox (`process._child`); the zygote never runs anything of a learner's, and its control
 socket is closed in every sandbox before anything else happens there.
 
-The zygote lives in the template root (`setup.enter_template`): a mount namespace of its own
-whose root is the part of a sandbox's root filesystem all sandboxes share, so a sandbox copies it
-and adds only its own mounts. The runner's files, its cgroups among them, are out of the
-zygote's sight there: a sandbox joins its cgroup through descriptors the runner opened for it.
+The zygote lives in the template root (`setup.enter_template`) where the sandbox's filesystem
+allows it (`FilesystemPlan.shareable`): a mount namespace of its own whose root is the part of a
+sandbox's root filesystem all sandboxes share, so a sandbox copies it and adds only its own
+mounts. The runner's files, its cgroups among them, are out of the zygote's sight there: a
+sandbox joins its cgroup through descriptors the runner opened for it.
 
 `os.fork` cannot make such a child, so the zygote calls the kernel itself, with the interpreter's
 own fork hooks around the call (`PyOS_BeforeFork` and the rest, as `os.fork` does), and the

@@ -10,7 +10,8 @@ directory, an empty read-only mount is laid over it.
 
 Where a zygote forks the sandboxes, the read-only part is built once, in the zygote
 (`build_template`), and each sandbox only mounts its writable directories and /proc
-(`finish_root`) in its copy of the zygote's mount namespace.
+(`finish_root`) in its copy of the zygote's mount namespace; unless the Python installation lies
+below /tmp (see `FilesystemPlan.shareable`), where each sandbox builds its root whole.
 """
 
 from __future__ import annotations
@@ -55,6 +56,14 @@ class FilesystemPlan:
     work_mib: int
     tmp_mib: int
     extra_files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def shareable(self) -> bool:
+        """Whether the read-only part of the root can be built once for every sandbox
+        (`build_template`): not where something bound read-only lies below a writable mount
+        (an installation below /tmp), which each sandbox's own tmpfs would then cover."""
+        writable = (WORK_DIR, "/tmp")  # noqa: S108
+        return not any(p == w or p.startswith(w + "/") for p in self.read_only for w in writable)
 
 
 def python_paths() -> list[str]:
