@@ -16,6 +16,7 @@ import pytest
 
 from deepdive.sandbox import zygote
 from deepdive.sandbox.client import RunnerClient
+from deepdive.sandbox.isolation import filesystem
 from deepdive.sandbox.run_request import RunRequest
 from deepdive.sandbox.testing import start_socket_runner, wait_for_runner
 
@@ -74,6 +75,10 @@ def _runner(tmp_path: Path, code: str | None) -> tuple[subprocess.Popen[bytes], 
     return process, url
 
 
+def _plan() -> filesystem.FilesystemPlan:
+    return filesystem.plan_filesystem("/unused", hidden=[], work_mib=1, tmp_mib=1)
+
+
 _LEAVE = "import os\nopen('/tmp/left', 'w').write('x')\nopen('/sandbox/left', 'w').write('x')\n"
 _LOOK = "import os\nprint(os.path.exists('/tmp/left'), os.path.exists('/sandbox/left'))\n"
 _APP = "from fastapi import FastAPI\napp = FastAPI()\n"
@@ -93,7 +98,7 @@ def test_sandboxes_are_as_isolated_with_or_without_the_zygotes_template(tmp_path
         assert looked.stdout.strip() == "False False"
         info = asyncio.run(client.ping())
         assert info.isolation.full
-        if refused:  # no zygote: the runner forked the sandboxes itself
+        if refused and _plan().shareable:  # no zygote: the runner forked the sandboxes itself
             assert info.cpu.zygote_ms == 0
     finally:
         process.terminate()
@@ -103,9 +108,7 @@ def test_sandboxes_are_as_isolated_with_or_without_the_zygotes_template(tmp_path
 def test_the_read_only_part_is_shared_unless_the_installation_lies_below_tmp():
     """Each sandbox mounts its own /tmp: a Python installation below it is bound into each
     sandbox's root after that mount, so such a root cannot come from the zygote's template."""
-    from deepdive.sandbox.isolation import filesystem
-
-    plan = filesystem.plan_filesystem("/unused", hidden=[], work_mib=1, tmp_mib=1)
+    plan = _plan()
     below_tmp = [p for p in plan.read_only if p == "/tmp" or p.startswith("/tmp/")]
     assert plan.shareable is not bool(below_tmp)
     moved = dataclasses.replace(plan, read_only=(*plan.read_only, "/tmp/ci/.venv/lib"))
