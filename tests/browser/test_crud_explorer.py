@@ -136,8 +136,7 @@ def test_a_database_server_on_the_network_is_explained_and_the_page_keeps_workin
     panel = _panel(page, live_server)
     _edit(
         panel,
-        'create_engine("sqlite://", connect_args={"check_same_thread": False}, '
-        "poolclass=StaticPool)",
+        'create_engine(f"sqlite:///{tempfile.mkdtemp()}/bookshop.db")',
         'create_engine("postgresql+psycopg://shop@db.example.com/shop")',
     )
     panel.locator('form[data-label="List"]').get_by_role("button", name="List").click()

@@ -1,5 +1,6 @@
 """Library API: authors with their books, from a database a few milliseconds away."""
 
+import tempfile
 import time
 
 from fastapi import FastAPI
@@ -12,9 +13,8 @@ from sqlalchemy.orm import (
     relationship,
     selectinload,
 )
-from sqlalchemy.pool import StaticPool
 
-engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+engine = create_engine(f"sqlite:///{tempfile.mkdtemp()}/library.db")
 metrics = {"queries": 0}
 
 

@@ -1,13 +1,13 @@
 """Library API: authors with their books, from a database a few milliseconds away."""
 
+import tempfile
 import time
 
 from fastapi import FastAPI
 from sqlalchemy import ForeignKey, create_engine, event, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
-from sqlalchemy.pool import StaticPool
 
-engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+engine = create_engine(f"sqlite:///{tempfile.mkdtemp()}/library.db")
 metrics = {"queries": 0}
 
 

@@ -1,3 +1,4 @@
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -7,7 +8,6 @@ from pydantic import BaseModel
 from sqlalchemy import String, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.pool import StaticPool
 
 
 class Base(DeclarativeBase):
@@ -20,7 +20,7 @@ class Book(Base):
     title: Mapped[str] = mapped_column(String(200))
 
 
-engine = create_async_engine("sqlite+aiosqlite://", poolclass=StaticPool)
+engine = create_async_engine(f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/books.db")
 SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
 
 

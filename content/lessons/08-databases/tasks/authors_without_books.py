@@ -1,13 +1,13 @@
+import tempfile
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException
 from pydantic import BaseModel
 from sqlalchemy import ForeignKey, String, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
-from sqlalchemy.pool import StaticPool
 
-# One in-memory database shared by every session: StaticPool keeps its single connection.
-engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+# A database file of its own for each start of the app; every session borrows its own connection.
+engine = create_engine(f"sqlite:///{tempfile.mkdtemp()}/bookshop.db")
 
 
 class Base(DeclarativeBase):

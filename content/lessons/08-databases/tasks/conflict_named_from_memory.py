@@ -1,3 +1,4 @@
+import tempfile
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException
@@ -12,10 +13,9 @@ from sqlalchemy.orm import (
     relationship,
     selectinload,
 )
-from sqlalchemy.pool import StaticPool
 
-# One in-memory database shared by every session: StaticPool keeps its single connection.
-engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+# A database file of its own for each start of the app; every session borrows its own connection.
+engine = create_engine(f"sqlite:///{tempfile.mkdtemp()}/bookshop.db")
 
 
 class Base(DeclarativeBase):

@@ -33,7 +33,7 @@ MAX_TEXT = 2000
 MAX_PARAMS = 30
 _NO_NETWORK = (
     "Code in the sandbox cannot reach the network, so no database server can be used here: "
-    'use SQLite, in memory (`create_engine("sqlite://", poolclass=StaticPool, ...)`) or in a file.'
+    'use SQLite, in a file (`create_engine("sqlite:///shop.db")`) or in memory.'
 )
 
 EventKind = Literal["open", "begin", "sql", "commit", "rollback", "close"]
