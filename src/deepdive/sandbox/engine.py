@@ -170,7 +170,7 @@ class Engine:
             plan = self._plan
             shared = plan.filesystem.shareable
             self._zygote = zygote.Zygote.start(
-                zygote_child(plan, self._hot_pages, in_template=shared),
+                zygote_child(plan, self._hot_pages),
                 setup.reset_inherited_state,
                 prepare=(lambda: setup.enter_template(plan)) if shared else lambda: None,
             )

@@ -542,10 +542,12 @@ def _wait_until_adopted(sock: socket.socket) -> None:
 
 
 def zygote_child(
-    plan: setup.IsolationPlan, hot_pages: HotPages | None, *, in_template: bool
+    plan: setup.IsolationPlan, hot_pages: HotPages | None
 ) -> Callable[[socket.socket, int, tuple[Any, ...], tuple[int, ...]], None]:
     """What a sandbox the zygote forks runs: `_child`, as PID 1 already. The zygote keeps the
-    hot pages itself, so the runner's orders leave them out."""
+    hot pages itself, so the runner's orders leave them out. It lives in the template root
+    wherever the plan's root can be shared (`FilesystemPlan.shareable`)."""
+    in_template = plan.filesystem.shareable
 
     def child(
         sock: socket.socket, region: int, order: tuple[Any, ...], cgroup_procs: tuple[int, ...]

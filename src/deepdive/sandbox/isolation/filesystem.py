@@ -26,6 +26,8 @@ from pathlib import Path
 from deepdive.sandbox.isolation import libc
 
 WORK_DIR = "/sandbox"
+# Each sandbox's own tmpfs mounts: nothing else in its root can be written to.
+WRITABLE_DIRS = (WORK_DIR, "/tmp")  # noqa: S108
 LEARNER_UID = 1000
 LEARNER_NAME = "learner"
 
@@ -62,8 +64,9 @@ class FilesystemPlan:
         """Whether the read-only part of the root can be built once for every sandbox
         (`build_template`): not where something bound read-only lies below a writable mount
         (an installation below /tmp), which each sandbox's own tmpfs would then cover."""
-        writable = (WORK_DIR, "/tmp")  # noqa: S108
-        return not any(p == w or p.startswith(w + "/") for p in self.read_only for w in writable)
+        return not any(
+            p == w or p.startswith(w + "/") for p in self.read_only for w in WRITABLE_DIRS
+        )
 
 
 def python_paths() -> list[str]:
@@ -148,7 +151,7 @@ def build_template(plan: FilesystemPlan) -> None:
     root = plan.mount_point
     libc.mount(None, "/", None, libc.MS_REC | libc.MS_PRIVATE)
     libc.mount("tmpfs", root, "tmpfs", libc.MS_NOSUID | libc.MS_NODEV, "size=2m,mode=0755")
-    for path in (WORK_DIR, "/tmp", "/proc"):  # noqa: S108
+    for path in (*WRITABLE_DIRS, "/proc"):
         os.makedirs(root + path, exist_ok=True)
     _populate(plan, root)
     _pivot(root)
@@ -163,7 +166,7 @@ def finish_root(plan: FilesystemPlan, owner_uid: int, owner_gid: int) -> bool:
 
 
 def _mount_writable(plan: FilesystemPlan, root: str, owner_uid: int, owner_gid: int) -> None:
-    for path, size in ((WORK_DIR, plan.work_mib), ("/tmp", plan.tmp_mib)):  # noqa: S108
+    for path, size in zip(WRITABLE_DIRS, (plan.work_mib, plan.tmp_mib), strict=True):
         os.makedirs(root + path, exist_ok=True)
         libc.mount(
             "tmpfs",
