@@ -1,3 +1,5 @@
+from concurrent.futures import ThreadPoolExecutor
+
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
@@ -24,3 +26,27 @@ def test_a_taken_isbn_is_a_409_naming_it(example):
     assert response.status_code == 409
     assert response.json() == {"detail": "A book with ISBN 9780807083697 already exists"}
     assert len(client.get("/books").json()) == 3
+
+
+def test_requests_that_overlap_each_keep_their_own_transaction(example):
+    """Writes from several threads at once (as a server's thread pool sends them) all land,
+    and a conflict in one of them undoes nothing of the others."""
+    app = example("bookshop_db_fixed").app
+
+    def create(worker: int) -> list[int]:
+        with TestClient(app) as client:
+            statuses = []
+            for n in range(15):
+                book = {
+                    "title": f"Copy {worker}-{n}",
+                    "isbn": f"97{worker:04d}{n:05d}",
+                    "author_id": 1,
+                }
+                statuses.append(client.post("/books", json=book).status_code)
+                statuses.append(client.post("/books", json=book).status_code)  # a conflict
+            return statuses
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = [s for worker in pool.map(create, range(6)) for s in worker]
+    assert statuses == [201, 409] * 90
+    assert len(TestClient(app).get("/books").json()) == 3 + 90
