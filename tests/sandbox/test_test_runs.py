@@ -444,3 +444,43 @@ def test_a_configuration_pytest_refuses_is_reported_on_its_file(run_in_sandbox):
     assert result.error.file == "pytest.ini"
     assert "--no-such-option" in result.message
     assert result.tests == []
+
+
+SUBPROCESS_TESTS = """
+import subprocess
+import sys
+
+
+def test_python_runs_in_a_subprocess_with_the_same_packages():
+    done = subprocess.run(
+        [sys.executable, "-c", "import fastapi, sys; print(fastapi.__version__, sys.prefix)"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [fastapi_version(), sys.prefix]
+
+
+def test_pytest_runs_in_a_subprocess(tmp_path):
+    (tmp_path / "test_inner.py").write_text("def test_inner():\\n    assert True\\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert "1 passed" in done.stdout, done.stdout + done.stderr
+
+
+def fastapi_version():
+    import fastapi
+
+    return fastapi.__version__
+"""
+
+
+def test_a_test_can_run_python_in_a_subprocess_as_under_plain_pytest(run_in_sandbox):
+    request = RunRequest(kind="test", code=HELPERS, filename="helpers.py", tests=SUBPROCESS_TESTS)
+    result = run_in_sandbox(request)
+    assert result.outcome == "ok", result.message
+    assert [(c.name, c.outcome, c.message) for c in result.tests] == [
+        ("test_python_runs_in_a_subprocess_with_the_same_packages", "passed", ""),
+        ("test_pytest_runs_in_a_subprocess", "passed", ""),
+    ]

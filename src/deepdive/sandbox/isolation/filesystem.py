@@ -86,6 +86,34 @@ def python_paths() -> list[str]:
     return found
 
 
+def interpreter_paths() -> list[str]:
+    """What starting `sys.executable` again needs besides `python_paths`, so that a learner's
+    code can run Python in a subprocess (`subprocess.run([sys.executable, "-m", "pytest"])`):
+    the directory of the executable and of each link on the way to it, the shared library it
+    loads, and a virtual environment's `pyvenv.cfg` (without which it would not find the
+    environment's packages). Read-only like the rest: a subprocess is as isolated as its
+    parent, and runs under its limits."""
+    found: list[str] = []
+    path = sys.executable
+    for _ in range(8):  # python -> python3 -> python3.11
+        if not path or not os.path.exists(path):
+            break
+        found.append(os.path.dirname(os.path.abspath(path)))
+        if not os.path.islink(path):
+            break
+        path = os.path.join(os.path.dirname(path), os.readlink(path))
+    if sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        library = os.path.join(
+            sysconfig.get_config_var("LIBDIR") or "", sysconfig.get_config_var("INSTSONAME") or ""
+        )
+        if os.path.isfile(library):
+            found.append(os.path.realpath(library))
+    settings = os.path.join(sys.prefix, "pyvenv.cfg")
+    if sys.prefix != sys.base_prefix and os.path.isfile(settings):
+        found.append(settings)
+    return found
+
+
 def plan_filesystem(
     mount_point: str,
     *,
@@ -103,6 +131,7 @@ def plan_filesystem(
             read_only.append(path)
     read_only.extend(p for p in _SYSTEM_FILES if os.path.isfile(p))
     read_only.extend(python_paths())
+    read_only.extend(interpreter_paths())
     if os.path.islink("/etc/localtime"):
         symlinks.append(("/etc/localtime", os.readlink("/etc/localtime")))
     return FilesystemPlan(
