@@ -4,7 +4,7 @@ FastAPI's repository keeps every example of its documentation in `docs_src/` and
 in `tests/test_tutorial/`. For each test file this script builds the folder a learner would
 have (the test file, the files beside it, the packages' `__init__.py` files up to `tests/`,
 `tests/utils.py`, and every `docs_src/<example>/` folder the test names); for the course, each
-lesson's `examples/` and `tests/` with `content/conftest.py`. It runs each folder twice:
+lesson's `examples/`, `tasks/` and `tests/` with `content/conftest.py`. It runs each folder twice:
 
 * plain pytest: `python -m pytest` in a copy of the folder, in this environment, with the
   plugins it loads by itself;
@@ -157,7 +157,7 @@ def course_units(content: Path) -> list[Unit]:
         if not (lesson / "tests").is_dir():
             continue
         files = ["conftest.py"] if (content / "conftest.py").is_file() else []
-        for part in ("examples", "tests"):
+        for part in ("examples", "tasks", "tests"):  # a lesson's tests may read its tasks
             if (lesson / part).is_dir():
                 files += _files_below(content, lesson / part)
         found.append(Unit("course", content, f"content/lessons/{lesson.name}", files))
