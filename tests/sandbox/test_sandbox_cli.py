@@ -227,6 +227,35 @@ def test_test_of_a_single_module_still_needs_its_tests_file(tmp_path: Path):
     assert "tests file" in done.stderr
 
 
+def test_a_file_that_is_no_module_gets_a_readable_refusal(tmp_path: Path):
+    for name in ("notes.txt", "2nd_app.py", "my-app.py"):
+        (tmp_path / name).write_text(APP)
+        done = deepdive_here("sandbox", "run", str(tmp_path / name))
+        assert done.exit_code == 1
+        assert f"{name} is not a module Python can import" in done.stderr
+        assert "pattern" not in done.stderr
+    (tmp_path / "main.py").write_text(APP)
+    (tmp_path / "checks.py").write_text(TESTS)
+    done = deepdive_here("sandbox", "test", str(tmp_path / "main.py"), str(tmp_path / "checks.py"))
+    assert done.exit_code == 1
+    assert "checks.py: name the tests file like test_app.py" in done.stderr
+
+
+def test_a_refused_request_says_what_to_change_in_the_commands_words(tmp_path: Path):
+    (tmp_path / "main.py").write_text(APP)
+    main = str(tmp_path / "main.py")
+    done = deepdive_here("sandbox", "run", main, "-r", "GET books")
+    assert done.exit_code == 1
+    assert "path: a request's path starts with / (GET /books), not 'books'" in done.stderr
+    done = deepdive_here("sandbox", "run", main, "--app", "main:2app")
+    assert "app_name: --app names the app's attribute" in done.stderr
+    (tmp_path / "big.py").write_text("x = 1\n" * 100_000)
+    done = deepdive_here("sandbox", "run", str(tmp_path / "big.py"))
+    assert done.exit_code == 1
+    assert "code: the file is larger than a run takes (512 KiB)" in done.stderr
+    assert "pydantic" not in done.stderr
+
+
 def test_a_folder_is_sent_without_hidden_files_caches_or_binaries(tmp_path: Path):
     from deepdive.sandbox.folders import folder_request
 

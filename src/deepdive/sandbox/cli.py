@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError
 from deepdive.sandbox.events import RunnerInfo
-from deepdive.sandbox.run_request import HttpRequest, RunRequest
+from deepdive.sandbox.run_request import HttpRequest, RunRequest, module_name
 from deepdive.sandbox.run_result import RunResult
 from deepdive.sandbox.secrets_scrub import forget_environment, token_digest
 from deepdive.settings import Settings
@@ -44,6 +45,33 @@ InstrumentOption = Annotated[
 def _fail(message: str) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(1)
+
+
+# What a field of a run must look like, said in the command line's words.
+_SHAPES = {
+    "path": "a request's path starts with / (GET /books)",
+    "method": "a request's method is a word (GET, POST, ...)",
+    "app_name": "--app names the app's attribute, a Python name (app, or main:app)",
+}
+
+
+def _invalid(error: ValueError) -> str:
+    """A refused request, one line per problem, without the validator's internals."""
+    if not isinstance(error, ValidationError):
+        return f"Invalid request: {error}"
+    lines = []
+    for problem in error.errors(include_url=False):
+        field = ".".join(str(part) for part in problem["loc"]) or "request"
+        last = str(problem["loc"][-1]) if problem["loc"] else ""
+        if problem["type"] == "string_pattern_mismatch" and last in _SHAPES:
+            text = f"{_SHAPES[last]}, not {problem['input']!r}"
+        elif problem["type"] == "string_too_long" and last in ("code", "tests"):
+            limit = problem.get("ctx", {}).get("max_length", 0) // 1024
+            text = f"the file is larger than a run takes ({limit} KiB)"
+        else:
+            text = problem["msg"]
+        lines.append(f"{field}: {text}")
+    return "Invalid request:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _read(path: Path) -> str:
@@ -129,6 +157,23 @@ def _folder_request(folder: Path, kind: str, spec: str | None, **fields: Any) ->
     return request
 
 
+def _module_file(path: Path) -> str:
+    """The name of a single app module, refused unless Python can import it as one."""
+    if module_name(path.name) is None:
+        raise _fail(
+            f"{path.name} is not a module Python can import: name it like app.py "
+            "(letters, digits and underscores, not starting with a digit), or give the folder."
+        )
+    return path.name
+
+
+def _tests_file(path: Path) -> str:
+    """The name of a single tests file, refused unless pytest collects it as given."""
+    if not path.name.startswith("test_") or module_name(path.name) is None:
+        raise _fail(f"{path.name}: name the tests file like test_app.py, as pytest would find it.")
+    return path.name
+
+
 def _app_name(app_file: Path, spec: str | None) -> str:
     """`--app` given with a single file: only the attribute may be chosen there."""
     if not spec:
@@ -168,11 +213,11 @@ def run_command(
         if app_path.is_dir():
             run = _folder_request(app_path, "app", app, **fields)
         else:
-            code = _read(app_path)
+            code, filename = _read(app_path), _module_file(app_path)
             name = _app_name(app_path, app)
-            run = RunRequest(kind="app", code=code, filename=app_path.name, app_name=name, **fields)
+            run = RunRequest(kind="app", code=code, filename=filename, app_name=name, **fields)
     except ValueError as error:
-        raise _fail(f"Invalid request: {error}") from error
+        raise _fail(_invalid(error)) from error
     _execute(run, runner)
 
 
@@ -204,14 +249,14 @@ def run_tests_command(
             run = RunRequest(
                 kind="test",
                 code=_read(app_path),
-                filename=app_path.name,
+                filename=_module_file(app_path),
                 app_name=_app_name(app_path, app),
                 tests=_read(tests_file),
-                tests_filename=tests_file.name,
+                tests_filename=_tests_file(tests_file),
                 instruments=instrument or [],
             )
     except ValueError as error:
-        raise _fail(f"Invalid request: {error}") from error
+        raise _fail(_invalid(error)) from error
     _execute(run, runner)
 
 
