@@ -220,6 +220,20 @@ def test_test_takes_a_folder_and_collects_every_test_in_it(tmp_path: Path, runne
     ]
 
 
+def test_a_tests_file_named_the_other_way_pytest_collects_runs_too(tmp_path: Path, runner_url: str):
+    (tmp_path / "main.py").write_text(APP)
+    (tmp_path / "main_test.py").write_text(TESTS)
+    done = deepdive_here(
+        "sandbox", "test", str(tmp_path / "main.py"), str(tmp_path / "main_test.py"),
+        "--runner", runner_url,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert [(t["nodeid"], t["outcome"]) for t in result["tests"]] == [
+        ("main_test.py::test_root", "passed")
+    ]
+
+
 def test_test_of_a_single_module_still_needs_its_tests_file(tmp_path: Path):
     (tmp_path / "main.py").write_text(APP)
     done = deepdive_here("sandbox", "test", str(tmp_path / "main.py"))

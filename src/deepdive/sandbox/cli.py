@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError
 from deepdive.sandbox.events import RunnerInfo
-from deepdive.sandbox.run_request import HttpRequest, RunRequest, module_name
+from deepdive.sandbox.run_request import HttpRequest, RunRequest, is_test_file, module_name
 from deepdive.sandbox.run_result import RunResult
 from deepdive.sandbox.secrets_scrub import forget_environment, token_digest
 from deepdive.settings import Settings
@@ -169,8 +169,11 @@ def _module_file(path: Path) -> str:
 
 def _tests_file(path: Path) -> str:
     """The name of a single tests file, refused unless pytest collects it as given."""
-    if not path.name.startswith("test_") or module_name(path.name) is None:
-        raise _fail(f"{path.name}: name the tests file like test_app.py, as pytest would find it.")
+    if not is_test_file(path.name) or module_name(path.name) is None:
+        raise _fail(
+            f"{path.name}: name the tests file like test_app.py or app_test.py, as pytest "
+            "would find it."
+        )
     return path.name
 
 

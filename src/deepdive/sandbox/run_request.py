@@ -29,7 +29,9 @@ _MAX_DEPTH = 8
 _MODULE_FILE = rf"^(?:{_IDENTIFIER}/){{0,{_MAX_DEPTH - 1}}}{_IDENTIFIER}\.py$"
 # Any other file of a run: modules, templates, static files, data.
 _FILE_PATH = re.compile(rf"^(?:{_PART}/){{0,{_MAX_DEPTH - 1}}}{_PART}$")
-_TESTS_FILE = rf"^(?:{_IDENTIFIER}/){{0,{_MAX_DEPTH - 1}}}test_[A-Za-z0-9_]{{0,58}}\.py$"
+# A tests file pytest collects by default: `test_books.py` or `books_test.py`.
+_TESTS_NAME = r"(?:test_[A-Za-z0-9_]{0,58}|[A-Za-z_][A-Za-z0-9_]{0,58}_test)\.py"
+_TESTS_FILE = rf"^(?:{_IDENTIFIER}/){{0,{_MAX_DEPTH - 1}}}{_TESTS_NAME}$"
 _MAX_SOURCE = 512 * 1024
 _TEN_YEARS = 10 * 366 * 24 * 3600
 CaptureName = Annotated[str, StringConstraints(pattern=chaining.CAPTURE_NAME)]
