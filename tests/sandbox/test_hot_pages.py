@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import array
 import ctypes
-import json
 import mmap
 import os
 import sys
@@ -13,8 +12,7 @@ import pytest
 
 from deepdive.sandbox import hot_pages
 from deepdive.sandbox.hot_pages import PAGE, HotPages
-from deepdive.sandbox.isolation import cgroups, filesystem, libc, setup
-from deepdive.sandbox.isolation.state import IsolationState
+from deepdive.sandbox.isolation import libc
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
@@ -123,71 +121,3 @@ def test_batched_populate_skips_a_range_unmapped_since_the_probe() -> None:
     wanted = HotPages(array.array("Q", ranges), batched=True)
     after = list(_in_a_fork(first, 12, wanted, unmap=5)[12:])
     assert after == [0, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0]
-
-
-def _copy_ahead_seen(group: cgroups.SandboxCgroup) -> dict[str, str]:
-    """Run a sandbox's first half of isolation (`setup.before_fork`, as PID 1 does) in a fork,
-    noting the cgroup and network namespace its copy-ahead callback ran in, and the namespace
-    the fork ended up in."""
-    plan = setup.make_plan(filesystem.plan_filesystem("/unused", hidden=[], work_mib=1, tmp_mib=1))
-    readable, writable = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover (a child process)
-        try:
-            seen: dict[str, str] = {}
-
-            def joined() -> None:
-                with open("/proc/self/cgroup", encoding="ascii") as own:
-                    seen["cgroups"] = own.read()
-                seen["network"] = os.readlink("/proc/self/ns/net")
-
-            state = IsolationState()
-            setup.before_fork(plan, state, 0, group, in_pid_namespace=True, joined=joined)
-            seen["network_after"] = os.readlink("/proc/self/ns/net")
-            os.write(writable, json.dumps(seen).encode())
-        finally:
-            os._exit(0)
-    os.close(writable)
-    with open(readable, "rb") as pipe:
-        report = pipe.read()
-    os.waitpid(pid, 0)
-    return json.loads(report)
-
-
-@pytest.mark.skipif(os.geteuid() != 0, reason="creating cgroups and namespaces needs root")
-def test_a_sandbox_copies_its_pages_inside_its_own_cgroup_and_before_its_namespaces() -> None:
-    """The copies count against the sandbox (not the runner), and come before the rest of its
-    set-up, which then writes pages already copied."""
-    readable, writable = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover (a child: setting up cgroups moves the calling process)
-        try:
-            tree = cgroups.setup()
-            group = tree.create("copy-ahead-order")
-            try:
-                seen = {**_copy_ahead_seen(group), "version": tree.version}
-                os.write(writable, json.dumps(seen).encode())
-            finally:
-                group.remove()
-                tree.close()
-        except cgroups.CgroupUnavailableError as problem:
-            os.write(writable, json.dumps({"skip": str(problem)}).encode())
-        finally:
-            os._exit(0)
-    os.close(writable)
-    with open(readable, "rb") as pipe:
-        seen = json.loads(pipe.read() or b"{}")
-    os.waitpid(pid, 0)
-    if "skip" in seen:
-        pytest.skip(seen["skip"])
-    # The memory controller's line: "0::/path" on cgroup v2, "N:memory:/path" (or with other
-    # controllers beside it) on v1.
-    controllers = "" if seen["version"] == 2 else "memory"
-    memory = [
-        line.split(":", 2)[2]
-        for line in seen["cgroups"].splitlines()
-        if controllers in line.split(":")[1].split(",") or line.split(":")[1] == controllers
-    ]
-    assert [path.endswith("/copy-ahead-order") for path in memory] == [True], seen["cgroups"]
-    assert seen["network"] == os.readlink("/proc/self/ns/net")
-    assert seen["network_after"] != seen["network"]

@@ -7,8 +7,7 @@ run itself (FastAPI builds the app, its models and its OpenAPI document each tim
 runner finds out once which of its pages a run writes: a probe (a plain fork of the runner)
 notes which of its pages are present, runs the warm-up app, and reads back from
 /proc/self/pagemap which of those pages have become its own copy. Every sandbox then has the
-kernel copy exactly those pages (`MADV_POPULATE_WRITE`, Linux 5.14) as soon as it has joined its
-cgroup, so the copies count against it and its own isolation set-up finds them copied already:
+kernel copy exactly those pages (`MADV_POPULATE_WRITE`, Linux 5.14) before it says it is ready:
 where the kernel takes that advice for a list of ranges at once (`process_madvise`, Linux 6.13),
 in two or three system calls; elsewhere one `madvise` call per range, over a thousand of them
 (which cost the sandbox about half as much CPU again).
@@ -48,7 +47,6 @@ class HotPages:
     def __init__(self, ranges: array.array[int], *, batched: bool = False) -> None:
         self.ranges = ranges
         self.batched = batched and _AS_IOVECS
-        self.copied = False
 
     @property
     def pages(self) -> int:
@@ -61,14 +59,7 @@ class HotPages:
         The runner may have unmapped or remapped a range since the probe: the pages it held are
         then simply not copied ahead, so the result of each `madvise` call is not checked.
         There are thousands of them, so that loop stays as lean as it can be.
-
-        Once in a process: a sandbox copies them as soon as it has joined its cgroup, and the
-        worker's own call later does nothing (`copied` is set in the sandbox's copy of this
-        object only).
         """
-        if self.copied:
-            return
-        self.copied = True
         if self.batched and self._populate_batched():
             return
         ranges, madvise, advice = self.ranges, libc.madvise_unchecked, libc.MADV_POPULATE_WRITE

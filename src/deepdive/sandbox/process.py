@@ -589,18 +589,8 @@ def _child(
         asyncio.events._set_running_loop(None)
         setup.reset_inherited_state(keep=(sock.fileno(), region, *cgroup_procs))
         state = IsolationState()
-        # PID 1 copies the pages a run writes at once (see `hot_pages`): its own set-up then
-        # writes pages already copied instead of faulting on them one by one. A process that
-        # forks PID 1 leaves that to PID 1, whose copy it would be.
-        copy_ahead = config.hot_pages.populate if direct and config.hot_pages else lambda: None
         setup.before_fork(
-            plan,
-            state,
-            uid,
-            cgroup,
-            in_pid_namespace=direct,
-            cgroup_procs=cgroup_procs,
-            joined=copy_ahead,
+            plan, state, uid, cgroup, in_pid_namespace=direct, cgroup_procs=cgroup_procs
         )
         if not direct:
             pid = os.fork()

@@ -64,17 +64,13 @@ def before_fork(
     *,
     in_pid_namespace: bool = False,
     cgroup_procs: tuple[int, ...] = (),
-    joined: Callable[[], None] = lambda: None,
 ) -> None:
     """Join the cgroup, enter namespaces. Runs in the runner's direct child, which forks PID 1
     afterwards; or, as root, in PID 1 itself when the runner forked it into a PID namespace of
     its own already (`in_pid_namespace`: then nothing is forked in between). A sandbox that
     cannot see the cgroup's directories joins through `cgroup_procs` (see `SandboxCgroup.join`).
-    `joined()` is called as soon as the process is in its cgroup, before anything else: memory
-    it takes from then on counts against the sandbox.
     """
     _join_cgroup(plan, state, cgroup, cgroup_procs)
-    joined()
     os.setsid()
     if not plan.as_root:
         _enter_user_namespace(state)
