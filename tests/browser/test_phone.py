@@ -108,3 +108,54 @@ def test_tapping_a_preset_in_lesson_4_runs_that_request(phone, live_server):
         assert name in (hit or ""), f"a tap on {name!r} lands on {hit!r}"
         preset.tap()
         expect(preset).to_have_class(re.compile("selected"))
+
+
+def test_the_course_contents_start_folded_and_stay_as_the_learner_leaves_them(
+    phone, live_server, course
+):
+    lesson = course.lessons[0]
+    phone.goto(f"{live_server.url}/lessons/{lesson.slug}")
+    contents = phone.locator("#toc > details")
+    lessons = phone.locator(f'#toc a[data-lesson="{course.lessons[1].slug}"]')
+    expect(contents).not_to_have_attribute("open", "")
+    expect(lessons).to_be_hidden()
+    expect(phone.get_by_role("heading", level=1)).to_be_in_viewport()
+
+    # A correct answer brings fresh contents (new XP) from the server: folded or unfolded,
+    # they stay as they were.
+    first, second = lesson.quiz.questions[:2]
+    _answer(phone, first)
+    expect(phone.locator("#toc [data-toc-xp]")).to_have_text(str(lesson.question_xp(first)))
+    expect(lessons).to_be_hidden()
+    phone.get_by_text("Course contents and progress").tap()
+    expect(lessons).to_be_visible()
+    _answer(phone, second)
+    xp = lesson.question_xp(first) + lesson.question_xp(second)
+    expect(phone.locator("#toc [data-toc-xp]")).to_have_text(str(xp))
+    expect(lessons).to_be_visible()
+
+    phone.get_by_text("Course contents and progress").tap()
+    expect(lessons).to_be_hidden()
+    # Wide enough for a sidebar, the summary is hidden: the contents show whatever was chosen.
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    expect(lessons).to_be_visible()
+    phone.set_viewport_size({"width": WIDTH, "height": 844})
+    expect(lessons).to_be_hidden()
+
+
+def test_a_wide_window_shows_the_course_contents_at_once(browser, live_server, course):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/lessons/{course.lessons[0].slug}")
+        expect(page.locator(f'#toc a[data-lesson="{course.lessons[1].slug}"]')).to_be_visible()
+        expect(page.get_by_text("Course contents and progress")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def _answer(page: Page, question) -> None:
+    form = page.locator(f"#question-{question.id}")
+    for index in sorted(question.correct_indexes):
+        form.locator(f'input[name="answer"][value="{index}"]').check()
+    form.get_by_role("button", name="Check answer").click()

@@ -1,4 +1,5 @@
-// Applies the learner's chosen theme before the first paint (loaded in <head>, not deferred).
+// Runs before the first paint (loaded in <head>, not deferred): applies the learner's chosen theme,
+// holds back deferred interactives, and folds the course contents on a narrow screen.
 (function () {
   try {
     var theme = localStorage.getItem("deepdive-theme");
@@ -15,4 +16,40 @@
       root.classList.remove("deferring");
     }, 4000);
   });
+
+  // On a narrow screen the course contents come before the page itself, a whole screen of them:
+  // there they start folded under their summary, folded as soon as they are parsed, so nothing
+  // moves once the page shows. What the learner then chooses holds until they leave the page,
+  // also when a progress update replaces the contents. A window that becomes wide (where the
+  // summary is hidden) shows them, and folds them again if it narrows back.
+  var narrow = window.matchMedia && window.matchMedia("(max-width: 60rem)");
+  if (!narrow || !window.MutationObserver) return;
+  var wantOpen = false;
+  var seen = typeof WeakSet === "function" ? new WeakSet() : null;
+  var contents = function () {
+    return document.querySelector("#toc > details");
+  };
+  var settle = function (details, open) {
+    if (details.open !== open) details.open = open;
+  };
+  var adopt = function () {
+    var details = contents();
+    if (!details || !seen || seen.has(details)) return;
+    seen.add(details);
+    settle(details, wantOpen || !narrow.matches);
+  };
+  new MutationObserver(adopt).observe(root, { childList: true, subtree: true });
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      if (narrow.matches && event.target === contents()) wantOpen = event.target.open;
+    },
+    true
+  );
+  var resized = function () {
+    var details = contents();
+    if (details) settle(details, wantOpen || !narrow.matches);
+  };
+  if (narrow.addEventListener) narrow.addEventListener("change", resized);
+  else if (narrow.addListener) narrow.addListener(resized);
 })();
