@@ -139,3 +139,81 @@ def test_a_cross_site_body_is_refused_before_any_of_it_is_read(
     assert response.status_code == 403
     assert response.json()["error"] == "Request refused for your safety"
     assert pulled <= 1, f"{pulled} chunks of the body were read before the refusal"
+
+
+MiB = 1024 * 1024
+
+
+def _post_from_the_course(app, path: str, chunks: int, chunk: bytes, headers: dict[str, str]):
+    """POST `chunks` copies of `chunk` from the course's own pages; the response, and how many
+    chunks the server pulled."""
+    pulled = 0
+
+    async def body():
+        nonlocal pulled
+        for _ in range(chunks):
+            pulled += 1
+            yield chunk
+
+    async def send() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as browser:
+            await browser.get("/health")
+            sent = {"x-csrf-token": browser.cookies["deepdive_csrf"], "origin": BASE_URL}
+            return await browser.post(path, content=body(), headers={**sent, **headers})
+
+    return asyncio.run(send()), pulled
+
+
+def test_a_body_declared_over_16_mib_is_refused_before_any_of_it_is_read(app):
+    size = 16 * MiB + 1
+    response, pulled = _post_from_the_course(
+        app,
+        "/api/runs",
+        1,
+        b"x" * size,
+        {"content-type": "application/json", "content-length": str(size)},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"] == "Request too large"
+    assert "16.0 MiB, over 16 MiB" in response.json()["message"]
+    assert "nothing was changed" in response.json()["message"]
+    assert pulled <= 1
+
+
+def test_a_chunked_body_is_cut_off_once_it_passes_16_mib(app):
+    response, pulled = _post_from_the_course(
+        app, "/api/runs", 64, b"x" * MiB, {"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert "larger than 16 MiB" in response.json()["message"]
+    assert pulled <= 18, f"{pulled} MiB were read, past the 16 MiB limit"
+
+
+def test_an_oversized_progress_file_is_refused_in_words_the_page_shows(app):
+    boundary = "limit"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        'filename="progress.json"\r\nContent-Type: application/json\r\n\r\n'
+    ).encode()
+    response, pulled = _post_from_the_course(
+        app,
+        "/api/progress/import",
+        1,
+        head + b"x" * (17 * MiB),
+        {"content-type": f"multipart/form-data; boundary={boundary}", "hx-request": "true"},
+    )
+    assert response.status_code == 413
+    assert "text/html" in response.headers["content-type"]
+    assert "larger than 16 MiB, the most the course takes" in response.text
+    assert pulled <= 1
+
+
+def test_a_body_under_the_limit_still_reaches_its_route(app):
+    # 15 MiB of text that is not JSON: the route reads all of it and says what is wrong with it.
+    response, pulled = _post_from_the_course(
+        app, "/api/runs", 15, b"x" * MiB, {"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert "JSON" in response.json()["message"]
+    assert pulled == 15

@@ -48,6 +48,7 @@ from deepdive.web.routes import (
     tasks,
 )
 from deepdive.web.security import (
+    BodyLimitMiddleware,
     CsrfCookieMiddleware,
     CsrfGuardMiddleware,
     CsrfTokens,
@@ -143,6 +144,8 @@ def create_app(settings: Settings, course: Course | None = None) -> FastAPI:
         from deepdive.accounts.web import install_accounts
 
         install_accounts(app)
+    # Inside the CSRF guard: a cross-site body is refused before its size matters.
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(CsrfGuardMiddleware, tokens=app.state.csrf_tokens)
     app.add_middleware(CsrfCookieMiddleware, tokens=app.state.csrf_tokens, secure=https)
     app.add_middleware(SecurityHeadersMiddleware, https=https)

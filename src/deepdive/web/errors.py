@@ -17,6 +17,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("deepdive.web")
 _KNOWN = frozenset(status.value for status in HTTPStatus)
+# The largest request body the course takes (see `security.BodyLimitMiddleware`). A run's uploads
+# (5 MiB, a third more in base64) fit in it twice over with their code and requests, as does a
+# progress file (5 MiB).
+MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 def retry_after(problem: Exception) -> dict[str, str]:
@@ -80,11 +84,27 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
             "Page not found",
             str(exc.detail) if exc.detail != "Not Found" else "There is no page at this address.",
         )
+    if exc.status_code == 413:
+        return error_response(request, 413, TOO_LARGE, too_large_message())
     title = HTTPStatus(exc.status_code).phrase if exc.status_code in _KNOWN else "Request refused"
     response = error_response(request, exc.status_code, title, str(exc.detail))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     return response
+
+
+TOO_LARGE = "Request too large"
+
+
+def too_large_message(declared: int | None = None) -> str:
+    """What a learner is told when a request's body is over `MAX_BODY_BYTES` (`declared`: its
+    size, when its Content-Length said it)."""
+    size = "larger than" if declared is None else f"{declared / 1024 / 1024:.1f} MiB, over"
+    return (
+        f"This request's body is {size} {MAX_BODY_BYTES // 1024 // 1024} MiB, the most the "
+        "course takes, so it was not used and nothing was changed. Send less at once: a "
+        "smaller file, fewer or shorter requests."
+    )
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

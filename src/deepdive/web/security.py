@@ -1,4 +1,5 @@
-"""Protections of a local server that runs code: Host checking, security headers, CSRF.
+"""Protections of a local server that runs code: Host checking, security headers, CSRF, a limit
+on the size of a request's body.
 
 The middlewares here are plain ASGI (no per-request task or body buffering), so they cost almost
 nothing on the hot path.
@@ -13,11 +14,12 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from deepdive.web.errors import error_response
+from deepdive.web.errors import MAX_BODY_BYTES, TOO_LARGE, error_response, too_large_message
 
 CSRF_COOKIE = "deepdive_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -198,6 +200,42 @@ class CsrfGuardMiddleware:
                 await refusal(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """Refuse a request whose body is over `MAX_BODY_BYTES` with a 413 that says what to do: at
+    once when its Content-Length says so (nothing of it is read), otherwise as soon as the
+    bytes read pass the limit (a chunked body), before the route has used any of it; the
+    route's error handler then answers.
+
+    FastAPI's own `max_body_size` would do the counting, but it answers a bare "Content Too
+    Large" in place of whatever response the app sends, a learner's page included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _raw_header(scope, b"content-length")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            message = too_large_message(int(declared))
+            refusal = error_response(Request(scope), 413, TOO_LARGE, message)
+            await refusal(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > MAX_BODY_BYTES:
+                    raise HTTPException(413)
+            return message
+
+        await self.app(scope, limited, send)
 
 
 def csrf_cookie_header(token: str, *, secure: bool) -> str:

@@ -6,10 +6,12 @@ document.body.addEventListener("htmx:configRequest", (event) => {
   event.detail.headers["X-CSRF-Token"] = csrfToken();
 });
 
-// htmx swaps error responses too (422 with a readable message), instead of silently ignoring them.
+// htmx swaps error responses too (a 422 with a readable message, a body too large, a database that
+// is down), instead of silently ignoring them.
+const SHOWN_ERRORS = new Set([400, 403, 404, 413, 422, 429, 503]);
 document.body.addEventListener("htmx:beforeSwap", (event) => {
   const status = event.detail.xhr.status;
-  if (status === 422 || status === 400 || status === 404 || status === 429) {
+  if (SHOWN_ERRORS.has(status)) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
