@@ -73,7 +73,16 @@ def test_malformed_json_gets_a_readable_422(client, course):
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "Some input was missing or invalid"
-    assert "JSON" in body["message"]
+    # Where the text breaks off, said as such (not as a field called "13").
+    assert body["detail"] == [
+        {
+            "field": "request body",
+            "message": "not valid JSON: Expecting ',' delimiter at character 13",
+        }
+    ]
+    assert (
+        body["message"] == "request body: not valid JSON: Expecting ',' delimiter at character 13"
+    )
 
 
 def test_answer_outside_the_options_is_refused(client, course):

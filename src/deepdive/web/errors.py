@@ -43,6 +43,16 @@ def wants_json(request: Request) -> bool:
 def _describe_validation(exc: RequestValidationError) -> list[dict[str, str]]:
     problems = []
     for error in exc.errors():
+        if error.get("type") == "json_invalid":  # where in the text, not a field
+            at = error.get("loc", ("body", 0))[-1]
+            why = (error.get("ctx") or {}).get("error", "")
+            problems.append(
+                {
+                    "field": "request body",
+                    "message": f"not valid JSON: {why or error.get('msg', '')} at character {at}",
+                }
+            )
+            continue
         where = [
             str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")
         ]
