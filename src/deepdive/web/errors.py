@@ -86,6 +86,20 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     )
 
 
+TOO_LARGE = "Request too large"
+
+
+def too_large_message(declared: int | None = None) -> str:
+    """What a learner is told when a request's body is over `MAX_BODY_BYTES` (`declared`: its
+    size, when its Content-Length said it)."""
+    size = "larger than" if declared is None else f"{declared / 1024 / 1024:.1f} MiB, over"
+    return (
+        f"This request's body is {size} {MAX_BODY_BYTES // 1024 // 1024} MiB, the most the "
+        "course takes, so it was not used and nothing was changed. Send less at once: a "
+        "smaller file, fewer or shorter requests."
+    )
+
+
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if exc.status_code == 404:
         return error_response(
@@ -101,20 +115,6 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     return response
-
-
-TOO_LARGE = "Request too large"
-
-
-def too_large_message(declared: int | None = None) -> str:
-    """What a learner is told when a request's body is over `MAX_BODY_BYTES` (`declared`: its
-    size, when its Content-Length said it)."""
-    size = "larger than" if declared is None else f"{declared / 1024 / 1024:.1f} MiB, over"
-    return (
-        f"This request's body is {size} {MAX_BODY_BYTES // 1024 // 1024} MiB, the most the "
-        "course takes, so it was not used and nothing was changed. Send less at once: a "
-        "smaller file, fewer or shorter requests."
-    )
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

@@ -23,22 +23,23 @@
   // also when a progress update replaces the contents. A window that becomes wide (where the
   // summary is hidden) shows them, and folds them again if it narrows back.
   var narrow = window.matchMedia && window.matchMedia("(max-width: 60rem)");
-  if (!narrow || !window.MutationObserver) return;
+  if (!narrow || !window.MutationObserver || !window.WeakSet) return;
   var wantOpen = false;
-  var seen = typeof WeakSet === "function" ? new WeakSet() : null;
+  var seen = new WeakSet();
   var contents = function () {
     return document.querySelector("#toc > details");
   };
-  var settle = function (details, open) {
+  var show = function (details) {
+    var open = wantOpen || !narrow.matches;
     if (details.open !== open) details.open = open;
   };
-  var adopt = function () {
+  new MutationObserver(function () {
     var details = contents();
-    if (!details || !seen || seen.has(details)) return;
-    seen.add(details);
-    settle(details, wantOpen || !narrow.matches);
-  };
-  new MutationObserver(adopt).observe(root, { childList: true, subtree: true });
+    if (details && !seen.has(details)) {
+      seen.add(details);
+      show(details);
+    }
+  }).observe(root, { childList: true, subtree: true });
   document.addEventListener(
     "toggle",
     function (event) {
@@ -48,7 +49,7 @@
   );
   var resized = function () {
     var details = contents();
-    if (details) settle(details, wantOpen || !narrow.matches);
+    if (details) show(details);
   };
   if (narrow.addEventListener) narrow.addEventListener("change", resized);
   else if (narrow.addListener) narrow.addListener(resized);
