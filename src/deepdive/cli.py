@@ -303,8 +303,9 @@ def bench(
         int | None, typer.Option(min=1, max=60, help="Seconds of load per endpoint and round")
     ] = None,
 ) -> None:
-    """Benchmark FastAPI, Flask and Django REST Framework on this machine (server CPU per
-    request, under wrk); the result is saved and shown in lesson 15."""
+    """Benchmark FastAPI, Flask and Django REST Framework on this machine, under wrk.
+
+    The headline is the server's CPU per request; the result is saved and shown in lesson 15."""
     import dataclasses
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

@@ -265,8 +265,10 @@ def run_tests_command(
 
 @sandbox_app.command("check")
 def check_command() -> None:
-    """Start a sandbox; print which isolation features this machine provides and which
-    packages (with versions) a learner's code can import there."""
+    """Print the isolation this machine gives sandboxes and the packages they can import.
+
+    Starts a sandbox, then lists each isolation feature (and why one is missing) and every
+    package a learner's code can import there, with its version."""
     from deepdive.sandbox import packages
     from deepdive.sandbox.engine import Engine, EngineError, IsolationUnavailableError
 
