@@ -615,6 +615,21 @@ def test_blocking_the_alarm_then_sleeping_is_killed_by_the_runner(attack):
     assert result.usage.wall_ms < 4000
 
 
+def test_the_runner_counts_the_processes_left_computing_when_it_kills_for_time(attack):
+    code = (
+        "import os, signal, time\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\n"
+        "if os.fork() == 0:\n"
+        "    while True:\n"
+        "        pass\n"
+        "time.sleep(60)"
+    )
+    result = attack(code, wall_seconds=1)
+    assert result.outcome == "timeout"
+    assert "The processes it started kept computing" in result.message
+    assert result.usage.cpu_ms > 125
+
+
 def test_huge_response_body_is_truncated(attack):
     code = "@app.get('/')\ndef big():\n    return 'x' * (5 * 1024 * 1024)\n"
     result = attack(code, "/", app_first=True)

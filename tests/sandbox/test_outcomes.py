@@ -137,6 +137,44 @@ def test_a_long_sleep_is_called_waiting_not_an_endless_loop(run_in_sandbox):
     assert result.error.line == code.count("\n")
 
 
+def test_a_process_left_computing_is_counted_when_time_runs_out(run_in_sandbox):
+    # PID 1 waits while the process it forked spins: RUSAGE_CHILDREN counts nothing for a
+    # child not yet reaped, so without counting it the run would look idle.
+    code = HEADER + (
+        "import os, time\n\n"
+        "@app.get('/')\n"
+        "def root():\n"
+        "    if os.fork() == 0:\n"
+        "        while True:\n"
+        "            pass\n"
+        "    time.sleep(30)\n"
+    )
+    result = run_in_sandbox(app_run(code, "/", wall_seconds=2))
+    assert result.outcome == "timeout"
+    assert "The processes it started kept computing" in result.message
+    assert "waiting" not in result.message
+    assert "while it was at line 10 of app.py" in result.message
+    assert result.usage.cpu_ms > 250
+
+
+def test_a_fork_bomb_is_an_endless_loop_not_waiting(run_in_sandbox):
+    code = HEADER + (
+        "import os\n\n"
+        "@app.get('/')\n"
+        "def root():\n"
+        "    while True:\n"
+        "        try:\n"
+        "            os.fork()\n"
+        "        except OSError:\n"
+        "            pass\n"
+    )
+    result = run_in_sandbox(app_run(code, "/", wall_seconds=2))
+    assert result.outcome == "timeout"
+    # The children it forks leave the loop that forks them little of the processor.
+    assert "loop" in result.message
+    assert "waiting" not in result.message
+
+
 def test_allocating_too_much_is_a_memory_limit(run_in_sandbox):
     code = HEADER + "@app.get('/')\ndef root():\n    blob = bytearray(1024 * 1024 * 1024)\n"
     result = run_in_sandbox(app_run(code, "/"))

@@ -30,19 +30,34 @@ def ok(kind: str, responses: int, tests: dict[str, int]) -> str:
     return f"Your app answered {responses} request{'s' if responses != 1 else ''}."
 
 
-def wall_timeout(limits: Limits, frames: list[Frame], cpu_seconds: float | None = None) -> str:
+def wall_timeout(
+    limits: Limits,
+    frames: list[Frame],
+    cpu_seconds: float | None = None,
+    others_seconds: float = 0.0,
+) -> str:
+    """`cpu_seconds`: the processor time the run used, `others_seconds` of it by processes the
+    learner's code started and left running."""
     stopped = f"Your code ran for more than {_seconds(limits.wall_seconds)} and was stopped."
-    if cpu_seconds is not None and cpu_seconds < limits.wall_seconds / 8:
-        # Measured: the code used almost no processor, so it was waiting, not looping. (A loop
-        # on a busy machine still gets far more than an eighth of a core.)
-        where = _near(frames)
+    # A loop on a busy machine still gets far more than an eighth of a core: less than that,
+    # and the code was waiting, not looping.
+    busy = limits.wall_seconds / 8
+    where = _near(frames)
+    if cpu_seconds is not None and cpu_seconds < busy:
         return (
             f"{stopped} It was waiting, not computing (it used {cpu_seconds:.1f} s of processor "
-            f"time): look for a call that waits too long{where or ''}, such as time.sleep, "
+            f"time): look for a call that waits too long{where}, such as time.sleep, "
             "a lock or a connection that never answers."
         )
+    if cpu_seconds is not None and cpu_seconds - others_seconds < busy:
+        at = f" while it was at line {frames[-1].line} of {frames[-1].file}" if frames else ""
+        return (
+            f"{stopped} The processes it started kept computing (they used "
+            f"{others_seconds:.1f} s of processor time){at}: look for a loop that never ends in "
+            "the code they run, or for a loop that keeps starting processes."
+        )
     hint = (
-        f"Look for a loop that never ends{_near(frames)}."
+        f"Look for a loop that never ends{where}."
         if frames
         else "Look for a loop that never ends or a call that waits forever."
     )

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from deepdive.sandbox import channel, control, messages
 from deepdive.sandbox.hot_pages import HotPages
-from deepdive.sandbox.isolation import namespaces, setup
+from deepdive.sandbox.isolation import namespaces, rlimits, setup
 from deepdive.sandbox.isolation.cgroups import SandboxCgroup
 from deepdive.sandbox.isolation.rlimits import MEMORY_MARGIN, MIB
 from deepdive.sandbox.isolation.state import IsolationState, isolation_report
@@ -82,6 +82,7 @@ class SandboxProcess:
         # Set when the runner ends the run itself: (outcome, message) for the learner.
         self._stopped: tuple[str, str] | None = None
         self._killed_for_time = False
+        self._cpu_at_kill: tuple[float, float] | None = None
         self._warm_cpu = 0.0
         self._ready_rss = 0.0
         self._sock: socket.socket | None = None
@@ -467,7 +468,21 @@ class SandboxProcess:
 
     def _time_is_up(self) -> None:
         self._killed_for_time = True
+        self._cpu_at_kill = self._cpu_now()
         self.kill()
+
+    def _cpu_now(self) -> tuple[float, float] | None:
+        """(every process of the sandbox, those other than PID 1): their processor time now,
+        with the children each has reaped; None without a cgroup to list them."""
+        if not self._has_cgroup:
+            return None
+        assert self.cgroup is not None
+        try:
+            members = self.cgroup.members()
+        except OSError:
+            return None
+        others = [pid for pid in members if not self.owns(pid)]
+        return rlimits.cpu_seconds_of(members), rlimits.cpu_seconds_of(others)
 
     def _read_result(self) -> RunResult | None:
         if self._region < 0:
@@ -481,14 +496,23 @@ class SandboxProcess:
         """The process died without reporting: say why, as precisely as the evidence allows."""
         frames = self._tripped.frames if self._tripped else []
         reason = self._tripped.reason if self._tripped else None
-        cpu_used = max(info.cpu_seconds - self._warm_cpu, 0.0)
+        cpu_used, others = max(info.cpu_seconds - self._warm_cpu, 0.0), 0.0
+        if self._cpu_at_kill is not None:
+            # wait4 leaves out the processes PID 1 had not reaped (and may or may not count
+            # those the kernel reaps as a PID namespace goes): the figures taken as the run was
+            # stopped count each process once.
+            everything, others = self._cpu_at_kill
+            cpu_used = max(cpu_used, everything - self._warm_cpu)
         signum = os.WTERMSIG(info.status) if os.WIFSIGNALED(info.status) else None
         error: ErrorInfo | None = None
         grew_mib = info.max_rss_mib - self._ready_rss
         if self._stopped is not None:
             outcome, message = self._stopped
         elif self._killed_for_time or reason == "wall":
-            outcome, message = "timeout", messages.wall_timeout(limits, frames, cpu_used)
+            outcome, message = (
+                "timeout",
+                messages.wall_timeout(limits, frames, cpu_used, others),
+            )
         elif reason == "cpu" or (
             signum in (signal.SIGXCPU, signal.SIGKILL) and cpu_used >= limits.cpu_seconds * 0.9
         ):

@@ -260,6 +260,10 @@ class SandboxCgroup:
                 return int(value)
         return 0
 
+    def members(self) -> list[int]:
+        """The processes in the sandbox now."""
+        return _members(self.pids)
+
     def kill(self, *, until_empty: bool = True) -> None:
         """SIGKILL every process in the sandbox, however it got there.
 

@@ -130,6 +130,7 @@ class Sandbox:
         self.instruments: Instruments | None = None
         self._started = 0.0
         self._cpu_start = 0.0
+        self._cpu_of_others = 0.0
         self._recorder: test_run.Recorder | None = None
         self._cases_sent = 0
         self.connections: list[socket.socket] = []
@@ -223,7 +224,7 @@ class Sandbox:
         # The runner puts its own measure of the peak memory in place of any figure given here.
         result.usage = Usage(
             wall_ms=round((time.perf_counter() - self._started) * 1000, 3) if self._started else 0,
-            cpu_ms=round((_cpu_total() - self._cpu_start) * 1000, 3),
+            cpu_ms=round((_cpu_total() - self._cpu_start + self._cpu_of_others) * 1000, 3),
         )
         self.region.write(_payload_that_fits(result))
         with contextlib.suppress(OSError):
@@ -430,6 +431,11 @@ class Sandbox:
         raw_size = self.raw.size()
         self.stdout.add_raw(self.raw.read(self.stdout.cap))
         raw_overflow = raw_size > self.stdout.cap
+        if tripped is not None and self.state.active("pid_namespace") and self.state.active("proc"):
+            # A run stopped for time may have left processes running (a fork bomb's), which
+            # RUSAGE_CHILDREN does not count until they are reaped: the verdict counts them,
+            # from a /proc that shows the sandbox's processes only.
+            self._cpu_of_others = _cpu_of_other_processes()
         verdict: Verdict = decide(
             kind=request.kind,
             limits=self.limits,
@@ -439,7 +445,8 @@ class Sandbox:
             responses=responses or [],
             tests=dict(Counter(case.outcome for case in tests or [])),
             raw_overflow=raw_overflow,
-            cpu_seconds=_cpu_total() - self._cpu_start,
+            cpu_seconds=_cpu_total() - self._cpu_start + self._cpu_of_others,
+            others_seconds=self._cpu_of_others,
         )
         stdout, stdout_cut = self.stdout.value()
         stderr, stderr_cut = self.stderr.value()
@@ -533,3 +540,14 @@ def _cpu_total() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _cpu_of_other_processes() -> float:
+    """The processor time of every other process in this PID namespace (with the children
+    each has reaped), from its /proc."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0.0
+    me = str(os.getpid())
+    return rlimits.cpu_seconds_of(e for e in entries if e.isdigit() and e != me)

@@ -22,9 +22,13 @@ class Verdict:
 
 
 def limit_verdict(
-    tripped: LimitExceeded, limits: Limits, cpu_seconds: float | None = None
+    tripped: LimitExceeded,
+    limits: Limits,
+    cpu_seconds: float | None = None,
+    others_seconds: float = 0.0,
 ) -> Verdict:
-    """`cpu_seconds`: the processor time the learner's code used, measured in the sandbox."""
+    """`cpu_seconds`: the processor time the learner's code used, measured in the sandbox;
+    `others_seconds` of it by processes it started that were still running."""
     last = tripped.frames[-1] if tripped.frames else None
     if tripped.reason == "output":
         text = messages.output(limits, tripped.frames)
@@ -37,7 +41,7 @@ def limit_verdict(
         )
         return Verdict("output_limit", text, error if last else None)
     text = (
-        messages.wall_timeout(limits, tripped.frames, cpu_seconds)
+        messages.wall_timeout(limits, tripped.frames, cpu_seconds, others_seconds)
         if tripped.reason == "wall"
         else messages.cpu_timeout(limits, tripped.frames)
     )
@@ -62,9 +66,10 @@ def decide(
     tests: dict[str, int],
     raw_overflow: bool,
     cpu_seconds: float | None = None,
+    others_seconds: float = 0.0,
 ) -> Verdict:
     if tripped is not None:
-        return limit_verdict(tripped, limits, cpu_seconds)
+        return limit_verdict(tripped, limits, cpu_seconds, others_seconds)
     memory = chains.find(failure, MemoryError)
     if memory is None:
         memory_errors = [r.error for r in responses if r.error and r.error.type == "MemoryError"]
