@@ -151,6 +151,24 @@ def test_endless_test_stops_the_run_at_the_time_limit(run_in_sandbox):
     assert [c.name for c in result.tests] == ["test_spins"]
 
 
+def test_a_test_that_ends_the_process_keeps_the_tests_finished_before_it(run_in_sandbox):
+    tests = (
+        "import os\n\n"
+        "def test_first():\n    pass\n\n"
+        "def test_second():\n    assert 1 == 2\n\n"
+        "def test_exits():\n    os._exit(0)\n\n"
+        "def test_never_runs():\n    pass\n"
+    )
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=tests))
+    assert result.outcome == "crashed"
+    assert "os._exit" in result.message
+    assert "The last test to finish was test_second" in result.message
+    assert [(c.name, c.outcome) for c in result.tests] == [
+        ("test_first", "passed"),
+        ("test_second", "failed"),
+    ]
+
+
 def test_no_tests_found_is_said_plainly(run_in_sandbox):
     result = run_in_sandbox(RunRequest(kind="test", code=APP, tests="x = 1\n"))
     assert result.outcome == "ok"

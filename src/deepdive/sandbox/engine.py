@@ -363,8 +363,9 @@ class Engine:
             relays.append(asyncio.ensure_future(_relay_events(process, on_event)))
             if commands is not None:
                 relays.append(asyncio.ensure_future(_relay_commands(process, commands)))
-        elif request.kind == "test":
-            relays.append(asyncio.ensure_future(_relay_cases(process, on_event)))
+        finished: list[CaseResult] = []
+        if request.kind == "test":
+            relays.append(asyncio.ensure_future(_relay_cases(process, on_event, finished)))
         try:
             result = await process.execute(request, limits, deadline, connections or ())
             # Every event the sandbox sent came before its result: pass the rest on, in order.
@@ -373,6 +374,11 @@ class Engine:
             relays = relays[1:]
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*delivering), _DELIVERY_SECONDS)
+            if finished and not result.tests and result.outcome != "ok":
+                # The sandbox ended before it could report (a test called os._exit, say): the
+                # tests it had reported as they finished are what is known of the run.
+                result.tests = finished
+                result.message += messages.after_the_last_test(finished[-1].name)
             return result
         except BaseException:
             process.kill()
@@ -618,21 +624,26 @@ async def _relay_events(process: SandboxProcess, on_event: EventHandler | None) 
         await _emit(on_event, SessionEvent(event=event))
 
 
-async def _relay_cases(process: SandboxProcess, on_event: EventHandler | None) -> None:
-    """Test runs: each finished test, as the sandbox reports it."""
+async def _relay_cases(
+    process: SandboxProcess, on_event: EventHandler | None, finished: list[CaseResult]
+) -> None:
+    """Test runs: each finished test, as the sandbox reports it (kept in `finished`)."""
     while (event := await process.events.get()) is not control.END:
-        await _relay_case(event, on_event)
+        await _relay_case(event, on_event, finished)
 
 
-async def _relay_case(event: dict[str, Any], on_event: EventHandler | None) -> None:
+async def _relay_case(
+    event: dict[str, Any], on_event: EventHandler | None, finished: list[CaseResult]
+) -> None:
     # Checked here: whatever the sandbox sends is untrusted.
     if event.get("kind") != "case":
         return
     try:
-        finished = CaseFinished(case=CaseResult.model_validate(event.get("case")))
+        case = CaseResult.model_validate(event.get("case"))
     except ValidationError:
         return
-    await _emit(on_event, finished)
+    finished.append(case)
+    await _emit(on_event, CaseFinished(case=case))
 
 
 async def _relay_commands(

@@ -139,6 +139,11 @@ def crash_exit(code: int) -> str:
     )
 
 
+def after_the_last_test(name: str) -> str:
+    """Said of a test run that ended without a report, after the tests it had finished."""
+    return f" The last test to finish was {name}: what ended the run came after it."
+
+
 def channel_misuse() -> str:
     return (
         "Your code wrote to the sandbox's own control channel (a descriptor it inherited), so "
