@@ -113,7 +113,7 @@ def serve(
         if settings.runner_url is None:
             console.print("Starting the sandbox that runs your code…")
             try:
-                runner = stack.enter_context(local_runner(settings))
+                runner = stack.enter_context(local_runner(settings, supervise=True))
             except RunnerStartError as failure:
                 errors.print(f"[bold red]{failure}[/]", highlight=False)
                 raise typer.Exit(1) from failure

@@ -108,8 +108,9 @@ def get_progress(view: Annotated[LearnerView, Depends(get_learner_view)]) -> Pro
 ProgressDep = Annotated[Progress, Depends(get_progress)]
 
 NO_RUNNER = (
-    "Code cannot run right now: the sandbox runner is not available. "
-    "Restart the course with `make run` (or `deepdive serve`), then try again."
+    "Code cannot run right now: the sandbox runner is not available. Try again in a few "
+    "seconds (a runner that stopped is started again); if it goes on, restart the course with "
+    "`make run` (or `deepdive serve`)."
 )
 
 

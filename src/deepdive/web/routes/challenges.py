@@ -43,8 +43,9 @@ from deepdive.web.errors import retry_after
 router = APIRouter()
 
 _NO_RUNNER = (
-    "Your answer cannot be checked right now: the sandbox runner is not available. Restart the "
-    "course with `make run` (or `deepdive serve`), then try again."
+    "Your answer cannot be checked right now: the sandbox runner is not available. Try again "
+    "in a few seconds (a runner that stopped is started again); if it goes on, restart the "
+    "course with `make run` (or `deepdive serve`)."
 )
 _RUNNER_FAILED = (
     "The sandbox runner did not answer, so your answer could not be checked. Nothing was "
