@@ -8,6 +8,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from deepdive.sandbox.client import RunnerClient, RunnerError, RunnerUnavailableError, ping_sync
 from deepdive.sandbox.local import local_runner
 from deepdive.sandbox.run_request import HttpRequest, RunRequest
@@ -15,6 +17,15 @@ from deepdive.sandbox.testing import run_sync
 from deepdive.settings import Settings
 
 APP = "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get('/')\ndef root():\n    return 1\n"
+
+
+@pytest.fixture(autouse=True)
+def _private_temporary_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The runners killed here leave their directories behind, for the next runner to start to
+    # clean up: in a directory of this test's own, not where other tests' runners live.
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
 
 
 def _settings(tmp_path: Path) -> Settings:
