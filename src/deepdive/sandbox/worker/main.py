@@ -224,12 +224,17 @@ class Sandbox:
         # The runner puts its own measure of the peak memory in place of any figure given here.
         result.usage = Usage(
             wall_ms=round((time.perf_counter() - self._started) * 1000, 3) if self._started else 0,
-            cpu_ms=round((_cpu_total() - self._cpu_start + self._cpu_of_others) * 1000, 3),
+            cpu_ms=round(self._cpu_used() * 1000, 3),
         )
         self.region.write(_payload_that_fits(result))
         with contextlib.suppress(OSError):
             self._send({"type": "done"})
         os._exit(0)
+
+    def _cpu_used(self) -> float:
+        """The run's processor time so far: this process, the children it reaped and, once a
+        limit tripped, the processes still running (`_cpu_of_other_processes`)."""
+        return _cpu_total() - self._cpu_start + self._cpu_of_others
 
     def _forked(self) -> None:
         # In a process the learner forked: it must never report or read the channel.
@@ -445,7 +450,7 @@ class Sandbox:
             responses=responses or [],
             tests=dict(Counter(case.outcome for case in tests or [])),
             raw_overflow=raw_overflow,
-            cpu_seconds=_cpu_total() - self._cpu_start + self._cpu_of_others,
+            cpu_seconds=self._cpu_used(),
             others_seconds=self._cpu_of_others,
         )
         stdout, stdout_cut = self.stdout.value()
