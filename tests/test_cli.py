@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer.main
 from tests.conftest import CONTENT_DIR
 from typer.testing import CliRunner
 
@@ -137,3 +138,24 @@ def test_check_content_reports_a_widget_mistake_with_file_and_line(env, tmp_path
     )
     assert result.returncode == 1
     assert f"{lesson_md}:{line}: interactives.0.options.override.start:" in result.stderr
+
+
+def _commands(command, path=()):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def test_every_commands_help_reads_whole_lines_in_an_80_column_terminal():
+    """Help paragraphs keep their line breaks: none may be long enough to wrap mid-line."""
+    checked = 0
+    for path, command in _commands(typer.main.get_command(app)):
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+        assert result.exit_code == 0, (path, result.output)
+        shown = {line.strip() for line in result.output.splitlines()}
+        paragraphs = (command.help or "").strip().split("\n\n")[1:]
+        for line in "\n".join(paragraphs).splitlines():
+            if line.strip():
+                assert line.strip() in shown, (path, line.strip())
+                checked += 1
+    assert checked > 5

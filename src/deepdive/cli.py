@@ -305,7 +305,9 @@ def bench(
 ) -> None:
     """Benchmark FastAPI, Flask and Django REST Framework on this machine, under wrk.
 
-    The headline is the server's CPU per request; the result is saved and shown in lesson 15."""
+    The headline is the server's CPU per request; the result is saved and
+    shown in lesson 15.
+    """
     import dataclasses
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

@@ -238,8 +238,8 @@ def run_tests_command(
 ) -> None:
     """Run pytest in the sandbox, as `python -m pytest` would; print the result as JSON.
 
-    Give an app module and its tests file, or one folder: pytest then collects every test in
-    it (test_*.py, *_test.py), conftest.py files included.
+    Give an app module and its tests file, or one folder: pytest then
+    collects every test in it (test_*.py, *_test.py), conftest.py included.
     """
     try:
         if app_path.is_dir():
@@ -267,8 +267,9 @@ def run_tests_command(
 def check_command() -> None:
     """Print the isolation this machine gives sandboxes and the packages they can import.
 
-    Starts a sandbox, then lists each isolation feature (and why one is missing) and every
-    package a learner's code can import there, with its version."""
+    Starts a sandbox, then lists each isolation feature (and why one is
+    missing) and every package a learner's code can import, with its version.
+    """
     from deepdive.sandbox import packages
     from deepdive.sandbox.engine import Engine, EngineError, IsolationUnavailableError
 
