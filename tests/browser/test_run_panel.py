@@ -71,3 +71,21 @@ def test_reveal_solution_unlocks_after_the_first_run(page: Page, live_server):
     page.once("dialog", lambda dialog: dialog.accept())
     reveal.click()
     expect(mounted_editor(panel)).to_contain_text('@app.get("/version")')
+
+
+def test_a_stream_that_never_ends_shows_its_first_part_and_says_why(page: Page, live_server):
+    panel = _panel(page, live_server)
+    route = (
+        "from fastapi.responses import StreamingResponse\n\n"
+        '@app.get("/forever")\ndef forever():\n'
+        '    return StreamingResponse(iter(lambda: b"tick " * 10_000, None))\n'
+    )
+    _append_code(page, panel, "\n\n" + route)
+    panel.get_by_text("Build your own request").click()
+    panel.get_by_label("Path").fill("/forever")
+    panel.get_by_role("button", name="Send").click()
+    response = panel.locator('[data-panel="response"]')
+    expect(response.locator("[data-status]")).to_have_attribute("data-status", "200")
+    expect(response.locator("[data-response-body]")).to_contain_text("tick tick tick")
+    expect(response.locator("[data-unfinished]")).to_contain_text("still sending the body")
+    expect(response).to_contain_text("8388608 bytes read, still coming")

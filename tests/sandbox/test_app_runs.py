@@ -179,3 +179,77 @@ def test_print_goes_to_stdout_and_stderr_separately(run_in_sandbox):
     result = run_in_sandbox(RunRequest(code=code))
     assert (result.stdout, result.stderr) == ("out\n", "err\n")
     assert result.outcome == "ok"
+
+
+ENDLESS = """
+import sys
+from fastapi import FastAPI
+from fastapi.responses import Response, StreamingResponse
+
+app = FastAPI()
+
+
+@app.get("/forever")
+def forever():
+    def chunks():
+        while True:
+            yield b"x" * 65536
+    return StreamingResponse(chunks())
+
+
+@app.get("/forever-async")
+async def forever_async():
+    async def chunks():
+        while True:
+            yield "y" * 10000
+    return StreamingResponse(chunks(), media_type="text/plain")
+
+
+@app.get("/huge")
+def huge():
+    return Response(b"z" * (20 * 1024 * 1024))
+
+
+@app.get("/small")
+def small():
+    return {"ok": True}
+"""
+
+
+def test_a_body_that_never_ends_is_read_up_to_a_cap_and_the_run_goes_on(run_in_sandbox):
+    paths = ["/forever", "/forever-async", "/huge", "/small"]
+    result = run_in_sandbox(RunRequest(code=ENDLESS, requests=[HttpRequest(path=p) for p in paths]))
+    assert result.outcome == "ok", result.message
+    cut, last = result.responses[:3], result.responses[3]
+    for response in cut:
+        assert response.status == 200
+        assert response.error is None
+        assert response.unfinished
+        assert response.truncated
+        assert response.size_bytes == 8 * 1024 * 1024
+    assert set(cut[0].body) == {"x"}
+    assert set(cut[1].body) == {"y"}
+    assert last.json_body == {"ok": True}
+    assert not last.unfinished
+    assert result.usage.max_memory_mib < 200
+
+
+def test_print_through_the_binary_buffer_and_reconfigure_work_as_in_a_terminal(run_in_sandbox):
+    code = (
+        "import sys\n"
+        "from fastapi import FastAPI\n"
+        "sys.stdout.reconfigure(line_buffering=True)\n"
+        "app = FastAPI()\n\n"
+        "@app.get('/')\n"
+        "def root():\n"
+        "    sys.stdout.buffer.write(b'caf\\xc3')\n"
+        "    sys.stdout.buffer.write(b'\\xa9 \\xff\\n')\n"
+        "    sys.stdout.buffer.flush()\n"
+        "    print('then text')\n"
+        "    sys.stderr.buffer.write('to stderr\\n'.encode())\n"
+        "    return {'ok': True}\n"
+    )
+    result = run_in_sandbox(RunRequest(code=code, requests=[HttpRequest(path="/")]))
+    assert result.outcome == "ok", result.message
+    assert result.stdout == "caf\u00e9 \ufffd\nthen text\n"
+    assert result.stderr == "to stderr\n"

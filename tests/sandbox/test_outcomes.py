@@ -137,6 +137,30 @@ def test_a_long_sleep_is_called_waiting_not_an_endless_loop(run_in_sandbox):
     assert result.error.line == code.count("\n")
 
 
+def test_a_stream_that_never_ends_keeps_the_answers_before_it_and_is_named(run_in_sandbox):
+    code = HEADER + (
+        "import asyncio\n"
+        "from fastapi.responses import StreamingResponse\n\n"
+        "@app.get('/')\n"
+        "def root():\n"
+        "    return {'ok': True}\n\n"
+        "@app.get('/ticks')\n"
+        "async def ticks():\n"
+        "    async def tick():\n"
+        "        while True:\n"
+        "            await asyncio.sleep(0.05)\n"
+        "            yield 'tick\\n'\n"
+        "    return StreamingResponse(tick(), media_type='text/plain')\n"
+    )
+    result = run_in_sandbox(app_run(code, "/", "/ticks", "/", wall_seconds=2))
+    assert result.outcome == "timeout"
+    assert "It was waiting, not computing" in result.message
+    assert "GET /ticks never got a complete answer" in result.message
+    assert "a streamed body that never ends" in result.message
+    assert [(r.path, r.status) for r in result.responses] == [("/", 200)]
+    assert result.responses[0].json_body == {"ok": True}
+
+
 def test_a_process_left_computing_is_counted_when_time_runs_out(run_in_sandbox):
     # PID 1 waits while the process it forked spins: RUSAGE_CHILDREN counts nothing for a
     # child not yet reaped, so without counting it the run would look idle.

@@ -78,3 +78,61 @@ def test_idle_session_ends_by_itself(runner_client):
     kinds, result = asyncio.run(scenario())
     assert kinds == ["ready", "idle"]
     assert result.outcome == "ok"
+
+
+LARGE = """
+from fastapi import FastAPI, WebSocket
+
+app = FastAPI()
+
+
+@app.get("/boom")
+def boom():
+    return {"x": 1 / 0}
+
+
+@app.get("/large")
+def large():
+    return {"data": "b" * 300_000}
+
+
+@app.websocket("/ws")
+async def ws(websocket: WebSocket):
+    await websocket.accept()
+    await websocket.send_text("t" * 500_000)
+    await websocket.send_bytes(bytes(400_000))
+    await websocket.send_text("small")
+    await websocket.close()
+"""
+
+
+def test_large_answers_and_errors_reach_a_session_client(runner_client):
+    async def scenario():
+        async with runner_client.session(RunRequest(kind="session", code=LARGE)) as session:
+            await _next_of(session, "ready")
+            events = []
+            for path in ("/boom", "/large"):
+                request = HttpRequest(path=path)
+                await session.send(SessionCommand(op="request", request=request))
+                events.append(await _next_of(session, "response"))
+            await session.send(SessionCommand(op="connect", connection="a", path="/ws"))
+            events += [await _next_of(session, "message") for _ in range(3)]
+            await _next_of(session, "closed")
+            return events, await session.end()
+
+    (boom, large, text, data, small), result = asyncio.run(scenario())
+    assert boom["response"]["status"] == 500
+    assert boom["response"]["error"]["type"] == "ZeroDivisionError"
+    assert boom["response"]["error"]["line"] == 9
+    assert large["response"]["status"] == 200
+    assert large["response"]["size_bytes"] > 300_000
+    assert large["response"]["truncated"] is True
+    assert large["response"]["body"].startswith('{"data":"bbb')
+    assert text["size"] == 500_000
+    assert text["truncated"]
+    assert set(text["text"]) == {"t"}
+    assert data["size"] == 400_000
+    assert data["truncated"]
+    assert small["text"] == "small"
+    assert "truncated" not in small
+    assert result.responses[1].size_bytes > 300_000

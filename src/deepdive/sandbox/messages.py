@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+from collections.abc import Sequence
 
 from deepdive.sandbox.run_result import ErrorInfo, Frame, Limits
 
@@ -35,15 +36,24 @@ def wall_timeout(
     frames: list[Frame],
     cpu_seconds: float | None = None,
     others_seconds: float = 0.0,
+    unanswered: Sequence[str] = (),
 ) -> str:
     """`cpu_seconds`: the processor time the run used, `others_seconds` of it by processes the
-    learner's code started and left running."""
+    learner's code started and left running; `unanswered`: the requests ("GET /slow") the app
+    had not finished answering."""
     stopped = f"Your code ran for more than {_seconds(limits.wall_seconds)} and was stopped."
     # A loop on a busy machine still gets far more than an eighth of a core: less than that,
     # and the code was waiting, not looping.
     busy = limits.wall_seconds / 8
     where = _near(frames)
     if cpu_seconds is not None and cpu_seconds < busy:
+        if unanswered and not where:
+            return (
+                f"{stopped} It was waiting, not computing (it used {cpu_seconds:.1f} s of "
+                f"processor time), and {_listed(unanswered)} never got a complete answer: look "
+                "in the endpoint for a call that waits too long (time.sleep, a lock, a "
+                "connection that never answers) or for a streamed body that never ends."
+            )
         return (
             f"{stopped} It was waiting, not computing (it used {cpu_seconds:.1f} s of processor "
             f"time): look for a call that waits too long{where}, such as time.sleep, "
@@ -64,12 +74,26 @@ def wall_timeout(
     return f"{stopped} {hint}"
 
 
-def cpu_timeout(limits: Limits, frames: list[Frame]) -> str:
+def _listed(requests: Sequence[str]) -> str:
+    if len(requests) == 1:
+        return requests[0]
+    shown = ", ".join(requests[:3])
+    more = f" and {len(requests) - 3} more" if len(requests) > 3 else ""
+    return f"{len(requests)} requests ({shown}{more})"
+
+
+def cpu_timeout(limits: Limits, frames: list[Frame], unanswered: Sequence[str] = ()) -> str:
+    """`unanswered`: the requests the app had not finished answering (see `wall_timeout`)."""
     where = _near(frames)
-    return (
-        f"Your code used more than {_seconds(limits.cpu_seconds)} of processor time and was "
-        f"stopped. Look for a loop that never ends{where or ' or a very slow computation'}."
-    )
+    stopped = f"Your code used more than {_seconds(limits.cpu_seconds)} of processor time and was"
+    if unanswered and not where:
+        return (
+            f"{stopped} stopped, and {_listed(unanswered)} never got a complete answer: look in "
+            "the endpoint for a loop that never ends or a very slow computation, or for a "
+            "streamed body that never ends."
+        )
+    hint = where or " or a very slow computation"
+    return f"{stopped} stopped. Look for a loop that never ends{hint}."
 
 
 def memory(limits: Limits, frames: list[Frame]) -> str:

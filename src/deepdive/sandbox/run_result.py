@@ -59,6 +59,11 @@ class HttpResponse(BaseModel):
     is_binary: bool = False
     size_bytes: int = 0
     truncated: bool = False
+    unfinished: bool = Field(
+        default=False,
+        description="The app was still sending the body after 8 MiB (size_bytes) had been "
+        "read: the sandbox stopped reading it there and stopped the app's stream",
+    )
     elapsed_ms: float = 0.0
     error: ErrorInfo | None = None
     skipped: str | None = Field(

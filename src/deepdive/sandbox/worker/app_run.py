@@ -23,17 +23,61 @@ from deepdive.sandbox.nesting import MAX_JSON_DEPTH, deeper_than
 from deepdive.sandbox.run_request import HttpRequest
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker import clock
-from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange
+from deepdive.sandbox.worker.asgi import EXCHANGE, ASGIApp, Exchange, Message, Receive, Scope, Send
 from deepdive.sandbox.worker.files import LearnerFiles
+from deepdive.sandbox.worker.guard import LimitExceeded
 from deepdive.sandbox.worker.tracebacks import error_info
 
 BODY_CAP = 256 * 1024
+# How much of a response body is read at most: httpx's ASGITransport keeps a whole body in
+# memory, so a body that never ends (a streaming generator looping forever) would otherwise
+# fill the run's memory before anything could be shown.
+READ_CAP = 8 * 1024 * 1024
 HEADERS_CAP = 64 * 1024
 BASE_URL = "http://testserver"
 
 
+class BodyReadStoppedError(Exception):
+    """Raised into the app by `send` once its response body has passed `READ_CAP`."""
+
+
+class _BodyLimit:
+    """Outermost layer of a client's app: ends a response whose body passes `READ_CAP`.
+
+    The client is given the body's first `READ_CAP` bytes as a finished response, the request's
+    Exchange is marked `body_cut`, and every later `send` of the app raises
+    `BodyReadStoppedError`, which stops a stream that would go on forever (the Recorder then
+    keeps no error for it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        exchange = EXCHANGE.get()
+        if scope.get("type") != "http" or exchange is None:
+            await self.app(scope, receive, send)
+            return
+        read = 0
+
+        async def limited(message: Message) -> None:
+            nonlocal read
+            if exchange.body_cut:
+                raise BodyReadStoppedError("the sandbox stopped reading this response")
+            if message.get("type") == "http.response.body":
+                body = message.get("body", b"")
+                if read + len(body) > READ_CAP:
+                    exchange.body_cut = True
+                    last = {"type": "http.response.body", "body": body[: READ_CAP - read]}
+                    await send({**last, "more_body": False})
+                    raise BodyReadStoppedError("the sandbox stopped reading this response")
+                read += len(body)
+            await send(message)
+
+        await self.app(scope, receive, limited)
+
+
 def client_for(app: ASGIApp) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    transport = httpx.ASGITransport(app=_BodyLimit(app), raise_app_exceptions=False)
     # No timeout of its own: the run's wall-clock limit bounds every request.
     return httpx.AsyncClient(
         transport=transport,
@@ -43,6 +87,16 @@ def client_for(app: ASGIApp) -> httpx.AsyncClient:
     )
 
 
+# The requests sent and not answered yet, in the order they were sent: a run stopped while
+# waiting names them.
+_UNANSWERED: dict[int, str] = {}
+
+
+def unanswered() -> list[str]:
+    """ "METHOD /path" of every request the app has not finished answering."""
+    return list(_UNANSWERED.values())
+
+
 async def send_all(
     client: httpx.AsyncClient,
     requests: list[HttpRequest],
@@ -50,12 +104,15 @@ async def send_all(
     concurrent: bool,
     instruments: Instruments,
     files: LearnerFiles,
+    responses: list[HttpResponse] | None = None,
 ) -> list[HttpResponse]:
     """Send `requests` (at once when `concurrent`) and describe every response.
 
     One after the other, each request first moves the clock when it asks to, takes the values
     it uses from earlier responses, and keeps the values it captures; a request whose values
-    are missing is not sent, and its entry says why."""
+    are missing is not sent, and its entry says why. Each response is appended to `responses`
+    as it arrives (sent one after the other), so a run stopped halfway keeps the ones before."""
+    responses = [] if responses is None else responses
 
     async def one(index: int, request: HttpRequest) -> HttpResponse:
         exchange = Exchange(index)
@@ -68,10 +125,10 @@ async def send_all(
     if concurrent:
         clock.advance(sum(request.advance_clock for request in requests))
         tasks = [asyncio.ensure_future(one(i, r)) for i, r in enumerate(requests)]
-        return list(await asyncio.gather(*tasks))
+        responses.extend(await asyncio.gather(*tasks))
+        return responses
     values: dict[str, Any] = {}
     missing: dict[str, str] = {}
-    responses = []
     for index, request in enumerate(requests):
         clock.advance(request.advance_clock)
         if request.advance_clock_past:
@@ -141,6 +198,9 @@ async def send_one(
     client: httpx.AsyncClient, request: HttpRequest, exchange: Exchange, files: LearnerFiles
 ) -> HttpResponse:
     started = time.perf_counter()
+    token = EXCHANGE.set(exchange)
+    listed: int | None = id(exchange)
+    _UNANSWERED[listed] = f"{request.method} {request.path}"
     try:
         reply = await client.request(request.method, request.path, **_body(request))
     except UnicodeEncodeError as problem:
@@ -152,8 +212,16 @@ async def send_one(
             f"Not sent: a header holds {character!r}, which HTTP headers cannot carry (their "
             "values are ASCII text).",
         )
+    except LimitExceeded:
+        listed = None  # the run stops here: its message names the requests left unanswered
+        raise
+    finally:
+        EXCHANGE.reset(token)
+        if listed is not None:
+            del _UNANSWERED[listed]
     elapsed = (time.perf_counter() - started) * 1000
     response = describe(reply, request, elapsed)
+    response.unfinished = exchange.body_cut
     if exchange.exception is not None:
         response.error = error_info(exchange.exception, files)
     return response

@@ -27,6 +27,9 @@ class Exchange:
     index: int
     exception: BaseException | None = None
     notes: dict[str, Any] = field(default_factory=dict)
+    # The sandbox stopped reading the response's body (too large, or never ending): what the
+    # app raised from then on is the sandbox's doing, not the learner's error.
+    body_cut: bool = False
 
 
 EXCHANGE: ContextVar[Exchange | None] = ContextVar("deepdive_exchange", default=None)
@@ -49,7 +52,8 @@ class Recorder:
             exchange = EXCHANGE.get()
             if exchange is None or scope.get("type") != "http":
                 raise
-            exchange.exception = exc
+            if not exchange.body_cut:
+                exchange.exception = exc
 
 
 class LifespanError(Exception):

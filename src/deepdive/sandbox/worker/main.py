@@ -297,14 +297,13 @@ class Sandbox:
         lifespan = Lifespan(app)
         await lifespan.startup()
         async with app_run.client_for(app) as client:
-            responses.extend(
-                await app_run.send_all(
-                    client,
-                    self.request.requests,
-                    concurrent=self.request.concurrent,
-                    instruments=self.instruments,
-                    files=self.files,
-                )
+            await app_run.send_all(
+                client,
+                self.request.requests,
+                concurrent=self.request.concurrent,
+                instruments=self.instruments,
+                files=self.files,
+                responses=responses,
             )
         await lifespan.shutdown()
 
@@ -452,6 +451,7 @@ class Sandbox:
             raw_overflow=raw_overflow,
             cpu_seconds=self._cpu_used(),
             others_seconds=self._cpu_of_others,
+            unanswered=app_run.unanswered(),
         )
         stdout, stdout_cut = self.stdout.value()
         stderr, stderr_cut = self.stderr.value()

@@ -8,6 +8,7 @@ file-size limit and is appended to stdout afterwards.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 
@@ -27,7 +28,10 @@ def _size(count: int) -> str:
 
 
 class CappedStream(io.TextIOBase):
-    """A text stream that keeps at most `cap` bytes (UTF-8) and trips the guard beyond."""
+    """A text stream that keeps at most `cap` bytes (UTF-8) and trips the guard beyond.
+
+    Like the `sys.stdout` of a terminal, it has a binary `buffer` (bytes written there are
+    decoded as UTF-8 and kept in order with the text) and takes `reconfigure()`."""
 
     def __init__(self, fd: int, cap: int, guard: Guard) -> None:
         super().__init__()
@@ -38,6 +42,18 @@ class CappedStream(io.TextIOBase):
         self._kept = 0
         self.total = 0
         self._chars = 0
+        self.buffer = _CappedBytes(self)
+
+    def reconfigure(
+        self,
+        *,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+        line_buffering: bool | None = None,
+        write_through: bool | None = None,
+    ) -> None:
+        """Accepted as `io.TextIOWrapper.reconfigure` is (output is kept, never buffered)."""
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
@@ -105,6 +121,35 @@ class CappedStream(io.TextIOBase):
         if self.truncated:
             text += truncation_marker(self._kept, self.total)
         return text, self.truncated
+
+
+class _CappedBytes(io.BufferedIOBase):
+    """`CappedStream.buffer`: bytes decoded as UTF-8 (a character split across two writes is
+    joined) and kept by the text stream, within the same cap."""
+
+    def __init__(self, text: CappedStream) -> None:
+        super().__init__()
+        self._text = text
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._text.fileno()
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        size = memoryview(data).nbytes
+        text = self._decoder.decode(bytes(data))
+        if text:
+            self._text.write(text)
+        return size
+
+    def flush(self) -> None:
+        return None
 
 
 class RawOutput:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import socket
 import time
 import urllib.parse
@@ -95,6 +96,41 @@ class _Connection:
             )
 
 
+# An event travels to the client in one control packet, with room to spare for its envelope.
+_EVENT_ROOM = channel.MAX_MESSAGE - 4096
+
+
+def _encoded_size(event: dict[str, Any]) -> int:
+    return len(json.dumps(event, separators=(",", ":")).encode())
+
+
+def _fitting(event: dict[str, Any]) -> dict[str, Any]:
+    """`event`, or a copy whose frame or response body is cut short (`truncated`) to fit one
+    packet: a frame keeps its whole `size` in bytes, a response its `size_bytes`."""
+    if _encoded_size(event) <= _EVENT_ROOM:
+        return event
+    event = dict(event)
+    if event.get("kind") == "message":
+        holder, key = event, "text" if "text" in event else "data_base64"
+        value = event.get(key) or ""
+        padding = value[-2:].count("=")
+        event["size"] = len(value.encode()) if key == "text" else len(value) * 3 // 4 - padding
+    elif event.get("kind") == "response" and isinstance(event.get("response"), dict):
+        holder = event["response"] = dict(event["response"])
+        key, holder["json_body"], holder["is_json"] = "body", None, False
+    else:
+        return event
+    text = holder.get(key) or ""
+    keep = len(text)
+    holder["truncated"] = True
+    while keep and _encoded_size(event) > _EVENT_ROOM:
+        keep = keep // 2
+        if key != "text":
+            keep -= keep % 4  # whole base64 groups
+        holder[key] = text[:keep]
+    return event
+
+
 class SessionRun:
     """Serves one session: commands arrive on `control`, events leave through `emit`."""
 
@@ -121,7 +157,8 @@ class SessionRun:
 
     def emit(self, event: dict[str, Any]) -> None:
         # Every event carries when it happened, measured here, beside the app.
-        self._emit({**event, "t_ms": round((time.perf_counter() - self._started) * 1000, 3)})
+        event = {**event, "t_ms": round((time.perf_counter() - self._started) * 1000, 3)}
+        self._emit(_fitting(event))
 
     async def serve(self) -> None:
         lifespan = Lifespan(self.app)

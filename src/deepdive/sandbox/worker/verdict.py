@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deepdive.sandbox import messages
@@ -26,9 +27,11 @@ def limit_verdict(
     limits: Limits,
     cpu_seconds: float | None = None,
     others_seconds: float = 0.0,
+    unanswered: Sequence[str] = (),
 ) -> Verdict:
     """`cpu_seconds`: the processor time the learner's code used, measured in the sandbox;
-    `others_seconds` of it by processes it started that were still running."""
+    `others_seconds` of it by processes it started that were still running; `unanswered`: the
+    requests the app had not finished answering."""
     last = tripped.frames[-1] if tripped.frames else None
     if tripped.reason == "output":
         text = messages.output(limits, tripped.frames)
@@ -41,9 +44,9 @@ def limit_verdict(
         )
         return Verdict("output_limit", text, error if last else None)
     text = (
-        messages.wall_timeout(limits, tripped.frames, cpu_seconds, others_seconds)
+        messages.wall_timeout(limits, tripped.frames, cpu_seconds, others_seconds, unanswered)
         if tripped.reason == "wall"
-        else messages.cpu_timeout(limits, tripped.frames)
+        else messages.cpu_timeout(limits, tripped.frames, unanswered)
     )
     error = ErrorInfo(
         type="TimeLimitExceeded",
@@ -67,9 +70,10 @@ def decide(
     raw_overflow: bool,
     cpu_seconds: float | None = None,
     others_seconds: float = 0.0,
+    unanswered: Sequence[str] = (),
 ) -> Verdict:
     if tripped is not None:
-        return limit_verdict(tripped, limits, cpu_seconds, others_seconds)
+        return limit_verdict(tripped, limits, cpu_seconds, others_seconds, unanswered)
     memory = chains.find(failure, MemoryError)
     if memory is None:
         memory_errors = [r.error for r in responses if r.error and r.error.type == "MemoryError"]

@@ -17,12 +17,17 @@ export function errorMarkers(result) {
   return markers;
 }
 
+/** "N bytes", or how much had been read of a body the app was still sending. */
+export function bodySize(response) {
+  return response.unfinished ? `${response.size_bytes} bytes read, still coming` : `${response.size_bytes} bytes`;
+}
+
 export function renderResponse(response) {
   if (response.skipped) return [notice(response.skipped, "warning", { title: `${response.method} ${response.path}:` })];
   const status = element("p", { class: `response-status status-${String(response.status)[0]}xx` });
   status.append(
     element("strong", { text: `${response.status} ${response.reason || ""}`.trim(), "data-status": String(response.status) }),
-    element("span", { class: "hint", text: ` · ${response.method} ${response.path} · ${response.elapsed_ms.toFixed(1)} ms · ${response.size_bytes} bytes` }),
+    element("span", { class: "hint", text: ` · ${response.method} ${response.path} · ${response.elapsed_ms.toFixed(1)} ms · ${bodySize(response)}` }),
   );
   const headers = element("details", { class: "response-headers" }, element("summary", { text: `Headers (${response.headers.length})` }));
   const table = element("table");
@@ -34,7 +39,11 @@ export function renderResponse(response) {
   const body = response.is_json ? JSON.stringify(response.json_body, null, 2) : response.body;
   const pre = element("pre", { class: "response-body", tabindex: "0", "data-response-body": "" }, element("code", { text: body || "(empty body)" }));
   const parts = [status, headers, pre];
-  if (response.truncated) parts.push(element("p", { class: "hint", text: "The body was cut short: it was too large to show whole." }));
+  if (response.unfinished) {
+    parts.push(element("p", { class: "hint", "data-unfinished": "", text: "The app was still sending the body when the sandbox stopped reading it, after 8 MiB: a stream that never ends, or a body too large to read whole. A real server would have kept sending; the first part is shown." }));
+  } else if (response.truncated) {
+    parts.push(element("p", { class: "hint", text: "The body was cut short: it was too large to show whole." }));
+  }
   if (response.error) {
     parts.push(
       element("div", { class: "notice notice-error", role: "alert" },

@@ -173,7 +173,10 @@ function mount(panel) {
       if (item) item.querySelector(".frame-time").textContent = formatTime(data.t_ms);
       for (const [number, [owner, sentRow]] of sentRows) if (owner === client && sentRow === item) sentRows.delete(number);
     } else if (data.kind === "message") {
-      const text = data.text !== undefined ? preview(data.text) : `binary frame (${atob(data.data_base64 || "").length} bytes)`;
+      // A frame too large to travel whole arrives cut short, with its whole size.
+      const size = data.size ?? atob(data.data_base64 || "").length;
+      let text = data.text !== undefined ? preview(data.text) : `binary frame (${size} bytes)`;
+      if (data.truncated && data.text !== undefined) text += ` (a text frame of ${size} bytes, cut short)`;
       row(client, "in", text, { time: data.t_ms });
     } else if (data.kind === "closed") {
       clearTimers(client);

@@ -1,6 +1,7 @@
 // What one run of the response filter shows: the value the endpoint returned, the response that
 // left the server (leaked secrets flagged), and what the app's OpenAPI document promises.
 import { element, notice } from "../../kit/dom.js";
+import { bodySize } from "../../kit/response-view.js";
 import { docsView } from "./docs-view.js";
 import { jsonView } from "./json-view.js";
 import { valueView } from "./value-view.js";
@@ -67,7 +68,7 @@ export function sentNodes(result, response) {
   if (!response) return { parts: [notice(result.message)], leaks: [] };
   const line = element("p", { class: `rf-status-line status-${String(response.status)[0]}xx` },
     element("strong", { "data-status": String(response.status), text: `HTTP/1.1 ${response.status} ${response.reason || ""}`.trim() }),
-    element("span", { class: "hint", text: ` · ${response.method} ${response.path} · ${response.size_bytes} bytes` }));
+    element("span", { class: "hint", text: ` · ${response.method} ${response.path} · ${bodySize(response)}` }));
   const headers = element("details", { class: "rf-headers" }, element("summary", { text: `Headers (${response.headers.length})` }));
   const table = element("table");
   for (const [name, value] of response.headers) table.append(element("tr", {}, element("th", { scope: "row", text: name }), element("td", { text: value })));
