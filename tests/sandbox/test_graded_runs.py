@@ -170,3 +170,17 @@ def test_a_check_reaches_the_app_over_real_websockets(run_in_sandbox):
     result = _grade(run_in_sandbox, WS_APP, WS_CHECK)
     assert result.outcome == "ok", (result.message, [c.message for c in result.tests])
     assert [case.outcome for case in result.tests] == ["passed"] * 2
+
+
+def test_a_shutdown_that_fails_after_the_check_keeps_the_verdict(run_in_sandbox):
+    code = "from contextlib import asynccontextmanager\n" + APP.replace(
+        "app = FastAPI()", "app = FastAPI(lifespan=lifespan)"
+    ).replace(
+        "from fastapi import FastAPI\n",
+        "from fastapi import FastAPI\n\n\n@asynccontextmanager\nasync def lifespan(app):\n"
+        "    yield\n    raise RuntimeError('the pool would not close')\n",
+    )
+    result = _grade(run_in_sandbox, code)
+    assert result.outcome == "ok", result.message
+    assert [case.outcome for case in result.tests] == ["passed"] * 3
+    assert "Application shutdown failed: the pool would not close" in result.stderr

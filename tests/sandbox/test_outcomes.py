@@ -161,6 +161,40 @@ def test_a_stream_that_never_ends_keeps_the_answers_before_it_and_is_named(run_i
     assert result.responses[0].json_body == {"ok": True}
 
 
+LIFESPAN = (
+    "import asyncio\n"
+    "from contextlib import asynccontextmanager\n"
+    "from fastapi import FastAPI\n\n"
+    "@asynccontextmanager\n"
+    "async def lifespan(app):\n"
+    "    {before}\n"
+    "    yield\n"
+    "    {after}\n\n"
+    "app = FastAPI(lifespan=lifespan)\n\n"
+    "@app.get('/')\n"
+    "def root():\n"
+    "    return {{'ok': True}}\n"
+)
+
+
+def test_a_startup_that_never_finishes_is_named(run_in_sandbox):
+    code = LIFESPAN.format(before="await asyncio.Event().wait()", after="pass")
+    result = run_in_sandbox(app_run(code, "/", wall_seconds=2))
+    assert result.outcome == "timeout"
+    assert "the app's startup never finished" in result.message
+    assert "lifespan function (up to its yield)" in result.message
+    assert result.responses == []
+
+
+def test_a_shutdown_that_fails_is_reported_after_the_answers(run_in_sandbox):
+    code = LIFESPAN.format(before="pass", after="raise RuntimeError('the pool would not close')")
+    result = run_in_sandbox(app_run(code, "/"))
+    assert result.outcome == "runtime_error"
+    assert "the app's shutdown failed: the pool would not close" in result.message
+    assert result.error.line == 9
+    assert [r.status for r in result.responses] == [200]
+
+
 def test_a_process_left_computing_is_counted_when_time_runs_out(run_in_sandbox):
     # PID 1 waits while the process it forked spins: RUSAGE_CHILDREN counts nothing for a
     # child not yet reaped, so without counting it the run would look idle.

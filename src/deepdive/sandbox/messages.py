@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from deepdive.sandbox.run_result import ErrorInfo, Frame, Limits
 
@@ -31,28 +32,60 @@ def ok(kind: str, responses: int, tests: dict[str, int]) -> str:
     return f"Your app answered {responses} request{'s' if responses != 1 else ''}."
 
 
+@dataclass(frozen=True)
+class Unfinished:
+    """What the app had begun and not finished when a limit stopped the run: the requests it
+    had not answered ("GET /slow"), or the lifespan phase it was in ("startup", "shutdown")."""
+
+    requests: Sequence[str] = ()
+    lifespan: str | None = None
+
+    def said(self) -> tuple[str, str, str] | None:
+        """(what never finished, where to look, what else to look for), or None."""
+        if self.lifespan is not None:
+            part = "up to its yield" if self.lifespan == "startup" else "after its yield"
+            return (
+                f"the app's {self.lifespan} never finished",
+                f"in its lifespan function ({part})",
+                "",
+            )
+        if not self.requests:
+            return None
+        if len(self.requests) == 1:
+            listed = self.requests[0]
+        else:
+            shown = ", ".join(self.requests[:3])
+            more = f" and {len(self.requests) - 3} more" if len(self.requests) > 3 else ""
+            listed = f"{len(self.requests)} requests ({shown}{more})"
+        return (
+            f"{listed} never got a complete answer",
+            "in the endpoint",
+            ", or for a streamed body that never ends",
+        )
+
+
 def wall_timeout(
     limits: Limits,
     frames: list[Frame],
     cpu_seconds: float | None = None,
     others_seconds: float = 0.0,
-    unanswered: Sequence[str] = (),
+    unfinished: Unfinished | None = None,
 ) -> str:
     """`cpu_seconds`: the processor time the run used, `others_seconds` of it by processes the
-    learner's code started and left running; `unanswered`: the requests ("GET /slow") the app
-    had not finished answering."""
+    learner's code started and left running."""
     stopped = f"Your code ran for more than {_seconds(limits.wall_seconds)} and was stopped."
     # A loop on a busy machine still gets far more than an eighth of a core: less than that,
     # and the code was waiting, not looping.
     busy = limits.wall_seconds / 8
     where = _near(frames)
+    said = unfinished.said() if unfinished is not None else None
     if cpu_seconds is not None and cpu_seconds < busy:
-        if unanswered and not where:
+        if said is not None and not where:
+            what, place, more = said
             return (
                 f"{stopped} It was waiting, not computing (it used {cpu_seconds:.1f} s of "
-                f"processor time), and {_listed(unanswered)} never got a complete answer: look "
-                "in the endpoint for a call that waits too long (time.sleep, a lock, a "
-                "connection that never answers) or for a streamed body that never ends."
+                f"processor time), and {what}: look {place} for a call that waits too long "
+                f"(time.sleep, a lock, a connection that never answers){more}."
             )
         return (
             f"{stopped} It was waiting, not computing (it used {cpu_seconds:.1f} s of processor "
@@ -74,23 +107,15 @@ def wall_timeout(
     return f"{stopped} {hint}"
 
 
-def _listed(requests: Sequence[str]) -> str:
-    if len(requests) == 1:
-        return requests[0]
-    shown = ", ".join(requests[:3])
-    more = f" and {len(requests) - 3} more" if len(requests) > 3 else ""
-    return f"{len(requests)} requests ({shown}{more})"
-
-
-def cpu_timeout(limits: Limits, frames: list[Frame], unanswered: Sequence[str] = ()) -> str:
-    """`unanswered`: the requests the app had not finished answering (see `wall_timeout`)."""
+def cpu_timeout(limits: Limits, frames: list[Frame], unfinished: Unfinished | None = None) -> str:
     where = _near(frames)
     stopped = f"Your code used more than {_seconds(limits.cpu_seconds)} of processor time and was"
-    if unanswered and not where:
+    said = unfinished.said() if unfinished is not None else None
+    if said is not None and not where:
+        what, place, more = said
         return (
-            f"{stopped} stopped, and {_listed(unanswered)} never got a complete answer: look in "
-            "the endpoint for a loop that never ends or a very slow computation, or for a "
-            "streamed body that never ends."
+            f"{stopped} stopped, and {what}: look {place} for a loop that never ends or a very "
+            f"slow computation{more}."
         )
     hint = where or " or a very slow computation"
     return f"{stopped} stopped. Look for a loop that never ends{hint}."

@@ -57,11 +57,20 @@ class Recorder:
 
 
 class LifespanError(Exception):
-    """The app's startup failed; `original` is the learner's exception when there is one."""
+    """The app's startup (or shutdown, `phase`) failed; `original` is the learner's exception
+    when there is one."""
 
-    def __init__(self, message: str, original: BaseException | None) -> None:
+    def __init__(
+        self, message: str, original: BaseException | None, phase: str = "startup"
+    ) -> None:
         super().__init__(message)
         self.original = original
+        self.phase = phase
+
+
+# The lifespan phase the app has begun and not finished ("startup", "shutdown"): a run stopped
+# while waiting in one says so.
+LIFESPAN_PENDING: list[str] = []
 
 
 class Lifespan:
@@ -78,17 +87,26 @@ class Lifespan:
         scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": {}}
         self._task = asyncio.ensure_future(self._app(scope, self._incoming.get, self._send))
         await self._incoming.put({"type": "lifespan.startup"})
-        reply = await self._reply()
+        reply = await self._pending("startup")
         if reply is None:
             self._supported = False
         elif reply["type"] == "lifespan.startup.failed":
             raise LifespanError(reply.get("message", ""), await self._exception())
 
     async def shutdown(self) -> None:
+        """Like Uvicorn, report a shutdown that failed (the app's requests were answered)."""
         if not self._supported or self._task is None or self._task.done():
             return
         await self._incoming.put({"type": "lifespan.shutdown"})
-        await self._reply()
+        reply = await self._pending("shutdown")
+        if reply is not None and reply["type"] == "lifespan.shutdown.failed":
+            raise LifespanError(reply.get("message", ""), await self._exception(), "shutdown")
+
+    async def _pending(self, phase: str) -> Message | None:
+        LIFESPAN_PENDING.append(phase)
+        reply = await self._reply()
+        LIFESPAN_PENDING.remove(phase)  # not reached when a limit stops the run in between
+        return reply
 
     async def _send(self, message: Message) -> None:
         await self._outgoing.put(message)

@@ -24,7 +24,7 @@ from typing import Any, Literal, NoReturn
 
 import pytest
 
-from deepdive.sandbox import channel, watched_db
+from deepdive.sandbox import channel, messages, watched_db
 from deepdive.sandbox.hot_pages import HotPages
 from deepdive.sandbox.instruments import Instruments, RunContext
 from deepdive.sandbox.isolation import rlimits
@@ -48,7 +48,7 @@ from deepdive.sandbox.worker import (
     test_run,
     warmup,
 )
-from deepdive.sandbox.worker.asgi import Lifespan, Recorder
+from deepdive.sandbox.worker.asgi import LIFESPAN_PENDING, Lifespan, Recorder
 from deepdive.sandbox.worker.files import LearnerFiles
 from deepdive.sandbox.worker.guard import Guard, LimitExceeded, find_limit
 from deepdive.sandbox.worker.output import CappedStream, RawOutput
@@ -451,7 +451,10 @@ class Sandbox:
             raw_overflow=raw_overflow,
             cpu_seconds=self._cpu_used(),
             others_seconds=self._cpu_of_others,
-            unanswered=app_run.unanswered(),
+            unfinished=messages.Unfinished(
+                requests=app_run.unanswered(),
+                lifespan=LIFESPAN_PENDING[-1] if LIFESPAN_PENDING else None,
+            ),
         )
         stdout, stdout_cut = self.stdout.value()
         stderr, stderr_cut = self.stderr.value()

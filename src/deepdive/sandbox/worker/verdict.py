@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deepdive.sandbox import messages
@@ -27,11 +26,11 @@ def limit_verdict(
     limits: Limits,
     cpu_seconds: float | None = None,
     others_seconds: float = 0.0,
-    unanswered: Sequence[str] = (),
+    unfinished: messages.Unfinished | None = None,
 ) -> Verdict:
     """`cpu_seconds`: the processor time the learner's code used, measured in the sandbox;
-    `others_seconds` of it by processes it started that were still running; `unanswered`: the
-    requests the app had not finished answering."""
+    `others_seconds` of it by processes it started that were still running; `unfinished`: what
+    the app had begun and not finished."""
     last = tripped.frames[-1] if tripped.frames else None
     if tripped.reason == "output":
         text = messages.output(limits, tripped.frames)
@@ -44,9 +43,9 @@ def limit_verdict(
         )
         return Verdict("output_limit", text, error if last else None)
     text = (
-        messages.wall_timeout(limits, tripped.frames, cpu_seconds, others_seconds, unanswered)
+        messages.wall_timeout(limits, tripped.frames, cpu_seconds, others_seconds, unfinished)
         if tripped.reason == "wall"
-        else messages.cpu_timeout(limits, tripped.frames, unanswered)
+        else messages.cpu_timeout(limits, tripped.frames, unfinished)
     )
     error = ErrorInfo(
         type="TimeLimitExceeded",
@@ -70,10 +69,10 @@ def decide(
     raw_overflow: bool,
     cpu_seconds: float | None = None,
     others_seconds: float = 0.0,
-    unanswered: Sequence[str] = (),
+    unfinished: messages.Unfinished | None = None,
 ) -> Verdict:
     if tripped is not None:
-        return limit_verdict(tripped, limits, cpu_seconds, others_seconds, unanswered)
+        return limit_verdict(tripped, limits, cpu_seconds, others_seconds, unfinished)
     memory = chains.find(failure, MemoryError)
     if memory is None:
         memory_errors = [r.error for r in responses if r.error and r.error.type == "MemoryError"]
@@ -92,7 +91,7 @@ def decide(
             info = error_info(failure.original, files)
         else:
             info = ErrorInfo(type="LifespanError", message=str(failure)[-2000:])
-        info.message = f"the app's startup failed: {info.message}"
+        info.message = f"the app's {failure.phase} failed: {info.message}"
         return Verdict("runtime_error", messages.error("runtime_error", info), info)
     if failure is not None:
         info = error_info(failure, files)
