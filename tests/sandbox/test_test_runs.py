@@ -169,6 +169,44 @@ def test_a_test_that_ends_the_process_keeps_the_tests_finished_before_it(run_in_
     ]
 
 
+def test_a_keyboard_interrupt_from_the_app_ends_the_run_as_under_plain_pytest(run_in_sandbox):
+    # The learner's code raises it: a test that runs that code must not count as passed.
+    app = APP + "\n\ndef stop():\n    raise KeyboardInterrupt\n"
+    tests = (
+        "from fastapi.testclient import TestClient\n"
+        "from app import app, stop\n\n"
+        "client = TestClient(app)\n\n"
+        "def test_first():\n    assert client.get('/health').status_code == 200\n\n"
+        "def test_stops():\n    stop()\n\n"
+        "def test_never_runs():\n    pass\n"
+    )
+    result = run_in_sandbox(RunRequest(kind="test", code=app, tests=tests))
+    assert result.outcome == "runtime_error"
+    assert "test_stops raised it, and pytest ends the whole run there" in result.message
+    assert result.error.file == "app.py"
+    assert result.error.line == app.count("\n")
+    assert [(c.name, c.outcome) for c in result.tests] == [
+        ("test_first", "passed"),
+        ("test_stops", "error"),
+    ]
+
+
+def test_pytest_exit_ends_the_run_with_its_reason(run_in_sandbox):
+    tests = (
+        "import pytest\n\n"
+        "def test_first():\n    pass\n\n"
+        "def test_leaves():\n    pytest.exit('the database is not there')\n\n"
+        "def test_never_runs():\n    pass\n"
+    )
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=tests))
+    assert result.outcome == "runtime_error"
+    assert "pytest.exit() ended the test run: the database is not there" in result.message
+    assert [(c.name, c.outcome) for c in result.tests] == [
+        ("test_first", "passed"),
+        ("test_leaves", "error"),
+    ]
+
+
 def test_no_tests_found_is_said_plainly(run_in_sandbox):
     result = run_in_sandbox(RunRequest(kind="test", code=APP, tests="x = 1\n"))
     assert result.outcome == "ok"

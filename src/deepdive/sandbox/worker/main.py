@@ -339,6 +339,8 @@ class Sandbox:
         if failure is None and recorder.collection_error is not None:
             error = recorder.collection_error
             failure = loader.LoadError(error.outcome, error.error)  # type: ignore[arg-type]
+        if failure is None and recorder.interruption is not None:
+            failure = loader.LoadError("runtime_error", recorder.interruption)
         return self._result(self.request, failure, tests=recorder.cases)
 
     def _case_finished(self, case: CaseResult) -> None:

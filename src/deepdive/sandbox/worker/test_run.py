@@ -123,6 +123,10 @@ class Recorder:
         self._marks: dict[str, tuple[int, int]] = {}
         self._errors: dict[str, BaseException] = {}
         self.collection_error: CollectionError | None = None
+        # What ended the session before its last test (KeyboardInterrupt, pytest.exit()), as
+        # plain pytest would stop there ("Interrupted"): the run is then not "ok".
+        self.interruption: ErrorInfo | None = None
+        self._finished: set[str] = set()
         # Set when the learner's app failed to load: pytest then collects and runs nothing.
         self.skip_everything = False
         self.guard: Guard | None = None
@@ -160,6 +164,25 @@ class Recorder:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
         return True if self.skip_everything else None
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """pytest stopped the session early: a KeyboardInterrupt or `pytest.exit()`."""
+        exc = excinfo.value
+        info = error_info(exc, self._files)
+        running = [case for case in self.cases if case.nodeid not in self._finished]
+        by = f"{running[-1].name} raised it" if running else "it was raised"
+        if isinstance(exc, pytest.exit.Exception):
+            info.type = "pytest.exit"
+            info.message = f"pytest.exit() ended the test run: {exc.msg}"
+        else:
+            info.message = (
+                f"{by}, and pytest ends the whole run there, as plain pytest does (the tests "
+                "before it are shown)"
+            )
+        for case in running:
+            case.outcome = "error"
+            case.message = case.message or f"{info.type}: the test run ended here"
+        self.interruption = info
 
     def pytest_internalerror(self, excrepr: Any, excinfo: Any) -> bool:
         # A limit that struck between two tests surfaces here; the run's result reports it.
@@ -210,6 +233,7 @@ class Recorder:
             self._describe(case, report)
 
     def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
+        self._finished.add(nodeid.removeprefix("code/"))
         case = self._by_id.get(nodeid)
         start = self._marks.pop(nodeid, None)
         if case is None or start is None:
