@@ -106,16 +106,26 @@ def _encoded_size(event: dict[str, Any]) -> int:
 
 def _fitting(event: dict[str, Any]) -> dict[str, Any]:
     """`event`, or a copy whose frame or response body is cut short (`truncated`) to fit one
-    packet: a frame keeps its whole `size` in bytes, a response its `size_bytes`."""
+    packet: a frame keeps its whole `size` in bytes, a response its `size_bytes`.
+
+    Only frames and responses can be that large; a frame short enough to fit whatever JSON makes
+    of it (at most 12 bytes a character) is not encoded here just to be measured."""
+    kind = event.get("kind")
+    if kind == "message":
+        frame = event.get("text") or event.get("data_base64") or ""
+        if len(frame) * 12 + 1024 <= _EVENT_ROOM:
+            return event
+    elif kind != "response":
+        return event
     if _encoded_size(event) <= _EVENT_ROOM:
         return event
     event = dict(event)
-    if event.get("kind") == "message":
+    if kind == "message":
         holder, key = event, "text" if "text" in event else "data_base64"
         value = event.get(key) or ""
         padding = value[-2:].count("=")
         event["size"] = len(value.encode()) if key == "text" else len(value) * 3 // 4 - padding
-    elif event.get("kind") == "response" and isinstance(event.get("response"), dict):
+    elif isinstance(event.get("response"), dict):
         holder = event["response"] = dict(event["response"])
         key, holder["json_body"], holder["is_json"] = "body", None, False
     else:

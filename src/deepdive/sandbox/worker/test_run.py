@@ -126,7 +126,6 @@ class Recorder:
         # What ended the session before its last test (KeyboardInterrupt, pytest.exit()), as
         # plain pytest would stop there ("Interrupted"): the run is then not "ok".
         self.interruption: ErrorInfo | None = None
-        self._finished: set[str] = set()
         # Set when the learner's app failed to load: pytest then collects and runs nothing.
         self.skip_everything = False
         self.guard: Guard | None = None
@@ -169,7 +168,8 @@ class Recorder:
         """pytest stopped the session early: a KeyboardInterrupt or `pytest.exit()`."""
         exc = excinfo.value
         info = error_info(exc, self._files)
-        running = [case for case in self.cases if case.nodeid not in self._finished]
+        # A test that began (its output mark is set) and never finished is the one it ended.
+        running = [self._by_id[nodeid] for nodeid in self._marks if nodeid in self._by_id]
         by = f"{running[-1].name} raised it" if running else "it was raised"
         if isinstance(exc, pytest.exit.Exception):
             info.type = "pytest.exit"
@@ -233,7 +233,6 @@ class Recorder:
             self._describe(case, report)
 
     def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
-        self._finished.add(nodeid.removeprefix("code/"))
         case = self._by_id.get(nodeid)
         start = self._marks.pop(nodeid, None)
         if case is None or start is None:
