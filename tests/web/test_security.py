@@ -176,7 +176,7 @@ def test_a_body_declared_over_16_mib_is_refused_before_any_of_it_is_read(app):
     )
     assert response.status_code == 413
     assert response.json()["error"] == "Request too large"
-    assert "16.0 MiB, over 16 MiB" in response.json()["message"]
+    assert "16,777,217 bytes, over 16 MiB" in response.json()["message"]
     assert "nothing was changed" in response.json()["message"]
     assert pulled <= 1
 

@@ -92,7 +92,12 @@ TOO_LARGE = "Request too large"
 def too_large_message(declared: int | None = None) -> str:
     """What a learner is told when a request's body is over `MAX_BODY_BYTES` (`declared`: its
     size, when its Content-Length said it)."""
-    size = "larger than" if declared is None else f"{declared / 1024 / 1024:.1f} MiB, over"
+    size = "larger than"
+    if declared is not None:
+        mib = f"{declared / 1024 / 1024:.1f}"
+        # Just over the limit rounds to the limit itself: say it in bytes then.
+        shown = f"{mib} MiB" if float(mib) * 1024 * 1024 > MAX_BODY_BYTES else f"{declared:,} bytes"
+        size = f"{shown}, over"
     return (
         f"This request's body is {size} {MAX_BODY_BYTES // 1024 // 1024} MiB, the most the "
         "course takes, so it was not used and nothing was changed. Send less at once: a "
