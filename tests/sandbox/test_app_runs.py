@@ -71,6 +71,24 @@ def test_a_query_string_in_the_path_is_kept_beside_the_query_fields(run_in_sandb
     assert result.responses[1].json_body == {"id": 8, "q": "emma", "token": None}
 
 
+def test_a_header_no_real_client_could_send_is_not_sent_and_says_why(run_in_sandbox):
+    requests = [
+        HttpRequest(path="/books/1", headers={"X Token": "abc"}),
+        HttpRequest(path="/books/2", headers={"X-Token": "abc\r\nX-Admin: yes"}),
+        HttpRequest(path="/books/3", headers={"X-Token": "caf\u00e9"}),
+        HttpRequest(path="/books/4", headers={"X-Token": "abc"}),
+    ]
+    result = run_in_sandbox(RunRequest(code=BOOKS, requests=requests))
+    spaced, broken, accented, sent = result.responses
+    assert "'X Token' is not one HTTP can carry" in spaced.skipped
+    assert "holds a line break" in broken.skipped
+    assert "'\u00e9'" in accented.skipped
+    assert sent.skipped is None
+    assert sent.json_body["token"] == "abc"
+    assert result.outcome == "ok"
+    assert result.message == "Your app answered 1 request; 3 were not sent (each says why)."
+
+
 def test_json_body_is_validated_by_the_learners_model(run_in_sandbox):
     good = HttpRequest(method="POST", path="/books", json_body={"title": "Dune", "year": 1965})
     bad = HttpRequest(method="POST", path="/books", json_body={"title": "", "year": 500})

@@ -83,6 +83,27 @@ def test_exception_in_an_endpoint_gives_500_and_the_learners_frames(run_in_sandb
     assert result.message.startswith("GET /ratio failed with ZeroDivisionError on line 4")
 
 
+def test_text_outside_latin_1_in_a_header_says_where_such_text_can_go(run_in_sandbox):
+    code = HEADER + (
+        "from fastapi import Response\n"
+        "@app.get('/h')\n"
+        "def h(response: Response):\n"
+        "    response.headers['X-Name'] = 'Zo\u00eb \u2603'\n"
+        "    return {}\n"
+        "@app.get('/d')\n"
+        "def d():\n"
+        "    return {}['missing']\n"
+    )
+    result = run_in_sandbox(app_run(code, "/h", "/d"))
+    assert result.outcome == "runtime_error"
+    assert (result.error.type, result.error.line) == ("UnicodeEncodeError", 6)
+    assert "sent as Latin-1 bytes" in result.message
+    assert "urllib.parse.quote" in result.message
+    other = result.responses[1].error
+    assert other.type == "KeyError"
+    assert "Latin-1" not in other.message
+
+
 def test_an_app_that_is_missing_is_explained(run_in_sandbox):
     result = run_in_sandbox(app_run("from fastapi import FastAPI\napi = FastAPI()\n", "/"))
     assert result.outcome == "runtime_error"

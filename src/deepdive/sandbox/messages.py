@@ -20,7 +20,9 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
-def ok(kind: str, responses: int, tests: dict[str, int]) -> str:
+def ok(kind: str, responses: int, tests: dict[str, int], not_sent: int = 0) -> str:
+    """`responses`: the requests the app answered; `not_sent`: those the sandbox could not send
+    (each says why)."""
     if kind == "test":
         total = sum(tests.values())
         if not total:
@@ -29,7 +31,10 @@ def ok(kind: str, responses: int, tests: dict[str, int]) -> str:
         return f"pytest ran {total} test{'s' if total != 1 else ''}: {counts}."
     if kind == "session":
         return "The session ended."
-    return f"Your app answered {responses} request{'s' if responses != 1 else ''}."
+    answered = f"Your app answered {responses} request{'s' if responses != 1 else ''}"
+    if not not_sent:
+        return f"{answered}."
+    return f"{answered}; {not_sent} {'was' if not_sent == 1 else 'were'} not sent (each says why)."
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,19 @@ def error(outcome: str, info: ErrorInfo) -> str:
                 "lists those on its packages page (/packages)"
             )
         return f"An import failed{where}: {info.message}{hint}"
-    return f"{info.type}{where}: {info.message}"
+    return f"{info.type}{where}: {info.message}{_latin1_hint(info)}"
+
+
+def _latin1_hint(info: ErrorInfo) -> str:
+    """What to do when text outside Latin-1 went into a header: the one place an ASGI app
+    encodes a str as Latin-1 (Starlette's headers, a cookie's too)."""
+    if info.type != "UnicodeEncodeError" or "'latin-1' codec" not in info.message:
+        return ""
+    return (
+        ". A header's value (a cookie's too) is sent as Latin-1 bytes, so it cannot hold "
+        "this character: put such text in the body, or encode it first (urllib.parse.quote, "
+        "or filename*=UTF-8''... in a Content-Disposition)"
+    )
 
 
 def crash_signal(signum: int) -> str:

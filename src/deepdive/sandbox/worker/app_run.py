@@ -11,6 +11,7 @@ import base64
 import contextlib
 import http
 import json
+import re
 import time
 import urllib.parse
 from typing import Any
@@ -197,6 +198,9 @@ def _not_sent(request: HttpRequest, why: str) -> HttpResponse:
 async def send_one(
     client: httpx.AsyncClient, request: HttpRequest, exchange: Exchange, files: LearnerFiles
 ) -> HttpResponse:
+    problem = _header_problem(request.headers)
+    if problem is not None:
+        return _not_sent(request, f"Not sent: {problem}.")
     started = time.perf_counter()
     token = EXCHANGE.set(exchange)
     listed: int | None = id(exchange)
@@ -225,6 +229,28 @@ async def send_one(
     if exchange.exception is not None:
         response.error = error_info(exchange.exception, files)
     return response
+
+
+# What RFC 9110 allows in a field name (a "token"); a value must hold no CR, LF or NUL.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_BROKEN_VALUE = re.compile(r"[\r\n\x00]")
+
+
+def _header_problem(headers: dict[str, str]) -> str | None:
+    """Why a real client could not send these headers (one Uvicorn or h11 would refuse), or
+    None. The in-memory transport would pass them to the app as they are."""
+    for name, value in headers.items():
+        if not _TOKEN.fullmatch(name):
+            return (
+                f"the header name {name!r} is not one HTTP can carry (a name is letters, "
+                "digits and !#$%&'*+-.^_`|~, with no spaces)"
+            )
+        if _BROKEN_VALUE.search(value):
+            return (
+                f"the value of the header {name!r} holds a line break or a NUL character, "
+                "which would end the header early"
+            )
+    return None
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:

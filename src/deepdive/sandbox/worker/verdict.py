@@ -104,4 +104,5 @@ def decide(
             return Verdict("runtime_error", text, response.error)
     if raw_overflow:
         return Verdict("output_limit", messages.output(limits))
-    return Verdict("ok", messages.ok(kind, len(responses), tests))
+    not_sent = sum(1 for response in responses if response.skipped is not None)
+    return Verdict("ok", messages.ok(kind, len(responses) - not_sent, tests, not_sent))
