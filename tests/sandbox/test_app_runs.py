@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+from pydantic import ValidationError
+
 from deepdive.sandbox.run_request import HttpRequest, RunRequest, UploadedFile
 
 BOOKS = """
@@ -271,3 +274,23 @@ def test_print_through_the_binary_buffer_and_reconfigure_work_as_in_a_terminal(r
     assert result.outcome == "ok", result.message
     assert result.stdout == "caf\u00e9 \ufffd\nthen text\n"
     assert result.stderr == "to stderr\n"
+
+
+def test_binary_files_are_written_byte_for_byte_and_checked_like_text_files(run_in_sandbox):
+    app = (
+        "from pathlib import Path\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+        "@app.get('/')\ndef root():\n"
+        "    return {'bytes': list(Path('data/blob.bin').read_bytes())}\n"
+    )
+    blob = base64.b64encode(bytes([0, 255, 13, 10, 128])).decode()
+    result = run_in_sandbox(
+        RunRequest(code=app, binary_files={"data/blob.bin": blob}, requests=[HttpRequest()])
+    )
+    assert result.responses[0].json_body == {"bytes": [0, 255, 13, 10, 128]}
+    for bad, why in [
+        ({"../blob.bin": blob}, "is not a relative file path"),
+        ({"blob.bin": "not base64!"}, "the content of a binary file is base64"),
+        ({"app.py": blob}, "every file needs its own name"),
+    ]:
+        with pytest.raises(ValidationError, match=why):
+            RunRequest(code=app, binary_files=bad)

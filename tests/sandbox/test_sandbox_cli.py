@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -197,7 +198,44 @@ def test_run_takes_a_folder_and_the_app_as_uvicorn_names_it(tmp_path: Path, runn
     result = json.loads(done.stdout)
     assert result["outcome"] == "ok", result["message"]
     assert result["responses"][0]["json_body"] == {"id": 7}
-    assert "Left out (not UTF-8 text): logo.png" in done.stderr
+    assert "Left out" not in done.stderr
+
+
+STATIC_APP = """
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+app = FastAPI()
+app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+
+@app.get("/logo")
+def logo():
+    return FileResponse(Path(__file__).parent / "static" / "logo.png")
+"""
+
+
+def test_a_folders_binary_files_reach_the_app_byte_for_byte(tmp_path: Path, runner_url: str):
+    logo = bytes(range(256)) * 4
+    for name in ("flat", "pkg"):
+        tree = {"main.py": STATIC_APP, "static/logo.png": logo, "static/site.css": "body {}\n"}
+        if name == "pkg":
+            tree["__init__.py"] = ""
+        folder = write_tree(tmp_path / name, tree)
+        done = deepdive_here(
+            "sandbox", "run", str(folder), "--runner", runner_url,
+            "-r", "GET /logo", "-r", "GET /static/logo.png", "-r", "GET /static/site.css",
+        )  # fmt: skip
+        result = json.loads(done.stdout)
+        assert result["outcome"] == "ok", result["message"]
+        served, mounted, css = result["responses"]
+        for response in (served, mounted):
+            assert response["is_binary"]
+            assert base64.b64decode(response["body"]) == logo
+        assert css["body"] == "body {}\n"
 
 
 def test_run_finds_the_app_module_where_fastapi_dev_looks(tmp_path: Path, runner_url: str):
@@ -270,11 +308,11 @@ def test_a_refused_request_says_what_to_change_in_the_commands_words(tmp_path: P
     assert "pydantic" not in done.stderr
 
 
-def test_a_folder_is_sent_without_hidden_files_caches_or_binaries(tmp_path: Path):
+def test_a_folder_is_sent_without_hidden_files_or_caches_and_with_its_binaries(tmp_path: Path):
     from deepdive.sandbox.folders import folder_request
 
     folder = write_tree(tmp_path / "project", PACKAGE)
-    request, left_out = folder_request(folder, kind="test", spec=None)
+    request = folder_request(folder, kind="test", spec=None)
     assert sorted(request.all_files()) == [
         "shop/__init__.py",
         "shop/main.py",
@@ -282,7 +320,8 @@ def test_a_folder_is_sent_without_hidden_files_caches_or_binaries(tmp_path: Path
         "shop/routers/books.py",
         "tests/test_books.py",
     ]
-    assert left_out == ["logo.png"]
+    assert list(request.binary_files) == ["logo.png"]
+    assert base64.b64decode(request.binary_files["logo.png"]) == (folder / "logo.png").read_bytes()
 
 
 def test_a_folder_that_is_a_package_runs_from_its_parent(tmp_path: Path, runner_url: str):

@@ -149,12 +149,9 @@ def _folder_request(folder: Path, kind: str, spec: str | None, **fields: Any) ->
     from deepdive.sandbox.folders import FolderError, folder_request
 
     try:
-        request, left_out = folder_request(folder, kind=kind, spec=spec, **fields)
+        return folder_request(folder, kind=kind, spec=spec, **fields)
     except FolderError as error:
         raise _fail(str(error)) from error
-    if left_out:
-        typer.echo(f"Left out (not UTF-8 text): {', '.join(left_out)}", err=True)
-    return request
 
 
 def _module_file(path: Path) -> str:

@@ -2,11 +2,12 @@
 
 `deepdive sandbox run DIR` and `deepdive sandbox test DIR` send a whole folder: a package such
 as FastAPI's "bigger applications" layout (`app/__init__.py`, `app/main.py`, `app/routers/...`),
-its tests, templates and other text files.
+its tests, templates, static files and data.
 """
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from deepdive.sandbox.run_request import (
@@ -27,14 +28,14 @@ class FolderError(ValueError):
     """The folder cannot be sent as it is; the message says why and what to do."""
 
 
-def read_folder(folder: Path) -> tuple[dict[str, str], list[str]]:
-    """The text files below `folder` by relative path, and the files that were left out.
+def read_folder(folder: Path) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The text files below `folder` by relative path, and the other files (images, fonts...).
 
     Hidden files and folders, caches, virtual environments, compiled files and databases are
-    skipped silently; a file that is not UTF-8 text is left out and named in the second list.
+    skipped silently.
     """
     files: dict[str, str] = {}
-    left_out: list[str] = []
+    binary: dict[str, bytes] = {}
     total = 0
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
@@ -42,22 +43,22 @@ def read_folder(folder: Path) -> tuple[dict[str, str], list[str]]:
             continue
         name = relative.as_posix()
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            left_out.append(name)
-            continue
+            data = path.read_bytes()
         except OSError as error:
             raise FolderError(f"Cannot read {path}: {error.strerror}") from error
-        files[name] = text
-        total += len(text)
-        if len(files) > MAX_FILES or total > MAX_TOTAL:
+        try:
+            files[name] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            binary[name] = data
+        total += len(data)
+        if len(files) + len(binary) > MAX_FILES or total > MAX_TOTAL:
             raise FolderError(
                 f"{folder} holds more than a run can carry ({MAX_FILES} files, "
                 f"{MAX_TOTAL // 1024} KiB in all). Point at the folder of the app itself."
             )
     if not files:
         raise FolderError(f"{folder} holds no text files to run.")
-    return files, left_out
+    return files, binary
 
 
 def _skipped(relative: Path) -> bool:
@@ -96,17 +97,15 @@ def _package_name(folder: Path, files: dict[str, str]) -> str | None:
     return name if "__init__.py" in files and module_name(f"{name}.py") else None
 
 
-def folder_request(
-    folder: Path, *, kind: str, spec: str | None, **fields: object
-) -> tuple[RunRequest, list[str]]:
-    """A run of the whole `folder`; also returns the files that were left out (not text).
+def folder_request(folder: Path, *, kind: str, spec: str | None, **fields: object) -> RunRequest:
+    """A run of the whole `folder`, its text files and the others (sent as bytes).
 
     `spec` names the app's module relative to `folder` (or, for a folder that is a package,
     with the package's name in front). A test run needs no app: without `spec` and without one
     of the usual app modules, its main file is simply the first module that is not a test (it
     is imported only where an instrument asks for the app).
     """
-    files, left_out = read_folder(folder)
+    files, binary = read_folder(folder)
     package = _package_name(folder, files)
     if package and spec and spec.startswith(package + "."):
         spec = spec.removeprefix(package + ".")
@@ -122,14 +121,15 @@ def folder_request(
         # The folder is a package itself: run it from its parent, as `fastapi dev
         # app/main.py` does, so that its relative imports work.
         files = {f"{package}/{name}": text for name, text in files.items()}
+        binary = {f"{package}/{name}": data for name, data in binary.items()}
         filename = f"{package}/{filename}"
     code = files.pop(filename)
-    request = RunRequest(
+    return RunRequest(
         kind=kind,  # type: ignore[arg-type]
         code=code,
         filename=filename,
         app_name=attribute,
         files=files,
+        binary_files={name: base64.b64encode(data).decode() for name, data in binary.items()},
         **fields,  # type: ignore[arg-type]
     )
-    return request, left_out

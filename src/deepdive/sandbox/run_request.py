@@ -185,6 +185,9 @@ class RunRequest(BaseModel):
     filename: str = Field(default="app.py", pattern=_MODULE_FILE)
     app_name: str = Field(default="app", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     files: dict[str, str] = Field(default_factory=dict, max_length=MAX_FILES)
+    # The run's files that are not text (images, fonts, archives), by relative path, their
+    # bytes in base64: `FileResponse("static/logo.png")` finds them as on disk.
+    binary_files: dict[str, str] = Field(default_factory=dict, max_length=MAX_FILES)
     requests: list[HttpRequest] = Field(default_factory=list, max_length=100)
     concurrent: bool = False
     tests: str | None = Field(default=None, max_length=_MAX_SOURCE)
@@ -213,6 +216,17 @@ class RunRequest(BaseModel):
                 raise ValueError(f"{name} is larger than {_MAX_SOURCE // 1024} KiB")
         return files
 
+    @field_validator("binary_files")
+    @classmethod
+    def _binary_files(cls, files: dict[str, str]) -> dict[str, str]:
+        cls._file_paths({name: "" for name in files})
+        for name, content in files.items():
+            try:
+                base64.b64decode(content, validate=True)
+            except ValueError:
+                raise ValueError(f"{name}: the content of a binary file is base64") from None
+        return files
+
     @model_validator(mode="after")
     def _consistent(self) -> RunRequest:
         problems = chaining.check(
@@ -233,12 +247,13 @@ class RunRequest(BaseModel):
         clash = sorted(folders.intersection(names))
         if clash:
             raise ValueError(f"{clash[0]} cannot be both a file and a folder")
-        if sum(len(source) for source in self.all_files().values()) > MAX_TOTAL:
+        text = sum(len(source) for source in self.all_files().values())
+        if text + sum(len(content) * 3 // 4 for content in self.binary_files.values()) > MAX_TOTAL:
             raise ValueError(f"the files of a run add up to more than {MAX_TOTAL // 1024} KiB")
         return self
 
     def _names(self) -> list[str]:
-        names = [self.filename, *self.files]
+        names = [self.filename, *self.files, *self.binary_files]
         if self.kind == "test" and self.tests is not None:
             names.append(self.tests_filename)
         return names

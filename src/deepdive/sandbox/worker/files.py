@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import sys
 
@@ -15,14 +16,15 @@ class LearnerFiles:
         self.directory = directory
         self._names: dict[str, str] = {}
 
-    def write(self, name: str, source: str) -> str:
-        """Save `source` as `name`, a relative path (`app/routers/books.py`)."""
+    def write(self, name: str, source: str | bytes) -> str:
+        """Save `source` (text, or bytes) as `name`, a relative path (`app/routers/books.py`)."""
         path = os.path.normpath(os.path.join(self.directory, name))
         if not path.startswith(self.directory + os.sep):
             raise ValueError(f"{name!r} lies outside the learner's folder")
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(source)
+        data = source if isinstance(source, bytes) else source.encode()
+        with open(path, "wb") as handle:
+            handle.write(data)
         self._names[path] = name
         return path
 
@@ -30,6 +32,8 @@ class LearnerFiles:
         """Save every file of `request` and make the directory importable."""
         for name, source in request.all_files().items():
             self.write(name, source)
+        for name, content in request.binary_files.items():
+            self.write(name, base64.b64decode(content))
         if self.directory not in sys.path:
             sys.path.insert(0, self.directory)
         # The import system caches directory listings: forget any it holds for these folders
