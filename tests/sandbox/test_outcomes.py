@@ -110,6 +110,43 @@ def test_an_app_that_is_missing_is_explained(run_in_sandbox):
     assert "defines no `app`" in result.message
 
 
+def test_an_app_that_is_no_asgi_app_says_what_it_is_instead(run_in_sandbox):
+    cases = {
+        "from fastapi import FastAPI\napp = FastAPI\n": "is the class FastAPI itself",
+        "def app():\n    return {}\n": "is a function that is not `async`",
+        "app = 42\n": "is an int, not an app",
+    }
+    for code, said in cases.items():
+        result = run_in_sandbox(app_run(code, "/"))
+        assert result.outcome == "runtime_error"
+        assert result.error.type == "TypeError"
+        assert said in result.message
+    wrapped = HEADER + (
+        "from starlette.middleware.cors import CORSMiddleware\n"
+        "@app.get('/')\ndef root():\n    return {'ok': True}\n"
+        "inner = app\napp = CORSMiddleware(inner, allow_origins=['*'])\n"
+    )
+    plain = HEADER.replace("app = FastAPI()", "api = FastAPI()") + (
+        "async def app(scope, receive, send):\n    await api(scope, receive, send)\n"
+    )
+    for code in (wrapped, plain):
+        assert run_in_sandbox(app_run(code, "/")).outcome == "ok"
+
+
+def test_uvicorn_run_at_the_top_of_a_module_is_refused_at_once_on_its_line(run_in_sandbox):
+    served = HEADER + "@app.get('/')\ndef root():\n    return {'ok': True}\n"
+    unguarded = "import uvicorn\n" + served + "uvicorn.run(app, port=8000)\n"
+    result = run_in_sandbox(app_run(unguarded, "/"))
+    assert result.outcome == "runtime_error"
+    assert (result.error.file, result.error.line) == ("app.py", 7)
+    assert 'under `if __name__ == "__main__":`' in result.message
+    assert result.usage.wall_ms < 5000  # refused, not waited on until the wall-clock limit
+    guarded = "import uvicorn\n" + served + "if __name__ == '__main__':\n    uvicorn.run(app)\n"
+    result = run_in_sandbox(app_run(guarded, "/"))
+    assert result.outcome == "ok"
+    assert result.responses[0].json_body == {"ok": True}
+
+
 def test_endless_loop_is_stopped_at_the_wall_limit_near_its_line(run_in_sandbox):
     code = HEADER + "@app.get('/')\ndef root():\n    n = 0\n    while True:\n        n += 1\n"
     result = run_in_sandbox(app_run(code, "/", wall_seconds=1, cpu_seconds=5))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from types import ModuleType
 from typing import Any
@@ -86,16 +87,36 @@ def find_app(module: ModuleType, request: RunRequest) -> Any:
                 file=request.filename,
             ),
         )
-    if not callable(app):
+    problem = _not_an_app(app)
+    if problem is not None:
         raise LoadError(
             "runtime_error",
             ErrorInfo(
                 type="TypeError",
-                message=(
-                    f"`{request.app_name}` in {request.filename} is a {type(app).__name__}, "
-                    "not an app. It should be created with FastAPI()."
-                ),
+                message=f"`{request.app_name}` is {problem}",
                 file=request.filename,
             ),
         )
     return app
+
+
+def _not_an_app(app: Any) -> str | None:
+    """What `app` is instead of an ASGI app, said for the learner; None when it may be one (an
+    `async def (scope, receive, send)` function, or an object that can be called, as a FastAPI
+    or Starlette app, or a middleware wrapping one, is)."""
+    if inspect.isclass(app):
+        return (
+            f"the class {app.__name__} itself, not an app made from it: call it, as in "
+            f"`app = {app.__name__}()`."
+        )
+    if not callable(app):
+        name = type(app).__name__
+        article = "an" if name[:1].lower() in "aeiou" else "a"
+        return f"{article} {name}, not an app. It should be created with FastAPI()."
+    if inspect.isroutine(app) and not inspect.iscoroutinefunction(app):
+        return (
+            "a function that is not `async`, so it is no ASGI app (what Uvicorn and the "
+            "sandbox serve): it should be created with FastAPI(), or be an "
+            "`async def app(scope, receive, send)`."
+        )
+    return None  # an object with a `__call__` of its own is taken at its word
