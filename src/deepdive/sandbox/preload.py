@@ -46,6 +46,7 @@ FRAMEWORKS = (
     "sqlmodel",
     "yaml",
     "dirty_equals",
+    "uvicorn",
 )
 _STANDARD_LIBRARY = """
     abc array asyncio base64 bisect calendar collections contextlib copy csv dataclasses
@@ -68,3 +69,30 @@ def preload() -> list[str]:
             except ImportError:
                 missing.append(name)
     return missing
+
+
+class NestedServerError(RuntimeError):
+    """`uvicorn.run()` called in a sandbox."""
+
+
+def refuse_nested_servers() -> None:
+    """Make `uvicorn.run()` raise, in a sandbox: FastAPI's documentation ends examples with it,
+    and called at a module's top level (not under `if __name__ == "__main__":`) it would start
+    a server of its own and wait for connections until the wall-clock limit, when the sandbox
+    serves the app itself. (Outside a sandbox it does the same, under `uvicorn main:app`: the
+    server it starts on import is not the one that was asked for.)"""
+    try:
+        import uvicorn
+        import uvicorn.main
+    except ImportError:
+        return
+
+    def run(*args: object, **kwargs: object) -> None:
+        raise NestedServerError(
+            "uvicorn.run() starts a server of its own, which would wait for connections "
+            "forever; here the sandbox serves your app itself. Put the call under "
+            '`if __name__ == "__main__":`, so that it runs only when the file is run as a '
+            "script (python main.py), not when the file is imported."
+        )
+
+    uvicorn.run = uvicorn.main.run = run  # type: ignore[assignment]

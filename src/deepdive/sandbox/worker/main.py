@@ -24,7 +24,7 @@ from typing import Any, Literal, NoReturn
 
 import pytest
 
-from deepdive.sandbox import channel, messages, watched_db
+from deepdive.sandbox import channel, messages, preload, watched_db
 from deepdive.sandbox.hot_pages import HotPages
 from deepdive.sandbox.instruments import Instruments, RunContext
 from deepdive.sandbox.isolation import rlimits
@@ -539,6 +539,7 @@ def _prepare_process(paths: SandboxPaths) -> None:
     os.chdir(paths.work)
     # Thread stacks count against the address-space limit; 1 MiB is plenty for Python code.
     threading.stack_size(1024 * 1024)
+    preload.refuse_nested_servers()
 
 
 def _release_memory_margin() -> None:
