@@ -491,6 +491,46 @@ def test_warnings_are_errors():
     ]
 
 
+PRICES = '''
+def with_tax(amount):
+    """
+    >>> with_tax(10)
+    12.0
+    """
+    return amount * 1.2
+'''
+
+
+def test_report_options_and_doctests_in_the_configuration_work_as_under_plain_pytest(
+    run_in_sandbox,
+):
+    # Options of plugins whose output the sandbox does not show (the terminal, a JUnit file,
+    # the cache) are taken; doctests are collected as plain pytest collects them.
+    ini = (
+        "[pytest]\n"
+        "addopts = -ra -q --tb=short --color=no --junitxml=report.xml --lf --doctest-modules\n"
+        "junit_family = xunit2\nconsole_output_style = classic\nfaulthandler_timeout = 5\n"
+        "filterwarnings = error\n"
+    )
+    tests = "from prices import with_tax\n\n\ndef test_tax(doctest_namespace):\n"
+    tests += "    assert with_tax(0) == 0\n"
+    request = RunRequest(
+        kind="test",
+        code=PRICES,
+        filename="prices.py",
+        tests=tests,
+        tests_filename="test_prices.py",
+        files={"pytest.ini": ini, "test_notes.txt": ">>> 1 + 1\n3\n"},
+    )
+    result = run_in_sandbox(request)
+    assert result.outcome == "ok", result.message
+    assert [(c.name, c.outcome) for c in result.tests] == [
+        ("prices.with_tax", "passed"),
+        ("test_notes.txt", "failed"),
+        ("test_tax", "passed"),
+    ]
+
+
 def test_a_configuration_pytest_refuses_is_reported_on_its_file(run_in_sandbox):
     ini = "[pytest]\naddopts = --no-such-option\n"
     tests = "def test_one():\n    pass\n"

@@ -17,6 +17,13 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import _pytest.cacheprovider
+import _pytest.debugging
+import _pytest.faulthandler
+import _pytest.junitxml
+import _pytest.pastebin
+import _pytest.stepwise
+import _pytest.terminal
 import pytest
 
 from deepdive.sandbox.run_result import CaseResult, ErrorInfo
@@ -42,8 +49,6 @@ PYTEST_ARGS = (
     "-p",
     "no:junitxml",
     "-p",
-    "no:doctest",
-    "-p",
     "no:stepwise",
     "-p",
     "no:debugging",
@@ -63,6 +68,18 @@ PYTEST_ARGS = (
             ":pytest.PytestAssertRewriteWarning",
         )
     ),
+)
+
+
+# pytest's plugins that `PYTEST_ARGS` leaves out, whose options `Recorder` takes all the same.
+_LEFT_OUT = (
+    _pytest.cacheprovider,
+    _pytest.debugging,
+    _pytest.faulthandler,
+    _pytest.junitxml,
+    _pytest.pastebin,
+    _pytest.stepwise,
+    _pytest.terminal,
 )
 
 
@@ -136,6 +153,14 @@ class Recorder:
         """The pytest session (known once it has started)."""
         assert self._session is not None
         return self._session
+
+    def pytest_addoption(self, parser: pytest.Parser) -> None:
+        """The options and ini keys of the plugins left out (`PYTEST_ARGS`), taken and then
+        ignored: `addopts = "-ra -q --tb=short"` or `junit_family = "xunit2"` in a learner's
+        configuration only change what a terminal or a report file would show, and a plain
+        pytest takes them."""
+        for plugin in _LEFT_OUT:
+            plugin.pytest_addoption(parser)
 
     def pytest_configure(self, config: pytest.Config) -> None:
         # Options of the terminal plugin, which is not loaded: short tracebacks in failure
