@@ -136,3 +136,46 @@ def test_large_answers_and_errors_reach_a_session_client(runner_client):
     assert small["text"] == "small"
     assert "truncated" not in small
     assert result.responses[1].size_bytes > 300_000
+
+
+HANDSHAKE = """
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+
+app = FastAPI()
+
+
+@app.websocket("/ws")
+async def ws(websocket: WebSocket):
+    offered = websocket.scope["subprotocols"]
+    await websocket.accept(subprotocol=offered[-1], headers=[(b"x-room", b"lobby")])
+    await websocket.send_json(
+        {"offered": offered, "version": websocket.headers["sec-websocket-version"]}
+    )
+    try:
+        await websocket.receive_text()
+    except WebSocketDisconnect:
+        pass
+"""
+
+
+def test_the_handshake_carries_the_offered_subprotocols_and_the_answer_is_shown(runner_client):
+    async def scenario():
+        async with runner_client.session(RunRequest(kind="session", code=HANDSHAKE)) as session:
+            await _next_of(session, "ready")
+            headers = {"Sec-WebSocket-Protocol": "json, chat.v2"}
+            await session.send(SessionCommand(op="connect", path="/ws", headers=headers))
+            accepted = await _next_of(session, "accepted")
+            message = await _next_of(session, "message")
+            refused = {"X-Name": "\u2603"}
+            await session.send(SessionCommand(op="connect", connection="b", headers=refused))
+            error = await _next_of(session, "error")
+            result = await session.end()
+        return accepted, message, error, result
+
+    accepted, message, error, result = asyncio.run(scenario())
+    assert accepted["subprotocol"] == "chat.v2"
+    assert accepted["headers"] == [["x-room", "lobby"]]
+    assert message["text"] == '{"offered":["json","chat.v2"],"version":"13"}'
+    assert error["connection"] == "b"
+    assert "which HTTP headers cannot carry" in error["message"]
+    assert result.outcome == "ok", result.message

@@ -198,7 +198,7 @@ def _not_sent(request: HttpRequest, why: str) -> HttpResponse:
 async def send_one(
     client: httpx.AsyncClient, request: HttpRequest, exchange: Exchange, files: LearnerFiles
 ) -> HttpResponse:
-    problem = _header_problem(request.headers)
+    problem = header_problem(request.headers)
     if problem is not None:
         return _not_sent(request, f"Not sent: {problem}.")
     started = time.perf_counter()
@@ -236,10 +236,20 @@ _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _BROKEN_VALUE = re.compile(r"[\r\n\x00]")
 
 
-def _header_problem(headers: dict[str, str]) -> str | None:
+def header_problem(headers: dict[str, str], *, latin_1: bool = False) -> str | None:
     """Why a real client could not send these headers (one Uvicorn or h11 would refuse), or
-    None. The in-memory transport would pass them to the app as they are."""
+    None. The in-memory transport would pass them to the app as they are. With `latin_1`, a
+    value must also be Latin-1 text (httpx checks that itself, and for ASCII)."""
     for name, value in headers.items():
+        if latin_1 and not value.isascii():
+            try:
+                value.encode("latin-1")
+            except UnicodeEncodeError as problem:
+                character = value[problem.start : problem.end]
+                return (
+                    f"the header {name!r} holds {character!r}, which HTTP headers cannot "
+                    "carry (their values are Latin-1 text)"
+                )
         if not _TOKEN.fullmatch(name):
             return (
                 f"the header name {name!r} is not one HTTP can carry (a name is letters, "

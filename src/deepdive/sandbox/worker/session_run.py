@@ -28,6 +28,14 @@ from deepdive.sandbox.worker import app_run
 from deepdive.sandbox.worker.asgi import ASGIApp, Exchange, Lifespan, Message
 from deepdive.sandbox.worker.files import LearnerFiles
 
+_HANDSHAKE = {
+    "host": "testserver",
+    "connection": "upgrade",
+    "upgrade": "websocket",
+    "sec-websocket-key": "dGhlIHNhbmRib3gga2V5IQ==",
+    "sec-websocket-version": "13",
+}
+
 
 class _Connection:
     def __init__(self, session: SessionRun, command: SessionCommand) -> None:
@@ -39,6 +47,10 @@ class _Connection:
         self.client_code: int | None = None  # the code the client closed with, if it did
         self.incoming.put_nowait({"type": "websocket.connect"})
         query = urllib.parse.urlencode(command.query)
+        # The handshake's headers as a client sends them (Starlette's TestClient sends these);
+        # the subprotocols the client offers, as Uvicorn lists them in the scope.
+        headers = {**_HANDSHAKE, **{name.lower(): value for name, value in command.headers.items()}}
+        offered = headers.get("sec-websocket-protocol", "")
         self.scope = {
             "type": "websocket",
             "asgi": {"version": "3.0"},
@@ -47,13 +59,10 @@ class _Connection:
             "raw_path": command.path.encode(),
             "query_string": query.encode(),
             "root_path": "",
-            "headers": [
-                (k.lower().encode("latin-1"), v.encode("latin-1"))
-                for k, v in {"host": "testserver", **command.headers}.items()
-            ],
+            "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
             "client": ("127.0.0.1", 123),
             "server": ("testserver", 80),
-            "subprotocols": [],
+            "subprotocols": [part.strip() for part in offered.split(",") if part.strip()],
             "state": {},
         }
 
@@ -76,7 +85,15 @@ class _Connection:
         kind = message["type"]
         if kind == "websocket.accept":
             self.accepted = True
-            self.session.emit({"kind": "accepted", "connection": self.name})
+            event = {"kind": "accepted", "connection": self.name}
+            if message.get("subprotocol"):
+                event["subprotocol"] = message["subprotocol"]
+            if message.get("headers"):
+                event["headers"] = [
+                    [bytes(k).decode("latin-1"), bytes(v).decode("latin-1")]
+                    for k, v in message["headers"]
+                ]
+            self.session.emit(event)
         elif kind == "websocket.send":
             event: dict[str, Any] = {"kind": "message", "connection": self.name}
             if message.get("text") is not None:
@@ -210,6 +227,11 @@ class SessionRun:
         if command.op == "connect":
             if connection is not None and not connection.closed:
                 self.emit({"kind": "error", "message": f"{command.connection} is already open"})
+                return
+            problem = app_run.header_problem(command.headers, latin_1=True)
+            if problem is not None:
+                message = f"{command.connection} was not opened: {problem}"
+                self.emit({"kind": "error", "connection": command.connection, "message": message})
                 return
             connection = _Connection(self, command)
             self._connections[command.connection] = connection

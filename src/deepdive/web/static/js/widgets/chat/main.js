@@ -166,7 +166,7 @@ function mount(panel) {
     if (!client) return; // another tab's connection: what it sends reaches ours through the app
     if (data.kind === "accepted") {
       client.accepted = true;
-      row(client, "event", "accepted", { time: data.t_ms });
+      row(client, "event", data.subprotocol ? `accepted (subprotocol ${data.subprotocol})` : "accepted", { time: data.t_ms });
       setState(client, "open", "open");
     } else if (data.kind === "delivered") {
       const item = client.pending.shift();
