@@ -159,6 +159,9 @@ def test_engine_problems_exit_non_zero_with_a_message(tmp_path: Path):
     bad = deepdive_here("sandbox", "run", str(app), "--runner", "unix:///x", "-r", "GET")
     assert bad.exit_code == 1
     assert "Invalid request" in bad.stderr
+    untested = deepdive_here("sandbox", "test", str(tmp_path), "--runner", "unix:///x")
+    assert untested.exit_code == 1
+    assert "holds no tests: pytest collects files named test_*.py or *_test.py" in untested.stderr
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -376,7 +376,20 @@ def test_an_upload_over_five_mib_is_refused_before_any_run(client, course):
     response = _run(client, _starter(course), request)
     assert response.status_code == 422
     message = response.json()["message"]
-    assert "'huge.bin' is 5.0 MiB" in message
+    assert "'huge.bin' is 5,242,881 bytes" in message
     assert "5 MiB at most, so nothing was sent" in message
     solution = client.get("/api/widgets/basics/first-endpoint/solution")
     assert solution.status_code == 403, "the refused run was counted as an attempt"
+
+
+def test_a_file_whose_content_is_not_base64_is_named_by_its_field(client, course):
+    request = {
+        "method": "POST",
+        "path": "/",
+        "files": [{"filename": "a.txt", "content_base64": "#!"}],
+    }
+    response = _run(client, _starter(course), request)
+    assert response.status_code == 422
+    assert response.json()["message"] == (
+        "requests.0.files.0.content_base64: a file's content is given in base64"
+    )

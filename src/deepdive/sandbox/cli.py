@@ -61,7 +61,7 @@ def _invalid(error: ValueError) -> str:
         return f"Invalid request: {error}"
     lines = []
     for problem in error.errors(include_url=False):
-        field = ".".join(str(part) for part in problem["loc"]) or "request"
+        field = ".".join(str(part) for part in problem["loc"])
         last = str(problem["loc"][-1]) if problem["loc"] else ""
         if problem["type"] == "string_pattern_mismatch" and last in _SHAPES:
             text = f"{_SHAPES[last]}, not {problem['input']!r}"
@@ -69,8 +69,8 @@ def _invalid(error: ValueError) -> str:
             limit = problem.get("ctx", {}).get("max_length", 0) // 1024
             text = f"the file is larger than a run takes ({limit} KiB)"
         else:
-            text = problem["msg"]
-        lines.append(f"{field}: {text}")
+            text = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{field}: {text}" if problem["loc"] else text)
     return "Invalid request:\n" + "\n".join(f"  {line}" for line in lines)
 
 

@@ -106,6 +106,10 @@ def folder_request(folder: Path, *, kind: str, spec: str | None, **fields: objec
     is imported only where an instrument asks for the app).
     """
     files, binary = read_folder(folder)
+    if kind == "test" and not any(map(is_test_file, files)):
+        raise FolderError(
+            f"{folder} holds no tests: pytest collects files named test_*.py or *_test.py."
+        )
     package = _package_name(folder, files)
     if package and spec and spec.startswith(package + "."):
         spec = spec.removeprefix(package + ".")

@@ -67,6 +67,15 @@ class UploadedFile(BaseModel):
     content_type: str = "application/octet-stream"
     content_base64: str = ""
 
+    @field_validator("content_base64")
+    @classmethod
+    def _base64(cls, content: str) -> str:
+        try:
+            base64.b64decode(content, validate=True)
+        except ValueError:
+            raise ValueError("a file's content is given in base64") from None
+        return content
+
     def content(self) -> bytes:
         return base64.b64decode(self.content_base64, validate=True)
 

@@ -56,7 +56,8 @@ def _describe_validation(exc: RequestValidationError) -> list[dict[str, str]]:
         where = [
             str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")
         ]
-        problems.append({"field": ".".join(where) or "request", "message": error.get("msg", "")})
+        message = error.get("msg", "").removeprefix("Value error, ")
+        problems.append({"field": ".".join(where) or "request", "message": message})
     return problems
 
 
@@ -89,15 +90,16 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
 TOO_LARGE = "Request too large"
 
 
+def size_over(size: int, limit: int) -> str:
+    """`size` in MiB with one decimal, or in bytes where that would round down to `limit`."""
+    mib = f"{size / 1024 / 1024:.1f}"
+    return f"{mib} MiB" if float(mib) * 1024 * 1024 > limit else f"{size:,} bytes"
+
+
 def too_large_message(declared: int | None = None) -> str:
     """What a learner is told when a request's body is over `MAX_BODY_BYTES` (`declared`: its
     size, when its Content-Length said it)."""
-    size = "larger than"
-    if declared is not None:
-        mib = f"{declared / 1024 / 1024:.1f}"
-        # Just over the limit rounds to the limit itself: say it in bytes then.
-        shown = f"{mib} MiB" if float(mib) * 1024 * 1024 > MAX_BODY_BYTES else f"{declared:,} bytes"
-        size = f"{shown}, over"
+    size = "larger than" if declared is None else f"{size_over(declared, MAX_BODY_BYTES)}, over"
     return (
         f"This request's body is {size} {MAX_BODY_BYTES // 1024 // 1024} MiB, the most the "
         "course takes, so it was not used and nothing was changed. Send less at once: a "

@@ -38,7 +38,7 @@ from deepdive.sandbox import (
 )
 from deepdive.sandbox.instruments import InstrumentName
 from deepdive.web.deps import NO_RUNNER, CourseDep, LearnerIdDep, SandboxDep, run_owner
-from deepdive.web.errors import retry_after
+from deepdive.web.errors import retry_after, size_over
 from deepdive.web.routes.drafts import MAX_CODE_CHARS, WidgetRef, find_widget
 
 router = APIRouter(tags=["runs"])
@@ -74,8 +74,9 @@ class RunIn(BaseModel):
         if sum(size for _, size in sizes) > MAX_UPLOAD_BYTES:
             name, size = max(sizes, key=lambda pair: pair[1])
             raise ValueError(
-                f"{name[:80]!r} is {size / 1024 / 1024:.1f} MiB: the files of one run may add up "
-                f"to {MAX_UPLOAD_BYTES // 1024 // 1024} MiB at most, so nothing was sent. "
+                f"{name[:80]!r} is {size_over(size, MAX_UPLOAD_BYTES)}: the files of one run "
+                f"may add up to {MAX_UPLOAD_BYTES // 1024 // 1024} MiB at most, so nothing was "
+                "sent. "
                 "Pick a smaller file."
             )
         try:
