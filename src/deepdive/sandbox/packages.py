@@ -32,7 +32,12 @@ PACKAGES = (
     LearnerPackage("pydantic", "pydantic", "framework", "models, validation, serialization"),
     LearnerPackage("pydantic-settings", "pydantic_settings", "framework", "typed settings"),
     LearnerPackage("anyio", "anyio", "framework", "async I/O under Starlette"),
-    LearnerPackage("uvicorn", "uvicorn", "framework", "the ASGI server (imported, not served)"),
+    LearnerPackage(
+        "uvicorn",
+        "uvicorn",
+        "framework",
+        "the ASGI server (the sandbox serves your app: uvicorn.run() is refused)",
+    ),
     LearnerPackage("sqlalchemy", "sqlalchemy", "data", "SQL databases and the ORM"),
     LearnerPackage("sqlmodel", "sqlmodel", "data", "SQLAlchemy tables as Pydantic models"),
     LearnerPackage("aiosqlite", "aiosqlite", "data", "SQLite for async SQLAlchemy"),
