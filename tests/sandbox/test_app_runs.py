@@ -120,6 +120,37 @@ def test_multipart_upload_with_form_field(run_in_sandbox):
     }
 
 
+TAGS = """
+from typing import Annotated
+
+from fastapi import FastAPI, Form
+
+app = FastAPI()
+
+
+@app.post("/tags")
+def tags(title: Annotated[str, Form()], tag: Annotated[list[str], Form()]):
+    return {"title": title, "tags": tag}
+"""
+
+
+def test_a_form_field_given_several_values_is_repeated_in_order(run_in_sandbox):
+    request = HttpRequest(
+        method="POST",
+        path="/tags",
+        form={"title": "{{name}}", "tag": ["sf", "{{name}}", "classic"]},
+    )
+    first = HttpRequest(
+        method="POST",
+        path="/tags",
+        form={"title": "Dune", "tag": "one"},
+        capture={"name": "json.title"},
+    )
+    result = run_in_sandbox(RunRequest(code=TAGS, requests=[first, request]))
+    assert result.responses[0].json_body == {"title": "Dune", "tags": ["one"]}
+    assert result.responses[1].json_body == {"title": "Dune", "tags": ["sf", "Dune", "classic"]}
+
+
 def test_unknown_route_is_a_404_not_an_error(run_in_sandbox):
     result = run_in_sandbox(RunRequest(code=BOOKS, requests=[HttpRequest(path="/nope")]))
     assert result.outcome == "ok"

@@ -152,18 +152,25 @@ def fill(fields: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """A request's fields with every placeholder replaced; raises ChainError if one cannot be."""
     filled = dict(fields)
     filled["path"] = _fill(fields["path"], values)
-    filled["query"] = {
-        key: [_fill(v, values) for v in item] if isinstance(item, list) else _fill(item, values)
-        for key, item in fields.get("query", {}).items()
-    }
+    filled["query"] = _fill_fields(fields.get("query", {}), values)
     filled["headers"] = {key: _fill(v, values) for key, v in fields.get("headers", {}).items()}
     if fields.get("body") is not None:
         filled["body"] = _fill(fields["body"], values)
     if fields.get("json_body") is not None:
         filled["json_body"] = _fill_json(fields["json_body"], values)
     if fields.get("form") is not None:
-        filled["form"] = {key: _fill(v, values) for key, v in fields["form"].items()}
+        filled["form"] = _fill_fields(fields["form"], values)
     return filled
+
+
+def _fill_fields(
+    fields: dict[str, str | list[str]], values: dict[str, Any]
+) -> dict[str, str | list[str]]:
+    """Query or form fields filled in: a value, or the values of a repeated field."""
+    return {
+        key: [_fill(v, values) for v in item] if isinstance(item, list) else _fill(item, values)
+        for key, item in fields.items()
+    }
 
 
 # -- filters: tampering with a JWT, the way an attacker would ----------------------------------

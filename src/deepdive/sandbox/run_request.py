@@ -99,7 +99,7 @@ class HttpRequest(BaseModel):
     headers: dict[str, str] = Field(default_factory=dict)
     json_body: ShallowJson = None
     body: str | None = None
-    form: dict[str, str] | None = None
+    form: dict[str, str | list[str]] | None = None  # a list: the field repeated, in order
     files: list[UploadedFile] = Field(default_factory=list)
     capture: dict[CaptureName, CaptureSource] = Field(
         default_factory=dict,
