@@ -325,3 +325,37 @@ def test_binary_files_are_written_byte_for_byte_and_checked_like_text_files(run_
     ]:
         with pytest.raises(ValidationError, match=why):
             RunRequest(code=app, binary_files=bad)
+
+
+LOGS = """
+import logging
+
+from fastapi import FastAPI
+
+log = logging.getLogger("uvicorn.error")
+app = FastAPI()
+
+
+@app.get("/")
+def root():
+    log.info("serving the root")
+    logging.getLogger("uvicorn").warning("careful")
+    logging.getLogger("uvicorn.access").info("not shown: the access log is left out")
+    logging.getLogger("shop").info("not shown: nothing configured this logger")
+    return {}
+"""
+
+
+def test_the_uvicorn_loggers_print_as_under_uvicorn_and_reach_caplog_under_pytest(
+    run_in_sandbox,
+):
+    result = run_in_sandbox(RunRequest(code=LOGS, requests=[HttpRequest()]))
+    assert result.stderr == "INFO:     serving the root\nWARNING:  careful\n"
+    tests = (
+        "import logging\nfrom fastapi.testclient import TestClient\nfrom app import app\n\n\n"
+        "def test_logs(caplog):\n    caplog.set_level(logging.INFO)\n"
+        "    TestClient(app).get('/')\n"
+        "    assert 'serving the root' in caplog.messages\n"
+    )
+    tested = run_in_sandbox(RunRequest(kind="test", code=LOGS, tests=tests))
+    assert [case.outcome for case in tested.tests] == ["passed"], tested.tests[0].details

@@ -11,7 +11,10 @@ sandbox. inline_snapshot is not here: pytest loads it as a plugin in test sandbo
 from __future__ import annotations
 
 import importlib
+import logging
+import sys
 import warnings
+from typing import Any
 
 FRAMEWORKS = (
     "fastapi",
@@ -96,3 +99,37 @@ def refuse_nested_servers() -> None:
         )
 
     uvicorn.run = uvicorn.main.run = run  # type: ignore[assignment]
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler writing to whatever `sys.stderr` is when a record arrives (the sandbox's
+    capture, set after this is made), as `logging.lastResort` does."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def uvicorn_loggers() -> None:
+    """Uvicorn's loggers as `uvicorn main:app` sets them up, for an app's runs (not a test
+    run's: under plain pytest nothing sets them up): what an app logs to "uvicorn" or
+    "uvicorn.error" at INFO and above reaches stderr as Uvicorn prints it ("INFO:     ...").
+    Its access log is left out: each request's answer is shown anyway."""
+    try:
+        from uvicorn.logging import DefaultFormatter
+    except ImportError:
+        return
+    handler = _CurrentStderr()
+    handler.setFormatter(DefaultFormatter("%(levelprefix)s %(message)s", use_colors=False))
+    server = logging.getLogger("uvicorn")
+    server.handlers[:] = [handler]
+    server.setLevel(logging.INFO)
+    server.propagate = False
+    logging.getLogger("uvicorn.error").setLevel(logging.INFO)
+    access = logging.getLogger("uvicorn.access")
+    access.setLevel(logging.INFO)
+    access.propagate = False

@@ -143,6 +143,7 @@ class Sandbox:
         if self.config.flavor == "test":
             result = self._serve_tests()
         else:
+            preload.uvicorn_loggers()
             if self.config.hot_pages is not None:
                 self.config.hot_pages.populate()
             else:
