@@ -373,3 +373,28 @@ def test_a_refused_response_is_said_in_words_and_marked_on_the_return(run_in_san
         assert raw not in result.message
         assert raw not in error.traceback
     assert error.traceback.count("ResponseValidationError") == 1
+
+
+def test_the_app_is_imported_while_its_loop_runs_as_uvicorn_imports_it(run_in_sandbox):
+    code = HEADER + (
+        "import asyncio\n"
+        "ticks = []\n"
+        "async def tick():\n"
+        "    while True:\n"
+        "        ticks.append(1)\n"
+        "        await asyncio.sleep(0.001)\n"
+        "task = asyncio.create_task(tick())\n"
+        "loop = asyncio.get_running_loop()\n"
+        "@app.get('/')\n"
+        "async def root():\n"
+        "    await asyncio.sleep(0.02)\n"
+        "    return {'ticked': len(ticks) > 1, 'same': asyncio.get_running_loop() is loop}\n"
+    )
+    result = run_in_sandbox(app_run(code, "/"))
+    assert result.outcome == "ok", result.message
+    assert result.responses[0].json_body == {"ticked": True, "same": True}
+    # A module that closes every descriptor (the loop's too) still gets its requests.
+    closed = "import os\nos.closerange(3, 4096)\n" + HEADER
+    closed += "@app.get('/')\ndef r():\n    return 1\n"
+    result = run_in_sandbox(app_run(closed, "/"))
+    assert result.responses[0].status == 200

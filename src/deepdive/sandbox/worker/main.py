@@ -124,8 +124,6 @@ class Sandbox:
         self.stdout = CappedStream(1, cap, self.guard)
         self.stderr = CappedStream(2, cap, self.guard)
         self.raw = RawOutput()
-        self.loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(self.loop)
         self.request: RunRequest | None = None
         self.instruments: Instruments | None = None
         self._started = 0.0
@@ -147,7 +145,9 @@ class Sandbox:
             if self.config.hot_pages is not None:
                 self.config.hot_pages.populate()
             else:
-                warmup.app(self.loop, os.path.join(self.paths.tmp, "warm-app"))
+                loop = asyncio.new_event_loop()
+                warmup.app(loop, os.path.join(self.paths.tmp, "warm-app"))
+                loop.close()
             request = self.wait_for_request()
             result = self._execute(request)
         self._finish(result)
@@ -266,13 +266,17 @@ class Sandbox:
             self._save_files(request)
             if request.kind == "serve" and request.watched_database and self.connections:
                 watched_db.install(self.connections.pop())
-            app = self._load_app(request)
+            # Imported while the run's loop runs, as Uvicorn imports an app: code at the top
+            # of a module may ask for the running loop, or start a task on it.
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            app = _in_loop(loop, lambda: self._load_app(request))
             wrapped = Recorder(self.instruments.wrap_app(app))
-            # A fresh loop: the learner's module may have closed the descriptors of the old one.
-            self.loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self.loop)
+            if not _still_usable(loop):  # the module closed the loop's descriptors
+                loop = asyncio.new_event_loop()
+                asyncio.set_event_loop(loop)
             if request.kind == "serve":
-                served = self.loop.run_until_complete(
+                served = loop.run_until_complete(
                     serve_run.serve(wrapped, self.connections, self.files)
                 )
                 responses = served.failures
@@ -284,10 +288,10 @@ class Sandbox:
                     emit=self.send_event,
                     idle_seconds=self.config.session_idle_seconds,
                 )
-                self.loop.run_until_complete(runner.serve())
+                loop.run_until_complete(runner.serve())
                 responses = runner.responses
             else:
-                self.loop.run_until_complete(self._send_requests(wrapped, responses))
+                loop.run_until_complete(self._send_requests(wrapped, responses))
         except BaseException as exc:
             failure = exc
         return self._result(request, failure, responses=responses)
@@ -529,6 +533,39 @@ def _payload_that_fits(result: RunResult) -> bytes:
     result.responses, result.tests, result.error = [], [], None
     result.message += " (The full result was too large to return, so its details were left out.)"
     return result.model_dump_json().encode()
+
+
+def _in_loop(loop: asyncio.AbstractEventLoop, call: Callable[[], Any]) -> Any:
+    """What `call()` returns (or raises), called while `loop` runs; even when it closed the
+    loop's own descriptors, so that the loop fails right after it."""
+    outcome: list[tuple[bool, Any]] = []
+
+    async def step() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as exc:  # raised again below, outside the loop
+            outcome.append((False, exc))
+
+    try:
+        loop.run_until_complete(step())
+    except OSError:
+        if not outcome:
+            raise
+    returned, value = outcome[0]
+    if not returned:
+        raise value
+    return value
+
+
+def _still_usable(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether `loop` still runs: the learner's code may have closed every descriptor."""
+    try:
+        loop.run_until_complete(asyncio.sleep(0))
+    except OSError:
+        with contextlib.suppress(OSError):
+            loop.close()
+        return False
+    return True
 
 
 def _prepare_process(paths: SandboxPaths) -> None:
