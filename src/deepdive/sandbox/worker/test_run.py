@@ -36,22 +36,21 @@ from deepdive.sandbox.worker.tracebacks import error_info
 CASE_OUTPUT_CAP = 8 * 1024
 DETAILS_CAP = 8 * 1024
 
+# pytest's plugins a test run leaves out (what they do only shows in a terminal or a report
+# file); `Recorder` takes their options all the same, as a plain pytest would.
+_LEFT_OUT = (
+    _pytest.cacheprovider,
+    _pytest.debugging,
+    _pytest.faulthandler,
+    _pytest.junitxml,
+    _pytest.pastebin,
+    _pytest.stepwise,
+    _pytest.terminal,
+)
+
 PYTEST_ARGS = (
     "-s",
-    "-p",
-    "no:cacheprovider",
-    "-p",
-    "no:terminal",
-    "-p",
-    "no:faulthandler",
-    "-p",
-    "no:pastebin",
-    "-p",
-    "no:junitxml",
-    "-p",
-    "no:stepwise",
-    "-p",
-    "no:debugging",
+    *(arg for plugin in _LEFT_OUT for arg in ("-p", "no:" + plugin.__name__.rpartition(".")[2])),
     # The plugins of the packages the sandbox carries, which a plain pytest would load itself.
     "-p",
     "anyio.pytest_plugin",
@@ -68,18 +67,6 @@ PYTEST_ARGS = (
             ":pytest.PytestAssertRewriteWarning",
         )
     ),
-)
-
-
-# pytest's plugins that `PYTEST_ARGS` leaves out, whose options `Recorder` takes all the same.
-_LEFT_OUT = (
-    _pytest.cacheprovider,
-    _pytest.debugging,
-    _pytest.faulthandler,
-    _pytest.junitxml,
-    _pytest.pastebin,
-    _pytest.stepwise,
-    _pytest.terminal,
 )
 
 
@@ -155,7 +142,7 @@ class Recorder:
         return self._session
 
     def pytest_addoption(self, parser: pytest.Parser) -> None:
-        """The options and ini keys of the plugins left out (`PYTEST_ARGS`), taken and then
+        """The options and ini keys of the plugins left out (`_LEFT_OUT`), taken and then
         ignored: `addopts = "-ra -q --tb=short"` or `junit_family = "xunit2"` in a learner's
         configuration only change what a terminal or a report file would show, and a plain
         pytest takes them."""
