@@ -355,7 +355,14 @@ def test_the_uvicorn_loggers_print_as_under_uvicorn_and_reach_caplog_under_pytes
         "import logging\nfrom fastapi.testclient import TestClient\nfrom app import app\n\n\n"
         "def test_logs(caplog):\n    caplog.set_level(logging.INFO)\n"
         "    TestClient(app).get('/')\n"
-        "    assert 'serving the root' in caplog.messages\n"
+        "    assert 'serving the root' in caplog.messages\n\n\n"
+        "def test_uvicorn_set_nothing_up():\n"
+        "    for name in ('uvicorn', 'uvicorn.error', 'uvicorn.access'):\n"
+        "        logger = logging.getLogger(name)\n"
+        "        assert (logger.handlers, logger.level, logger.propagate) == ([], 0, True)\n"
     )
     tested = run_in_sandbox(RunRequest(kind="test", code=LOGS, tests=tests))
-    assert [case.outcome for case in tested.tests] == ["passed"], tested.tests[0].details
+    assert [case.outcome for case in tested.tests] == ["passed"] * 2, tested.tests[0].details
+    # An app run after a test run, in the same runner, prints as Uvicorn again.
+    result = run_in_sandbox(RunRequest(code=LOGS, requests=[HttpRequest()]))
+    assert result.stderr == "INFO:     serving the root\nWARNING:  careful\n"

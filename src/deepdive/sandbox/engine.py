@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import os
@@ -167,12 +168,10 @@ class Engine:
         if self.config.huge_pages:
             huge_pages.collapse_heap()
         if self._pid_namespace is not None:
-            plan = self._plan
-            shared = plan.filesystem.shareable
             self._zygote = zygote.Zygote.start(
-                zygote_child(plan, self._hot_pages),
+                zygote_child(self._plan, self._hot_pages),
                 setup.reset_inherited_state,
-                prepare=(lambda: setup.enter_template(plan)) if shared else lambda: None,
+                prepare=functools.partial(_prepare_zygote, self._plan),
             )
         self._fill()
         flavor = next(iter(self.config.spares))
@@ -576,6 +575,14 @@ class Engine:
             until_ready_ms=round(self._spent.until_ready_ms, 3),
             sandboxes_ms=round(self._spent.sandboxes_ms, 3),
         )
+
+
+def _prepare_zygote(plan: setup.IsolationPlan) -> None:
+    """In the zygote, once: the template root its sandboxes copy (where the plan's root can be
+    shared) and Uvicorn's loggers as an app's runs have them (see `preload.uvicorn_loggers`)."""
+    if plan.filesystem.shareable:
+        setup.enter_template(plan)
+    preload.uvicorn_loggers(for_app=True)
 
 
 def _remedy(missing: dict[str, str]) -> str:

@@ -114,22 +114,44 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def uvicorn_loggers() -> None:
-    """Uvicorn's loggers as `uvicorn main:app` sets them up, for an app's runs (not a test
-    run's: under plain pytest nothing sets them up): what an app logs to "uvicorn" or
-    "uvicorn.error" at INFO and above reaches stderr as Uvicorn prints it ("INFO:     ...").
-    Its access log is left out: each request's answer is shown anyway."""
+# "uvicorn", "uvicorn.error" and "uvicorn.access" as they were before an app's setup, while it is
+# in place (None: it is not).
+_UVICORN = ("uvicorn", "uvicorn.error", "uvicorn.access")
+_before_app_setup: list[tuple[list[logging.Handler], int, bool]] | None = None
+
+
+def uvicorn_loggers(*, for_app: bool) -> None:
+    """Uvicorn's loggers for an app's runs (`for_app`) as `uvicorn main:app` sets them up: what
+    an app logs to "uvicorn" or "uvicorn.error" at INFO and above reaches stderr as Uvicorn
+    prints it ("INFO:     ..."); its access log is left out (each request's answer is shown
+    anyway). For a test run, as they were before (under plain pytest nothing sets them up).
+
+    Nothing is done when they are so already: the zygote sets them up once for all the
+    sandboxes it forks. Setting a logger's level empties the cache of every logger, and in a
+    fresh sandbox each logger it touches is a page the kernel must copy."""
+    global _before_app_setup
+    if for_app == (_before_app_setup is not None):
+        return
+    loggers = [logging.getLogger(name) for name in _UVICORN]
+    if not for_app:
+        assert _before_app_setup is not None
+        for logger, (handlers, level, propagate) in zip(loggers, _before_app_setup, strict=True):
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate = propagate
+        _before_app_setup = None
+        return
     try:
         from uvicorn.logging import DefaultFormatter
     except ImportError:
         return
+    _before_app_setup = [(logger.handlers[:], logger.level, logger.propagate) for logger in loggers]
     handler = _CurrentStderr()
     handler.setFormatter(DefaultFormatter("%(levelprefix)s %(message)s", use_colors=False))
-    server = logging.getLogger("uvicorn")
+    server, error, access = loggers
     server.handlers[:] = [handler]
     server.setLevel(logging.INFO)
     server.propagate = False
-    logging.getLogger("uvicorn.error").setLevel(logging.INFO)
-    access = logging.getLogger("uvicorn.access")
+    error.setLevel(logging.INFO)
     access.setLevel(logging.INFO)
     access.propagate = False

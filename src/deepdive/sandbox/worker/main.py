@@ -138,10 +138,10 @@ class Sandbox:
 
     def serve(self) -> None:
         _prepare_process(self.paths)
+        preload.uvicorn_loggers(for_app=self.config.flavor != "test")
         if self.config.flavor == "test":
             result = self._serve_tests()
         else:
-            preload.uvicorn_loggers()
             if self.config.hot_pages is not None:
                 self.config.hot_pages.populate()
             else:
