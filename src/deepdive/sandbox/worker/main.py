@@ -17,7 +17,6 @@ import sys
 import threading
 import time
 import traceback
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
@@ -454,7 +453,7 @@ class Sandbox:
             tripped=tripped,
             failure=None if isinstance(failure, LimitExceeded) else failure,
             responses=responses or [],
-            tests=dict(Counter(case.outcome for case in tests or [])),
+            tests=_outcome_counts(tests or []),
             raw_overflow=raw_overflow,
             cpu_seconds=self._cpu_used(),
             others_seconds=self._cpu_of_others,
@@ -578,6 +577,16 @@ def _prepare_process(paths: SandboxPaths) -> None:
     # Thread stacks count against the address-space limit; 1 MiB is plenty for Python code.
     threading.stack_size(1024 * 1024)
     preload.refuse_nested_servers()
+
+
+def _outcome_counts(tests: list[CaseResult]) -> dict[str, int]:
+    """How many tests had each outcome. (`collections.Counter` asks whether what it counts is a
+    mapping: an abstract class's check whose cache is cold in a fresh sandbox, which walks
+    every registered mapping class, 0.6 ms of CPU.)"""
+    counts: dict[str, int] = {}
+    for case in tests:
+        counts[case.outcome] = counts.get(case.outcome, 0) + 1
+    return counts
 
 
 def _release_memory_margin() -> None:
