@@ -366,3 +366,79 @@ def test_the_uvicorn_loggers_print_as_under_uvicorn_and_reach_caplog_under_pytes
     # An app run after a test run, in the same runner, prints as Uvicorn again.
     result = run_in_sandbox(RunRequest(code=LOGS, requests=[HttpRequest()]))
     assert result.stderr == "INFO:     serving the root\nWARNING:  careful\n"
+
+
+PROCESSES = """
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import shared_memory
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+def square(x):
+    return x * x
+
+
+@app.get("/pool")
+def pool():
+    with multiprocessing.Pool(2) as workers:
+        return {"squares": workers.map(square, range(5))}
+
+
+@app.get("/executor")
+def executor():
+    with ProcessPoolExecutor(2) as workers:
+        return {"squares": list(workers.map(square, range(3)))}
+
+
+@app.get("/shared")
+def shared():
+    block = shared_memory.SharedMemory(create=True, size=16)
+    try:
+        block.buf[:2] = b"hi"
+        return {"read": bytes(block.buf[:2]).decode()}
+    finally:
+        block.close()
+        block.unlink()
+
+
+@app.get("/too-big")
+def too_big():
+    shared_memory.SharedMemory(create=True, size=1 << 30)
+
+
+@app.get("/full")
+def full():
+    for n in range(100):
+        with open(f"/tmp/part-{n}", "wb") as out:
+            out.write(b"x" * (4 << 20))
+"""
+
+
+def test_process_pools_and_shared_memory_work_as_on_a_machine_within_the_limits(
+    run_in_sandbox,
+):
+    paths = ["/pool", "/executor", "/shared"]
+    result = run_in_sandbox(
+        RunRequest(code=PROCESSES, requests=[HttpRequest(path=p) for p in paths])
+    )
+    assert result.outcome == "ok", result.message
+    assert [r.json_body for r in result.responses] == [
+        {"squares": [0, 1, 4, 9, 16]},
+        {"squares": [0, 1, 4]},
+        {"read": "hi"},
+    ]
+    # /dev/shm is in the sandbox's own small /tmp, and its files obey the file-size limit.
+    big = run_in_sandbox(RunRequest(code=PROCESSES, requests=[HttpRequest(path="/too-big")]))
+    assert big.outcome == "runtime_error"
+    assert "[Errno 27] File too large. A file the sandbox writes may hold at most" in big.message
+
+
+def test_a_full_disk_says_that_the_sandbox_has_little_room(run_in_sandbox):
+    full = run_in_sandbox(RunRequest(code=PROCESSES, requests=[HttpRequest(path="/full")]))
+    assert full.outcome == "runtime_error"
+    assert "on line 47 of app.py" in full.message
+    assert "No space left on device. The sandbox's own folder and /tmp are small" in full.message

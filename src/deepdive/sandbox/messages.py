@@ -149,7 +149,7 @@ def output(limits: Limits, frames: list[Frame] | None = None) -> str:
     )
 
 
-def error(outcome: str, info: ErrorInfo) -> str:
+def error(outcome: str, info: ErrorInfo, limits: Limits | None = None) -> str:
     where = f" on line {info.line} of {info.file}" if info.line and info.file else ""
     if info.file and not info.line:
         where = f" in {info.file}"
@@ -166,7 +166,22 @@ def error(outcome: str, info: ErrorInfo) -> str:
                 "lists those on its packages page (/packages)"
             )
         return f"An import failed{where}: {info.message}{hint}"
-    return f"{info.type}{where}: {info.message}{_latin1_hint(info)}"
+    return f"{info.type}{where}: {info.message}{_latin1_hint(info)}{_room_hint(info, limits)}"
+
+
+def _room_hint(info: ErrorInfo, limits: Limits | None) -> str:
+    """What a sandbox's file-size limit (EFBIG) or its small writable disks (ENOSPC) mean."""
+    if info.message.startswith("[Errno 27]") and limits is not None:
+        return (
+            f". A file the sandbox writes may hold at most {limits.file_mib} MiB (its "
+            "file-size limit; /dev/shm, where shared memory lives, included)"
+        )
+    if info.message.startswith("[Errno 28]"):
+        return (
+            ". The sandbox's own folder and /tmp are small, and they are full: "
+            "write less, or delete what is no longer needed"
+        )
+    return ""
 
 
 def _latin1_hint(info: ErrorInfo) -> str:

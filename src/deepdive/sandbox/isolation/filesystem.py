@@ -286,6 +286,9 @@ def _populate_dev(root: str) -> None:
         ("stdin", "/proc/self/fd/0"),
         ("stdout", "/proc/self/fd/1"),
         ("stderr", "/proc/self/fd/2"),
+        # POSIX shared memory and semaphores (multiprocessing's locks, queues and pools) are
+        # files in /dev/shm: here in the sandbox's own /tmp, whose size is limited.
+        ("shm", "/tmp"),  # noqa: S108  (the sandbox's own tmpfs)
     ):
         os.symlink(target, f"{root}/dev/{name}")
 

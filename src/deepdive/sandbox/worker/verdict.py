@@ -84,7 +84,7 @@ def decide(
         return Verdict("memory_limit", messages.memory(limits, info.frames), info)
     if isinstance(failure, LoadError):
         return Verdict(
-            failure.outcome, messages.error(failure.outcome, failure.error), failure.error
+            failure.outcome, messages.error(failure.outcome, failure.error, limits), failure.error
         )
     if isinstance(failure, LifespanError):
         if failure.original is not None:
@@ -92,14 +92,14 @@ def decide(
         else:
             info = ErrorInfo(type="LifespanError", message=str(failure)[-2000:])
         info.message = f"the app's {failure.phase} failed: {info.message}"
-        return Verdict("runtime_error", messages.error("runtime_error", info), info)
+        return Verdict("runtime_error", messages.error("runtime_error", info, limits), info)
     if failure is not None:
         info = error_info(failure, files)
-        return Verdict("runtime_error", messages.error("runtime_error", info), info)
+        return Verdict("runtime_error", messages.error("runtime_error", info, limits), info)
     for response in responses:
         if response.error is not None:
             text = f"{response.method} {response.path} failed with " + messages.error(
-                "runtime_error", response.error
+                "runtime_error", response.error, limits
             )
             return Verdict("runtime_error", text, response.error)
     if raw_overflow:
