@@ -442,3 +442,71 @@ def test_a_full_disk_says_that_the_sandbox_has_little_room(run_in_sandbox):
     assert full.outcome == "runtime_error"
     assert "on line 47 of app.py" in full.message
     assert "No space left on device. The sandbox's own folder and /tmp are small" in full.message
+
+
+SETTINGS = """
+from fastapi import FastAPI
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    app_name: str = "unnamed"
+    admin_email: str = "nobody"
+    model_config = SettingsConfigDict(env_file=".env")
+
+
+settings = Settings()
+app = FastAPI()
+
+
+@app.get("/info")
+def info():
+    return {"name": settings.app_name, "email": settings.admin_email}
+"""
+
+
+def test_an_env_file_is_read_by_pydantic_settings_as_beside_uvicorn(run_in_sandbox):
+    env = 'APP_NAME="Bookstore"\nADMIN_EMAIL=admin@example.com\n'
+    request = RunRequest(code=SETTINGS, files={".env": env}, requests=[HttpRequest(path="/info")])
+    result = run_in_sandbox(request)
+    assert result.outcome == "ok", result.message
+    assert result.responses[0].json_body == {"name": "Bookstore", "email": "admin@example.com"}
+
+
+NETWORK = """
+import socket
+
+import httpx
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/site")
+def site():
+    return httpx.get("https://example.com", timeout=2).status_code
+
+
+@app.get("/address")
+def address():
+    socket.create_connection(("10.1.2.3", 80), timeout=2)
+
+
+@app.get("/database")
+def database():
+    socket.create_connection(("127.0.0.1", 5432), timeout=2)
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/site", "Name or service not known. The sandbox has no network"),
+        ("/address", "not permitted (opening a network socket). The sandbox has no network"),
+        ("/database", "not permitted (opening a network socket). The sandbox has no network"),
+    ],
+)
+def test_a_connection_that_fails_says_that_the_sandbox_has_no_network(run_in_sandbox, path, said):
+    result = run_in_sandbox(RunRequest(code=NETWORK, requests=[HttpRequest(path=path)]))
+    assert result.outcome == "runtime_error"
+    assert said in result.message, result.message

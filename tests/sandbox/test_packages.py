@@ -201,11 +201,26 @@ def test_a_package_named_like_a_standard_module_is_refused_with_a_rename_hint(ru
 
 @pytest.mark.parametrize(
     "name",
-    ["../escape.py", "/etc/passwd", "shop/../../x.py", ".env", "shop/.hidden/x.py", "a b.py"],
+    [
+        "../escape.py",
+        "/etc/passwd",
+        "shop/../../x.py",
+        ".git/config",
+        "shop/.hidden/x.py",
+        "a b.py",
+        "..",
+        ".",
+        "./.env",
+    ],
 )
 def test_paths_that_leave_the_folder_or_hide_are_refused(name: str):
     with pytest.raises(ValidationError, match="relative file path"):
         RunRequest(code="", files={name: ""})
+
+
+def test_a_files_own_name_may_be_hidden_as_env_files_are():
+    files = {".env": "", "config/.env.test": "", ".pytest.ini": ""}
+    assert RunRequest(code="", files=files).files == files
 
 
 def test_a_path_cannot_be_a_file_and_a_folder_at_once():

@@ -187,6 +187,9 @@ PACKAGE = {
     "    assert TestClient(app).get('/books/3').json() == {'id': 3}\n",
     "logo.png": b"\x89PNG\r\n\x1a\n\xff\xfe",
     ".env": "SECRET=1\n",
+    ".git/config": "[core]\n",
+    ".DS_Store": b"\x00\x01",
+    "shop/.cache/.env": "NOT=1\n",
     "shop/__pycache__/main.cpython-311.pyc": b"\x00",
 }
 
@@ -316,7 +319,9 @@ def test_a_folder_is_sent_without_hidden_files_or_caches_and_with_its_binaries(t
 
     folder = write_tree(tmp_path / "project", PACKAGE)
     request = folder_request(folder, kind="test", spec=None)
+    # Hidden folders and files are left out, but .env files (pydantic-settings reads them).
     assert sorted(request.all_files()) == [
+        ".env",
         "shop/__init__.py",
         "shop/main.py",
         "shop/routers/__init__.py",

@@ -531,6 +531,22 @@ def test_report_options_and_doctests_in_the_configuration_work_as_under_plain_py
     ]
 
 
+def test_a_hidden_pytest_ini_is_read_and_comes_after_pytest_ini_as_under_plain_pytest(
+    run_in_sandbox,
+):
+    hidden = "[pytest]\npython_files = check_*.py\n"
+    check = "def test_found_by_the_hidden_configuration():\n    pass\n"
+    files = {".pytest.ini": hidden, "check_shop.py": check}
+    tests = "def test_one():\n    pass\n"
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=tests, files=files))
+    assert result.outcome == "ok", result.message
+    assert [c.name for c in result.tests] == ["test_found_by_the_hidden_configuration"]
+    # pytest.ini wins over .pytest.ini.
+    files["pytest.ini"] = "[pytest]\n"
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=tests, files=files))
+    assert [c.name for c in result.tests] == ["test_one"]
+
+
 def test_a_configuration_pytest_refuses_is_reported_on_its_file(run_in_sandbox):
     ini = "[pytest]\naddopts = --no-such-option\n"
     tests = "def test_one():\n    pass\n"

@@ -31,8 +31,9 @@ class FolderError(ValueError):
 def read_folder(folder: Path) -> tuple[dict[str, str], dict[str, bytes]]:
     """The text files below `folder` by relative path, and the other files (images, fonts...).
 
-    Hidden files and folders, caches, virtual environments, compiled files and databases are
-    skipped silently.
+    Hidden folders, caches, virtual environments, compiled files and databases are skipped
+    silently, and so are hidden files but `.env` files (`.env`, `.env.test`: pydantic-settings
+    and python-dotenv read them) and `.pytest.ini` (pytest reads it).
     """
     files: dict[str, str] = {}
     binary: dict[str, bytes] = {}
@@ -62,13 +63,19 @@ def read_folder(folder: Path) -> tuple[dict[str, str], dict[str, bytes]]:
 
 
 def _skipped(relative: Path) -> bool:
-    parts = relative.parts
-    hidden = any(part.startswith(".") for part in parts)
+    *folders, name = relative.parts
+    hidden = any(part.startswith(".") for part in folders) or (
+        name.startswith(".") and not _carried_hidden_file(name)
+    )
     return (
         hidden
-        or bool(_SKIPPED_FOLDERS.intersection(parts[:-1]))
+        or bool(_SKIPPED_FOLDERS.intersection(folders))
         or (relative.suffix in _SKIPPED_SUFFIXES)
     )
+
+
+def _carried_hidden_file(name: str) -> bool:
+    return name == ".env" or name.startswith(".env.") or name == ".pytest.ini"
 
 
 def app_file(files: dict[str, str], spec: str | None) -> tuple[str, str]:

@@ -166,7 +166,28 @@ def error(outcome: str, info: ErrorInfo, limits: Limits | None = None) -> str:
                 "lists those on its packages page (/packages)"
             )
         return f"An import failed{where}: {info.message}{hint}"
-    return f"{info.type}{where}: {info.message}{_latin1_hint(info)}{_room_hint(info, limits)}"
+    hints = _latin1_hint(info) + _room_hint(info, limits) + _network_hint(info)
+    return f"{info.type}{where}: {info.message}{hints}"
+
+
+# What a program that reaches for the network meets in the sandbox, whose filter refuses every
+# socket but a local one (see `worker.tracebacks.NETWORK_SOCKET`) and which has no name resolver.
+_NO_NETWORK = (
+    "(opening a network socket)",
+    "Name or service not known",  # EAI_NONAME
+    "Temporary failure in name resolution",  # EAI_AGAIN
+    "No address associated with hostname",
+)
+
+
+def _network_hint(info: ErrorInfo) -> str:
+    if not any(sign in info.message for sign in _NO_NETWORK):
+        return ""
+    return (
+        ". The sandbox has no network: code in it reaches nothing outside (no website, API or "
+        "database server). Use SQLite for a database, and a stand-in function for a service "
+        "your app would call"
+    )
 
 
 def _room_hint(info: ErrorInfo, limits: Limits | None) -> str:

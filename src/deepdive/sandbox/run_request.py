@@ -24,11 +24,14 @@ RunKind = Literal["app", "test", "session", "grade", "serve"]
 
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]{0,63}"
 _PART = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}"  # never "..", never hidden
+# A file's own name may be hidden (`.env`, read by pydantic-settings and python-dotenv), a
+# folder's never.
+_NAME = r"\.?[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}"
 _MAX_DEPTH = 8
 # A module Python can import: `app.py`, `app/main.py`, `app/routers/__init__.py`.
 _MODULE_FILE = rf"^(?:{_IDENTIFIER}/){{0,{_MAX_DEPTH - 1}}}{_IDENTIFIER}\.py$"
 # Any other file of a run: modules, templates, static files, data.
-_FILE_PATH = re.compile(rf"^(?:{_PART}/){{0,{_MAX_DEPTH - 1}}}{_PART}$")
+_FILE_PATH = re.compile(rf"^(?:{_PART}/){{0,{_MAX_DEPTH - 1}}}{_NAME}$")
 # A tests file pytest collects by default: `test_books.py` or `books_test.py`.
 _TESTS_NAME = r"(?:test_[A-Za-z0-9_]{0,58}|[A-Za-z_][A-Za-z0-9_]{0,58}_test)\.py"
 _TESTS_FILE = rf"^(?:{_IDENTIFIER}/){{0,{_MAX_DEPTH - 1}}}{_TESTS_NAME}$"
@@ -219,7 +222,7 @@ class RunRequest(BaseModel):
                 raise ValueError(
                     f"{name!r} is not a relative file path like 'models.py' or "
                     "'app/routers/books.py' (letters, digits, '_', '-' and '.'; no hidden "
-                    f"files, no '..', at most {_MAX_DEPTH} levels)"
+                    f"folders, no '..', at most {_MAX_DEPTH} levels)"
                 )
             if len(source) > _MAX_SOURCE:
                 raise ValueError(f"{name} is larger than {_MAX_SOURCE // 1024} KiB")

@@ -80,6 +80,7 @@ def pytest_args(directory: str | None, rootdir: str | None) -> list[str]:
 # Where pytest reads its configuration from, in its own order, and the section it looks for.
 _CONFIG_FILES = (
     ("pytest.ini", ""),
+    (".pytest.ini", ""),
     ("pyproject.toml", "[tool.pytest"),
     ("tox.ini", "[pytest]"),
     ("setup.cfg", "[tool:pytest]"),

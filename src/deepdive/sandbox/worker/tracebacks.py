@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import linecache
+import socket
 import traceback
 from types import FrameType, TracebackType
 
@@ -15,6 +16,8 @@ from deepdive.sandbox.run_result import ErrorInfo, Frame
 from deepdive.sandbox.worker.files import LearnerFiles
 
 _MAX_MESSAGE = 2000
+# Said after the error of a socket the sandbox refused to open (any but a local one).
+NETWORK_SOCKET = "(opening a network socket)"
 
 
 def learner_frames(tb: TracebackType | None, files: LearnerFiles) -> list[Frame]:
@@ -67,6 +70,8 @@ def error_info(exc: BaseException, files: LearnerFiles) -> ErrorInfo:
         return refused
     frames = learner_frames(exc.__traceback__, files)
     last = frames[-1] if frames else None
+    if isinstance(exc, PermissionError) and _raised_in_socket_module(exc.__traceback__):
+        message = f"{message} {NETWORK_SOCKET}"
     return ErrorInfo(
         type=type(exc).__name__,
         message=message,
@@ -75,6 +80,13 @@ def error_info(exc: BaseException, files: LearnerFiles) -> ErrorInfo:
         frames=frames,
         traceback=format_traceback(exc, frames),
     )
+
+
+def _raised_in_socket_module(tb: TracebackType | None) -> bool:
+    """Whether the innermost frame is the standard library's `socket` module (creating one)."""
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_code.co_filename == socket.__file__
 
 
 def format_traceback(exc: BaseException, frames: list[Frame]) -> str:
