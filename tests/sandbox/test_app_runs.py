@@ -510,3 +510,51 @@ def test_a_connection_that_fails_says_that_the_sandbox_has_no_network(run_in_san
     result = run_in_sandbox(RunRequest(code=NETWORK, requests=[HttpRequest(path=path)]))
     assert result.outcome == "runtime_error"
     assert said in result.message, result.message
+
+
+EXITS = """
+import sys
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/leave")
+def leave():
+    sys.exit(3)
+
+
+@app.get("/interrupt")
+async def interrupt():
+    raise KeyboardInterrupt
+
+
+@app.get("/ask")
+def ask():
+    return {"name": input("Your name? ")}
+
+
+@app.get("/")
+def root():
+    return {"still": "serving"}
+"""
+
+
+def test_sys_exit_in_an_endpoint_is_a_500_and_the_app_goes_on_as_under_uvicorn(run_in_sandbox):
+    paths = ["/leave", "/interrupt", "/"]
+    result = run_in_sandbox(RunRequest(code=EXITS, requests=[HttpRequest(path=p) for p in paths]))
+    assert [r.status for r in result.responses] == [500, 500, 200]
+    assert result.responses[0].body == "Internal Server Error"
+    assert result.responses[0].error.type == "SystemExit"
+    assert result.responses[1].error.type == "KeyboardInterrupt"
+    assert result.responses[2].json_body == {"still": "serving"}
+    assert result.outcome == "runtime_error"
+    assert result.message == "GET /leave failed with SystemExit on line 11 of app.py: 3"
+
+
+def test_input_in_an_endpoint_says_that_nobody_types_into_the_sandbox(run_in_sandbox):
+    result = run_in_sandbox(RunRequest(code=EXITS, requests=[HttpRequest(path="/ask")]))
+    assert result.outcome == "runtime_error"
+    assert "EOF when reading a line. Nobody types into the sandbox" in result.message
+    assert "on line 21 of app.py" in result.message

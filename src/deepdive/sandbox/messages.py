@@ -166,7 +166,7 @@ def error(outcome: str, info: ErrorInfo, limits: Limits | None = None) -> str:
                 "lists those on its packages page (/packages)"
             )
         return f"An import failed{where}: {info.message}{hint}"
-    hints = _latin1_hint(info) + _room_hint(info, limits) + _network_hint(info)
+    hints = _latin1_hint(info) + _room_hint(info, limits) + _network_hint(info) + _input_hint(info)
     return f"{info.type}{where}: {info.message}{hints}"
 
 
@@ -178,6 +178,15 @@ _NO_NETWORK = (
     "Temporary failure in name resolution",  # EAI_AGAIN
     "No address associated with hostname",
 )
+
+
+def _input_hint(info: ErrorInfo) -> str:
+    if info.type != "EOFError" or "when reading a line" not in info.message:
+        return ""
+    return (
+        ". Nobody types into the sandbox (nor into a server): input() has nothing to read. An "
+        "app takes what it needs from the request: its path, query, headers or body"
+    )
 
 
 def _network_hint(info: ErrorInfo) -> str:

@@ -39,21 +39,46 @@ class Recorder:
     """Outermost ASGI layer: keeps an unhandled exception instead of letting it escape.
 
     Starlette has already sent its 500 response by then, so the client still sees what a real
-    server would send, and the learner also gets the traceback.
+    server would send, and the learner also gets the traceback. `SystemExit` and
+    `KeyboardInterrupt` raised while answering a request (`sys.exit()` in an endpoint) pass by
+    Starlette: Uvicorn catches them as it catches any exception, answers 500 itself when the
+    response has not begun, and goes on serving; so does this layer.
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
+        exchange = EXCHANGE.get()
+        if exchange is None or scope.get("type") != "http":
             await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message.get("type") == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
         except Exception as exc:
-            exchange = EXCHANGE.get()
-            if exchange is None or scope.get("type") != "http":
-                raise
             if not exchange.body_cut:
                 exchange.exception = exc
+        except (SystemExit, KeyboardInterrupt) as exc:
+            exchange.exception = exc
+            if not started:
+                await send(_SERVER_ERROR_START)
+                await send(_SERVER_ERROR_BODY)
+
+
+# What Uvicorn answers for an exception that no layer of the app turned into a response.
+_SERVER_ERROR_START: Message = {
+    "type": "http.response.start",
+    "status": 500,
+    "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")],
+}
+_SERVER_ERROR_BODY: Message = {"type": "http.response.body", "body": b"Internal Server Error"}
 
 
 class LifespanError(Exception):
