@@ -596,3 +596,18 @@ def test_a_test_can_run_python_in_a_subprocess_as_under_plain_pytest(run_in_sand
         ("test_python_runs_in_a_subprocess_with_the_same_packages", "passed", ""),
         ("test_pytest_runs_in_a_subprocess", "passed", ""),
     ]
+
+
+def test_an_async_test_without_the_anyio_mark_says_which_mark_to_use(run_in_sandbox):
+    tests = (
+        "import pytest\n\n\n@pytest.mark.asyncio\nasync def test_later():\n    pass\n\n\n"
+        "@pytest.mark.anyio\nasync def test_marked():\n    pass\n"
+    )
+    result = run_in_sandbox(RunRequest(kind="test", code=APP, tests=tests))
+    later, marked = result.tests
+    assert later.outcome == "failed"
+    assert later.message.startswith(
+        "async def functions are not natively supported: mark the test with @pytest.mark.anyio"
+    )
+    assert (later.file, later.line) == ("test_app.py", 4)
+    assert (marked.name, marked.outcome) == ("test_marked[asyncio]", "passed")

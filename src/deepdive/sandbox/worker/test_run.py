@@ -272,6 +272,20 @@ class Recorder:
             case.file, case.line = info.file, info.line
         else:
             case.message = _first_line(details)
+        if _NO_ASYNC_PLUGIN in details:
+            case.message = (
+                f"{_NO_ASYNC_PLUGIN}: mark the test with @pytest.mark.anyio, as FastAPI's "
+                "documentation does (AnyIO's pytest plugin is here, pytest-asyncio is not)"
+            )
+            path, line, _ = report.location  # from pytest's rootdir
+            root = str(self._session.config.rootpath) if self._session else self._files.directory
+            name = self._files.display_name(os.path.join(root, path))
+            if name is not None and line is not None:
+                case.file, case.line = name, line + 1  # its first line, a decorator's if any
+
+
+# What pytest says of an async test no plugin runs.
+_NO_ASYNC_PLUGIN = "async def functions are not natively supported"
 
 
 def _outcome(report: pytest.TestReport) -> str | None:
