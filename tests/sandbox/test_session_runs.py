@@ -179,3 +179,47 @@ def test_the_handshake_carries_the_offered_subprotocols_and_the_answer_is_shown(
     assert error["connection"] == "b"
     assert "which HTTP headers cannot carry" in error["message"]
     assert result.outcome == "ok", result.message
+
+
+LEAVING = """
+import sys
+
+from fastapi import FastAPI, WebSocket
+
+app = FastAPI()
+
+
+@app.websocket("/ws")
+async def ws(websocket: WebSocket):
+    await websocket.accept()
+    await websocket.receive_text()
+    sys.exit(1)
+
+
+@app.get("/")
+def root():
+    return {"alive": True}
+"""
+
+
+def test_sys_exit_in_a_websocket_closes_that_connection_and_the_app_goes_on(runner_client):
+    # As under Uvicorn: the connection is closed (1011), the server keeps serving.
+    async def scenario():
+        async with runner_client.session(RunRequest(kind="session", code=LEAVING)) as session:
+            await _next_of(session, "ready")
+            await session.send(SessionCommand(op="connect", path="/ws"))
+            await _next_of(session, "accepted")
+            await session.send(SessionCommand(op="send", text="bye"))
+            error = await _next_of(session, "error")
+            closed = await _next_of(session, "closed")
+            await session.send(SessionCommand(op="request", request=HttpRequest(path="/")))
+            answer = await _next_of(session, "response")
+            result = await session.end()
+        return error, closed, answer, result
+
+    error, closed, answer, result = asyncio.run(scenario())
+    assert error["message"] == "SystemExit(1)"
+    assert closed["code"] == 1011
+    assert answer["response"]["json_body"] == {"alive": True}
+    assert result.outcome == "runtime_error"
+    assert result.message == "SystemExit on line 13 of app.py: 1"

@@ -73,7 +73,8 @@ class _Connection:
             # Returned without closing: after the client's close, that close; after accepting,
             # the server closes normally; never accepted, the handshake fails.
             code = self.client_code or (1000 if self.accepted else 1006)
-        except Exception as exc:
+        except (Exception, SystemExit, KeyboardInterrupt) as exc:
+            # Uvicorn, too, closes the one connection and goes on serving after sys.exit().
             self.session.emit({"kind": "error", "connection": self.name, "message": repr(exc)})
             self.session.failures.append(exc)
         finally:
