@@ -122,6 +122,16 @@ def test_a_missing_relative_import_is_an_import_error_on_its_line(run_in_sandbox
     assert "shop.warehouse" in result.message
 
 
+def test_a_relative_import_outside_a_package_says_how_to_make_one(run_in_sandbox):
+    code = "from fastapi import FastAPI\n\nfrom . import models\n\napp = FastAPI()\n"
+    result = run_in_sandbox(RunRequest(code=code, files={"models.py": "X = 1\n"}))
+    assert result.outcome == "import_error"
+    assert (result.error.file, result.error.line) == ("app.py", 3)
+    assert "no known parent package. A relative import (`from . import models`) works only" in (
+        result.message
+    )
+
+
 def test_instruments_name_the_learners_files_by_their_paths(run_in_sandbox):
     result = run_in_sandbox(
         shop_run(requests=[HttpRequest(path="/books/1", headers=KEY)], instruments=["routing"])

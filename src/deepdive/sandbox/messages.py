@@ -165,6 +165,12 @@ def error(outcome: str, info: ErrorInfo, limits: Limits | None = None) -> str:
                 ". It must be one of your files or a package the sandbox carries; the course "
                 "lists those on its packages page (/packages)"
             )
+        elif "relative import with no known parent package" in info.message:
+            hint = (
+                ". A relative import (`from . import models`) works only inside a package: a "
+                "folder with an `__init__.py`, its app named as Uvicorn takes it "
+                "(`shop.main:app`). For files side by side, import them by name (`import models`)"
+            )
         return f"An import failed{where}: {info.message}{hint}"
     hints = _latin1_hint(info) + _room_hint(info, limits) + _network_hint(info) + _input_hint(info)
     return f"{info.type}{where}: {info.message}{hints}"
