@@ -176,10 +176,13 @@ def error(outcome: str, info: ErrorInfo, limits: Limits | None = None) -> str:
     return f"{info.type}{where}: {info.message}{hints}"
 
 
+# Said after the error of a socket the sandbox refused to open (any but a local one; see
+# `worker.tracebacks.error_info`).
+NETWORK_SOCKET = "(opening a network socket)"
 # What a program that reaches for the network meets in the sandbox, whose filter refuses every
-# socket but a local one (see `worker.tracebacks.NETWORK_SOCKET`) and which has no name resolver.
+# socket but a local one and which has no name resolver.
 _NO_NETWORK = (
-    "(opening a network socket)",
+    NETWORK_SOCKET,
     "Name or service not known",  # EAI_NONAME
     "Temporary failure in name resolution",  # EAI_AGAIN
     "No address associated with hostname",

@@ -34,6 +34,10 @@ class Exchange:
 
 EXCHANGE: ContextVar[Exchange | None] = ContextVar("deepdive_exchange", default=None)
 
+# What an app raises to end the program (`sys.exit()`, Ctrl-C), which Starlette lets pass: a
+# server such as Uvicorn catches them too, ends that one request or connection, and goes on.
+PROGRAM_EXITS = (SystemExit, KeyboardInterrupt)
+
 
 class Recorder:
     """Outermost ASGI layer: keeps an unhandled exception instead of letting it escape.
@@ -65,7 +69,7 @@ class Recorder:
         except Exception as exc:
             if not exchange.body_cut:
                 exchange.exception = exc
-        except (SystemExit, KeyboardInterrupt) as exc:
+        except PROGRAM_EXITS as exc:
             exchange.exception = exc
             if not started:
                 await send(_SERVER_ERROR_START)

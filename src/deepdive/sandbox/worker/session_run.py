@@ -25,7 +25,7 @@ from deepdive.sandbox import channel
 from deepdive.sandbox.run_request import SessionCommand
 from deepdive.sandbox.run_result import HttpResponse
 from deepdive.sandbox.worker import app_run
-from deepdive.sandbox.worker.asgi import ASGIApp, Exchange, Lifespan, Message
+from deepdive.sandbox.worker.asgi import PROGRAM_EXITS, ASGIApp, Exchange, Lifespan, Message
 from deepdive.sandbox.worker.files import LearnerFiles
 
 _HANDSHAKE = {
@@ -73,8 +73,7 @@ class _Connection:
             # Returned without closing: after the client's close, that close; after accepting,
             # the server closes normally; never accepted, the handshake fails.
             code = self.client_code or (1000 if self.accepted else 1006)
-        except (Exception, SystemExit, KeyboardInterrupt) as exc:
-            # Uvicorn, too, closes the one connection and goes on serving after sys.exit().
+        except (Exception, *PROGRAM_EXITS) as exc:
             self.session.emit({"kind": "error", "connection": self.name, "message": repr(exc)})
             self.session.failures.append(exc)
         finally:

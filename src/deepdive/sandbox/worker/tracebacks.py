@@ -12,12 +12,11 @@ import socket
 import traceback
 from types import FrameType, TracebackType
 
+from deepdive.sandbox.messages import NETWORK_SOCKET
 from deepdive.sandbox.run_result import ErrorInfo, Frame
 from deepdive.sandbox.worker.files import LearnerFiles
 
 _MAX_MESSAGE = 2000
-# Said after the error of a socket the sandbox refused to open (any but a local one).
-NETWORK_SOCKET = "(opening a network socket)"
 
 
 def learner_frames(tb: TracebackType | None, files: LearnerFiles) -> list[Frame]:
